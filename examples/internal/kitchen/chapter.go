@@ -1,0 +1,137 @@
+package kitchen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/tamego/tame/examples/internal/lesson"
+)
+
+// Chapter is the kitchen chapter of the tour.
+var Chapter = lesson.Chapter{
+	Name:  "kitchen",
+	Title: "Concurrency is not parallelism",
+	Intro: "Concurrency is dealing with many things at once; parallelism is doing many things at the same instant. " +
+		"The same dinner is cooked twice. First one chef cooks every dish: while a dish bakes, the chef chops the next " +
+		"one, so all the dishes are in progress at once (concurrency) although only one is ever chopped at a time. " +
+		"Then several chefs cook: they chop at the same instant, which only helps if there are cores to run them " +
+		"(parallelism). Chopping is real CPU work, the oven is a timer; every time below is measured in this run.",
+	Run: func(ctx context.Context, w io.Writer, quick bool) error {
+		return Run(ctx, w, Config{Quick: quick})
+	},
+}
+
+// Config selects what Run does.
+type Config struct {
+	Quick bool   // small amounts of work, for tests
+	Chefs int    // the chefs of the second dinner; 0 means one per core, at least 2
+	SVG   string // when set, the timelines are also written to this file as SVG
+}
+
+// Menu returns the dinner: six dishes, times scaled down when quick.
+func Menu(quick bool) []Dish {
+	ms := func(n int) time.Duration {
+		if quick {
+			return time.Duration(n) * time.Millisecond / 5
+		}
+		return time.Duration(n) * time.Millisecond
+	}
+	return []Dish{
+		{"soup", ms(60), ms(150), ms(15)},
+		{"salad", ms(80), ms(20), ms(10)},
+		{"roast", ms(50), ms(250), ms(20)},
+		{"bread", ms(40), ms(200), ms(10)},
+		{"curry", ms(70), ms(120), ms(15)},
+		{"pie", ms(60), ms(180), ms(15)},
+	}
+}
+
+// Run cooks the dinner with one chef and with several, prints both
+// timelines and the measured times, and returns an error if a check fails.
+func Run(ctx context.Context, w io.Writer, cfg Config) error {
+	chefs := cfg.Chefs
+	if chefs == 0 {
+		chefs = max(2, runtime.GOMAXPROCS(0))
+	}
+	if chefs < 1 {
+		return fmt.Errorf("kitchen: chefs must be at least 1, got %d", chefs)
+	}
+	menu := Menu(cfg.Quick)
+	var burn Burner
+	burn.Calibrate()
+
+	one, err := Cook(ctx, menu, 1, &burn)
+	if err != nil {
+		return err
+	}
+	many, err := Cook(ctx, menu, chefs, &burn)
+	if err != nil {
+		return err
+	}
+
+	scale := max(one.Wall, many.Wall) / 64
+	scale = max(scale, time.Microsecond)
+	fmt.Fprintf(w, "Each column is %s. A-Z: a chef chopping, a-z: plating, ~: in the oven, .: waiting for a chef.\n\n", lesson.Dur(scale))
+	fmt.Fprintf(w, "One chef, %d dishes: wall time %s%s\n", len(menu), lesson.Dur(one.Wall), cores(one))
+	one.Draw(w, scale)
+	fmt.Fprintf(w, "\n%d chefs, the same dishes: wall time %s%s\n", chefs, lesson.Dur(many.Wall), cores(many))
+	many.Draw(w, scale)
+
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "One chef who stood by the oven would have needed the sum of the steps: %s.\n", lesson.Dur(one.StepTotal()))
+	fmt.Fprintf(w, "Interleaving the dishes, one chef took %s instead: %s with the same one chef (concurrency).\n",
+		lesson.Dur(one.Wall), lesson.Ratio(one.Wall, one.StepTotal()))
+	fmt.Fprintf(w, "%d chefs took %s: %s than one chef (parallelism); at most %d chopped or plated at the same instant.\n",
+		chefs, lesson.Dur(many.Wall), lesson.Ratio(many.Wall, one.Wall), many.MostChefsAtOnce())
+	if p := runtime.GOMAXPROCS(0); p < 2 {
+		fmt.Fprintf(w, "This process may use %d core (GOMAXPROCS=%d): chefs take turns on it, so they cannot be faster.\n", p, p)
+	} else {
+		fmt.Fprintf(w, "This process may use %d cores (GOMAXPROCS); other programs share them, so the gain varies from run to run.\n", p)
+	}
+
+	var c lesson.Checker
+	for _, d := range []Dinner{one, many} {
+		what := fmt.Sprintf("%d chef(s): every dish chopped, baked and plated in order, no chef in two places, dishes interleaved", d.Chefs)
+		probs := d.Problems()
+		if len(probs) > 0 {
+			what += fmt.Sprintf(" (%s)", strings.Join(probs, "; "))
+		}
+		c.Check(w, len(probs) == 0, "%s", what)
+	}
+	c.Check(w, one.MostChefsAtOnce() == 1, "one chef: never two dishes chopped at the same instant (got %d)", one.MostChefsAtOnce())
+
+	if cfg.SVG != "" {
+		err := writeSVG(cfg.SVG, []Dinner{one, many}, []string{"One chef", fmt.Sprintf("%d chefs", chefs)})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "The timelines are drawn in %s.\n", cfg.SVG)
+	}
+	return c.Err()
+}
+
+// cores describes how many cores were busy on average, from the CPU time the
+// process used during the dinner.
+func cores(d Dinner) string {
+	if d.CPU <= 0 || d.Wall <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", CPU time %s (%.1f cores busy on average)", lesson.Dur(d.CPU), float64(d.CPU)/float64(d.Wall))
+}
+
+func writeSVG(name string, dinners []Dinner, titles []string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := SVG(f, dinners, titles); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

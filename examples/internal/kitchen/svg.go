@@ -1,0 +1,73 @@
+package kitchen
+
+import (
+	"bufio"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"time"
+)
+
+// chefColors are the fills of the chefs' bars, by chef number (cycled).
+var chefColors = []string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"}
+
+// SVG writes the dinners' timelines to w as one SVG image: a section per
+// dinner, a row per dish, a bar per step (coloured by chef, grey for the
+// oven), on one shared time axis.
+func SVG(w io.Writer, dinners []Dinner, titles []string) error {
+	const (
+		left, width = 120.0, 640.0 // x of time 0, width of the time axis
+		row, gap    = 22.0, 44.0   // height of a dish row, of a section title
+	)
+	var longest time.Duration
+	height := 30.0
+	for _, d := range dinners {
+		longest = max(longest, d.Wall)
+		height += gap + row*float64(len(d.Courses))
+	}
+	if longest <= 0 {
+		longest = time.Millisecond
+	}
+	x := func(t time.Duration) float64 { return left + width*float64(t)/float64(longest) }
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="12">`+"\n", left+width+20, height)
+	fmt.Fprintf(b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
+	y := 10.0
+	for i, d := range dinners {
+		y += gap
+		title := ""
+		if i < len(titles) {
+			title = titles[i]
+		}
+		text(b, 10, y-14, "bold", fmt.Sprintf("%s (wall time %s)", title, d.Wall.Round(time.Millisecond)))
+		for _, c := range d.Courses {
+			text(b, 10, y+row*0.7, "normal", c.Dish.Name)
+			if len(c.Steps) > 0 {
+				// The wait for a chef, as a thin line under the bars.
+				fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#bbb" stroke-dasharray="2,2"/>`+"\n",
+					x(c.Arrive), y+row/2, x(c.Steps[len(c.Steps)-1].End), y+row/2)
+			}
+			for _, s := range c.Steps {
+				fill, label := "#e0e0e0", "oven"
+				if s.Kind != Oven {
+					fill, label = chefColors[s.Chef%len(chefColors)], "chef "+chefName(s.Chef)
+				}
+				fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>`,
+					x(s.Start), y+2, max(x(s.End)-x(s.Start), 0.5), row-4, fill)
+				xml.EscapeText(b, []byte(fmt.Sprintf("%s: %s %s-%s", c.Dish.Name, label,
+					s.Start.Round(time.Millisecond), s.End.Round(time.Millisecond))))
+				fmt.Fprintf(b, "</title></rect>\n")
+			}
+			y += row
+		}
+	}
+	fmt.Fprintf(b, "</svg>\n")
+	return b.Flush()
+}
+
+// text writes a text element with s escaped.
+func text(b *bufio.Writer, x, y float64, weight, s string) {
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-weight="%s">`, x, y, weight)
+	xml.EscapeText(b, []byte(s))
+	fmt.Fprintf(b, "</text>\n")
+}

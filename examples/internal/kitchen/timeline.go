@@ -1,0 +1,155 @@
+package kitchen
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// chefName is the letter of chef c: A, B, C...
+func chefName(c int) string { return string(rune('A' + c)) }
+
+// at returns the cell of one timeline column for a course at time t: the
+// chef's letter while chopping (upper case) or plating (lower case), '~' in
+// the oven, '.' while the dish waits for a free chef, ' ' before and after.
+func (c Course) at(t time.Duration) rune {
+	for _, s := range c.Steps {
+		if t >= s.Start && t < s.End {
+			switch s.Kind {
+			case Oven:
+				return '~'
+			case Plate:
+				return rune('a' + s.Chef)
+			default:
+				return rune('A' + s.Chef)
+			}
+		}
+	}
+	if len(c.Steps) > 0 && t >= c.Arrive && t < c.Steps[len(c.Steps)-1].End {
+		return '.'
+	}
+	return ' '
+}
+
+// Draw writes the dinner's timeline to w, one row per dish and one column
+// per step of time; scale is the time one column stands for, shared by the
+// dinners compared so that their lengths can be compared by eye.
+func (d Dinner) Draw(w io.Writer, scale time.Duration) {
+	name := 0
+	for _, c := range d.Courses {
+		name = max(name, len(c.Dish.Name))
+	}
+	cols := int((d.Wall + scale - 1) / scale)
+	for _, c := range d.Courses {
+		var row strings.Builder
+		for i := range cols {
+			row.WriteRune(c.at(time.Duration(i)*scale + scale/2))
+		}
+		fmt.Fprintf(w, "  %-*s |%s|\n", name, c.Dish.Name, row.String())
+	}
+}
+
+// cpuSteps returns every step that needed a chef, in the order they started.
+func (d Dinner) cpuSteps() []Step {
+	var steps []Step
+	for _, c := range d.Courses {
+		for _, s := range c.Steps {
+			if s.Kind != Oven {
+				steps = append(steps, s)
+			}
+		}
+	}
+	slices.SortFunc(steps, func(a, b Step) int { return int(a.Start - b.Start) })
+	return steps
+}
+
+// MostChefsAtOnce returns the largest number of chefs that were working at
+// the same instant.
+func (d Dinner) MostChefsAtOnce() int {
+	most := 0
+	steps := d.cpuSteps()
+	for _, s := range steps {
+		n := 0
+		for _, o := range steps {
+			if o.Start <= s.Start && s.Start < o.End {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
+}
+
+// StepTotal returns the sum of the durations of every step: how long one
+// chef who stood by the oven while it baked would have taken, at the speed
+// measured in this run.
+func (d Dinner) StepTotal() time.Duration {
+	var sum time.Duration
+	for _, c := range d.Courses {
+		for _, s := range c.Steps {
+			sum += s.End - s.Start
+		}
+	}
+	return sum
+}
+
+// Problems returns what is wrong with the measured dinner, if anything:
+// a dish not cooked in order (chop, oven, plate), a chef doing two things at
+// once, more chefs than hired, or no interleaving at all (no dish was chopped
+// or plated while another baked).
+func (d Dinner) Problems() []string {
+	var bad []string
+	for _, c := range d.Courses {
+		kinds := make([]Kind, 0, 3)
+		prev := c.Arrive
+		for _, s := range c.Steps {
+			kinds = append(kinds, s.Kind)
+			if s.Start < prev || s.End < s.Start {
+				bad = append(bad, fmt.Sprintf("%s: steps out of order", c.Dish.Name))
+			}
+			prev = s.End
+		}
+		if !slices.Equal(kinds, []Kind{Chop, Oven, Plate}) {
+			bad = append(bad, fmt.Sprintf("%s: steps %v, want chop, oven, plate", c.Dish.Name, kinds))
+		}
+	}
+	busy := make(map[int]time.Duration) // chef -> end of their last step
+	for _, s := range d.cpuSteps() {
+		if s.Chef < 0 || s.Chef >= d.Chefs {
+			bad = append(bad, fmt.Sprintf("chef %d was not hired (%d chefs)", s.Chef, d.Chefs))
+		}
+		if s.Start < busy[s.Chef] {
+			bad = append(bad, fmt.Sprintf("chef %s did two things at once", chefName(s.Chef)))
+		}
+		busy[s.Chef] = s.End
+	}
+	if !d.interleaved() {
+		bad = append(bad, "no dish was worked on while another baked: the dishes did not interleave")
+	}
+	return bad
+}
+
+// interleaved reports whether some dish was chopped or plated while another
+// dish was in the oven.
+func (d Dinner) interleaved() bool {
+	for i, c := range d.Courses {
+		for _, s := range c.Steps {
+			if s.Kind != Oven {
+				continue
+			}
+			for j, o := range d.Courses {
+				if i == j {
+					continue
+				}
+				for _, t := range o.Steps {
+					if t.Kind != Oven && t.Start < s.End && s.Start < t.End {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}

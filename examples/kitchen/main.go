@@ -1,0 +1,41 @@
+// Kitchen shows concurrency versus parallelism: the same dinner cooked by one
+// chef who interleaves the dishes and by several chefs at once, with a
+// timeline of who did what when, drawn in the terminal and, with -svg, as an
+// SVG image.
+//
+//	go run ./examples/kitchen [-chefs N] [-svg FILE] [-quick]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/tamego/tame/examples/internal/kitchen"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Stdout, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kitchen:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args and runs the lesson, writing to w.
+func run(ctx context.Context, w io.Writer, args []string) error {
+	fs := flag.NewFlagSet("kitchen", flag.ContinueOnError)
+	var cfg kitchen.Config
+	fs.IntVar(&cfg.Chefs, "chefs", 0, "chefs in the second dinner (0: one per core, at least 2)")
+	fs.StringVar(&cfg.SVG, "svg", "", "also write the timelines to this SVG `file`")
+	fs.BoolVar(&cfg.Quick, "quick", false, "cook with less work (for tests)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return kitchen.Run(ctx, w, cfg)
+}
