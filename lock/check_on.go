@@ -1,0 +1,366 @@
+//go:build lockcheck
+
+package lock
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// The lock-order checker, built only with the tag lockcheck.
+//
+// Every lock belongs to a class: the line that created it (New, NewRW,
+// NewSnapshot), a name (NewNamed, NewRWNamed), or, for a zero value that no
+// constructor made, the instance alone. The checker keeps, for the whole
+// process, a graph of the orders it has seen between classes: an ordered
+// edge X→Y each time a goroutine acquires a Y while it holds an X, and an
+// unordered pair X~Y each time Both locks an X and a Y (Both takes them in
+// the order of their ranks, which can be either way for a given pair of
+// classes). A new edge that closes a cycle containing at least one ordered
+// edge means two goroutines could each hold a lock the other waits for: the
+// checker panics before blocking, with the stacks of both acquisitions that
+// form the new edge and of the earlier ones that form the path back. Cycles
+// made only of Both pairs are safe: all Both calls follow one global order.
+
+// checked is a lock's state for the checker.
+type checked struct {
+	id    atomic.Uint64 // unique, given on first use
+	class atomic.Pointer[class]
+}
+
+// A class is a kind of lock: many instances, one place in the order.
+type class struct {
+	key   string
+	out   []*edge // ordered edges from this class
+	pairs []*edge // Both pairs that have this class at either end
+}
+
+// An edge records the first time a lock of class to was acquired while one
+// of class from was held (both false), or the first time Both locked the
+// two together (both true; toStack is then the same as fromStack).
+type edge struct {
+	from, to           *class
+	both               bool
+	fromStack, toStack []uintptr
+}
+
+// other returns the end of e that is not c.
+func (e *edge) other(c *class) *class {
+	if e.from == c {
+		return e.to
+	}
+	return e.from
+}
+
+// A heldLock is a lock a goroutine holds, or waits for, right now.
+type heldLock struct {
+	id    uint64
+	class *class
+	stack []uintptr // where it was acquired
+}
+
+var checker struct {
+	mu      sync.Mutex
+	lastID  uint64
+	classes map[string]*class
+	ordered map[[2]*class]*edge
+	pairs   map[[2]*class]*edge
+	held    map[int64][]heldLock // by goroutine id
+}
+
+func (c *checked) created(name string, skip int) {
+	key := ""
+	if name != "" {
+		key = fmt.Sprintf("lock named %q", name)
+	} else if _, file, line, ok := runtime.Caller(skip + 1); ok {
+		key = fmt.Sprintf("lock created at %s:%d", file, line)
+	} else {
+		return // unknown site: the instance is its own class
+	}
+	checker.mu.Lock()
+	defer checker.mu.Unlock()
+	initLocked()
+	cl := checker.classes[key]
+	if cl == nil {
+		cl = &class{key: key}
+		checker.classes[key] = cl
+	}
+	c.class.Store(cl)
+}
+
+// initLocked makes the checker's maps on first use. The caller holds
+// checker.mu.
+func initLocked() {
+	if checker.classes == nil {
+		checker.classes = make(map[string]*class)
+		checker.ordered = make(map[[2]*class]*edge)
+		checker.pairs = make(map[[2]*class]*edge)
+		checker.held = make(map[int64][]heldLock)
+	}
+}
+
+// identify returns c's id and class, giving them on first use. The caller
+// holds checker.mu.
+func (c *checked) identify() (uint64, *class) {
+	initLocked()
+	id := c.id.Load()
+	if id == 0 {
+		checker.lastID++
+		id = checker.lastID
+		c.id.Store(id)
+	}
+	cl := c.class.Load()
+	if cl == nil {
+		cl = &class{key: fmt.Sprintf("zero-value lock #%d (no constructor, so a class of its own)", id)}
+		c.class.Store(cl)
+	}
+	return id, cl
+}
+
+func (c *checked) acquire() {
+	stack := callers()
+	g := goid()
+	checker.mu.Lock()
+	defer checker.mu.Unlock()
+	id, cl := c.identify()
+	held := checker.held[g]
+	checkHeld(held, id, cl, stack)
+	for _, h := range held {
+		checkOrdered(h, cl, stack)
+	}
+	for _, h := range held {
+		addOrdered(h, cl, stack)
+	}
+	checker.held[g] = append(held, heldLock{id, cl, stack})
+}
+
+func (c *checked) tryAcquired() {
+	stack := callers()
+	g := goid()
+	checker.mu.Lock()
+	defer checker.mu.Unlock()
+	id, cl := c.identify()
+	checker.held[g] = append(checker.held[g], heldLock{id, cl, stack})
+}
+
+func (c *checked) release() {
+	g := goid()
+	checker.mu.Lock()
+	defer checker.mu.Unlock()
+	id := c.id.Load()
+	held := checker.held[g]
+	for i := len(held) - 1; i >= 0; i-- {
+		if held[i].id == id {
+			held = append(held[:i], held[i+1:]...)
+			break
+		}
+	}
+	if len(held) == 0 {
+		delete(checker.held, g)
+	} else {
+		checker.held[g] = held
+	}
+}
+
+func bothAcquire(a, b *checked) {
+	stack := callers()
+	g := goid()
+	checker.mu.Lock()
+	defer checker.mu.Unlock()
+	ida, ca := a.identify()
+	idb, cb := b.identify()
+	held := checker.held[g]
+	checkHeld(held, ida, ca, stack)
+	checkHeld(held, idb, cb, stack)
+	for _, h := range held {
+		checkOrdered(h, ca, stack)
+		checkOrdered(h, cb, stack)
+	}
+	if ca != cb {
+		checkPair(ca, cb, stack)
+	}
+	for _, h := range held {
+		addOrdered(h, ca, stack)
+		addOrdered(h, cb, stack)
+	}
+	if ca != cb {
+		key := [2]*class{ca, cb}
+		if _, ok := checker.pairs[[2]*class{cb, ca}]; ok {
+			key = [2]*class{cb, ca}
+		}
+		if checker.pairs[key] == nil {
+			e := &edge{from: ca, to: cb, both: true, fromStack: stack, toStack: stack}
+			checker.pairs[key] = e
+			ca.pairs = append(ca.pairs, e)
+			cb.pairs = append(cb.pairs, e)
+		}
+	}
+	checker.held[g] = append(held, heldLock{ida, ca, stack}, heldLock{idb, cb, stack})
+}
+
+// checkHeld panics when the goroutine already holds the lock id.
+func checkHeld(held []heldLock, id uint64, cl *class, stack []uintptr) {
+	for _, h := range held {
+		if h.id == id {
+			panic(fmt.Sprintf("lock: acquiring a lock this goroutine already holds (it would deadlock: locks are not re-entrant)\n"+
+				"lock: %s\n\nfirst acquired at:\n%s\nacquired again at:\n%s",
+				cl.key, formatStack(h.stack), formatStack(stack)))
+		}
+	}
+}
+
+// checkOrdered panics when acquiring a lock of class to while holding h
+// contradicts an order seen before: when a path of earlier edges leads from
+// to back to h's class (or when both are one class).
+func checkOrdered(h heldLock, to *class, stack []uintptr) {
+	var path []*edge
+	if h.class != to {
+		path = findPath(to, h.class, false)
+		if path == nil {
+			return
+		}
+	}
+	var b strings.Builder
+	if h.class == to {
+		fmt.Fprintf(&b, "lock: lock order inversion: acquiring a second lock of one class while holding one "+
+			"(another goroutine taking the same two in the other order would deadlock; "+
+			"lock them together with Both, or give each level its own class with NewNamed)\n"+
+			"lock: class %s\n", to.key)
+	} else {
+		fmt.Fprintf(&b, "lock: lock order inversion (a potential deadlock, even if none happened yet): "+
+			"acquiring\n\t%s\nwhile holding\n\t%s\nbut earlier the opposite order was seen\n", to.key, h.class.key)
+	}
+	fmt.Fprintf(&b, "\nthis goroutine acquired\n\t%s\nat:\n%s\nand is acquiring\n\t%s\nat:\n%s",
+		h.class.key, formatStack(h.stack), to.key, formatStack(stack))
+	writePath(&b, path)
+	panic(b.String())
+}
+
+// checkPair panics when Both locking classes a and b together closes a
+// cycle with an ordered edge: an earlier path from one to the other that
+// Both, taking them in either order, could run against.
+func checkPair(a, b *class, stack []uintptr) {
+	path := findPath(a, b, true)
+	if path == nil {
+		path = findPath(b, a, true)
+	}
+	if path == nil {
+		return
+	}
+	var b2 strings.Builder
+	fmt.Fprintf(&b2, "lock: lock order inversion (a potential deadlock, even if none happened yet): "+
+		"Both locks\n\t%s\nand\n\t%s\nin either order (by rank), but earlier a fixed order between them was seen\n"+
+		"\nBoth called at:\n%s", a.key, b.key, formatStack(stack))
+	writePath(&b2, path)
+	panic(b2.String())
+}
+
+// writePath writes the earlier acquisitions that make up path.
+func writePath(b *strings.Builder, path []*edge) {
+	for _, e := range path {
+		if e.both {
+			fmt.Fprintf(b, "\nearlier, Both locked\n\t%s\nand\n\t%s\ntogether at:\n%s", e.from.key, e.to.key, formatStack(e.fromStack))
+			continue
+		}
+		fmt.Fprintf(b, "\nearlier, a goroutine acquired\n\t%s\nat:\n%s\nthen, holding it, acquired\n\t%s\nat:\n%s",
+			e.from.key, formatStack(e.fromStack), e.to.key, formatStack(e.toStack))
+	}
+}
+
+// findPath returns the edges of a shortest path from one class to another,
+// following ordered edges forward and Both pairs either way, or nil when
+// there is none. With needOrdered, only a path with at least one ordered
+// edge counts.
+func findPath(from, to *class, needOrdered bool) []*edge {
+	type state struct {
+		c       *class
+		ordered bool
+	}
+	type step struct {
+		prev state
+		e    *edge
+	}
+	start := state{from, false}
+	seen := map[state]step{start: {}}
+	queue := []state{start}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if s.c == to && (s.ordered || !needOrdered) && s != start {
+			var path []*edge
+			for s != start {
+				st := seen[s]
+				path = append([]*edge{st.e}, path...)
+				s = st.prev
+			}
+			return path
+		}
+		visit := func(e *edge, next *class) {
+			n := state{next, s.ordered || !e.both}
+			if _, ok := seen[n]; !ok {
+				seen[n] = step{s, e}
+				queue = append(queue, n)
+			}
+		}
+		for _, e := range s.c.out {
+			visit(e, e.to)
+		}
+		for _, e := range s.c.pairs {
+			visit(e, e.other(s.c))
+		}
+	}
+	return nil
+}
+
+// addOrdered records the edge from h's class to class to, the first time.
+func addOrdered(h heldLock, to *class, stack []uintptr) {
+	key := [2]*class{h.class, to}
+	if checker.ordered[key] != nil {
+		return
+	}
+	e := &edge{from: h.class, to: to, fromStack: h.stack, toStack: stack}
+	checker.ordered[key] = e
+	h.class.out = append(h.class.out, e)
+}
+
+// callers returns the stack of the goroutine that called Do, With, Both...
+// (the frames of the checker itself left out).
+func callers() []uintptr {
+	pcs := make([]uintptr, 32)
+	// 0 is runtime.Callers, 1 callers, 2 acquire, 3 the lock method.
+	return pcs[:runtime.Callers(3, pcs)]
+}
+
+func formatStack(pcs []uintptr) string {
+	var b strings.Builder
+	frames := runtime.CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if f.Function != "" && !strings.HasPrefix(f.Function, "runtime.") {
+			fmt.Fprintf(&b, "\t%s\n\t\t%s:%d\n", f.Function, f.File, f.Line)
+		}
+		if !more {
+			return b.String()
+		}
+	}
+}
+
+// goid returns the id of the calling goroutine, read from the first line of
+// its stack trace ("goroutine 42 [running]:"). Slow (a microsecond or so),
+// which is one reason the checker is off unless built with the tag.
+func goid() int64 {
+	var buf [64]byte
+	s := buf[:runtime.Stack(buf[:], false)]
+	s = s[len("goroutine "):]
+	var id int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + int64(c-'0')
+	}
+	return id
+}

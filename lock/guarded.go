@@ -1,0 +1,199 @@
+package lock
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// A Guarded holds a value of type T that can be reached only while its lock
+// is held: the value is handed to a function that runs under the lock, and
+// nothing in the API gives out a pointer to it that outlives the call.
+//
+// A Guarded is safe for concurrent use by multiple goroutines. The zero value
+// is ready to use and holds the zero T; [New] makes one that holds a given
+// value. A Guarded must not be copied after first use (go vet reports
+// copies: it contains a [sync.Mutex]).
+//
+// Blocking: [Guarded.Do] and [With] wait for the lock as long as it takes;
+// [Guarded.DoContext] gives up when its context is done and then returns
+// ctx.Err() without running fn; [Guarded.TryDo] never waits. Like
+// sync.Mutex, a Guarded is not re-entrant: locking it again from inside fn
+// deadlocks (built with the tag lockcheck, it panics instead, see the
+// package doc).
+//
+// Panics: a panic in fn (also panic(nil) and runtime.Goexit) releases the
+// lock and propagates unchanged to the caller; the value keeps whatever fn
+// wrote before it panicked, and the next caller gets the lock. There are no
+// errors to combine and no goroutines: fn runs in the caller's goroutine.
+type Guarded[T any] struct {
+	mu sync.Mutex
+	// waiters counts the goroutines in DoContext waiting for mu. Every
+	// unlock that sees it non-zero leaves a token in wake, so a waiter
+	// blocked in a select on wake and ctx.Done wakes up to try again.
+	waiters atomic.Int32
+	wake    atomic.Pointer[chan struct{}]
+	// id orders Guarded values for Both; 0 until first needed.
+	id    atomic.Uint64
+	check checked
+	// v comes last, never at offset 0, so that no Guarded can share its
+	// address with a Guarded stored in its own value (see Both).
+	v T
+}
+
+// New returns a Guarded that holds v. Built with the tag lockcheck, the
+// Guarded belongs to the lock class of the line that called New; see
+// [NewNamed] to give a class a name instead.
+func New[T any](v T) *Guarded[T] {
+	g := &Guarded[T]{v: v}
+	g.check.created("", 1)
+	return g
+}
+
+// NewNamed is [New] for a Guarded whose lock class, for the lock-order
+// checker (build tag lockcheck), is name rather than the line that created
+// it. Values made with the same name, wherever they are made, are one class:
+// the checker then reports an inversion between two of them. Without the tag
+// the name is ignored and NewNamed is New.
+func NewNamed[T any](name string, v T) *Guarded[T] {
+	g := &Guarded[T]{v: v}
+	g.check.created(name, 1)
+	return g
+}
+
+// Do locks g, calls fn with a pointer to the value, and unlocks g. The
+// pointer must not be kept or used after fn returns: then it is no longer
+// guarded. Do waits for the lock as long as it takes; a panic in fn unlocks g
+// and propagates to the caller of Do. A nil fn panics.
+func (g *Guarded[T]) Do(fn func(v *T)) {
+	if fn == nil {
+		panic("lock: Guarded.Do called with a nil fn")
+	}
+	g.check.acquire()
+	g.mu.Lock()
+	defer g.unlock()
+	fn(&g.v)
+}
+
+// With locks g, calls fn with a pointer to the value, unlocks g and returns
+// what fn returned. It is [Guarded.Do] for a function that computes a result
+// (a method cannot have a type parameter of its own, hence a function). A
+// nil fn panics.
+func With[T, R any](g *Guarded[T], fn func(v *T) R) R {
+	if fn == nil {
+		panic("lock: With called with a nil fn")
+	}
+	g.check.acquire()
+	g.mu.Lock()
+	defer g.unlock()
+	return fn(&g.v)
+}
+
+// TryDo runs fn under the lock, as [Guarded.Do] does, only when g is not
+// locked at that moment; it never waits. It reports whether it ran fn. Like
+// [sync.Mutex.TryLock], needing it is often a sign of a deeper problem.
+// TryDo cannot deadlock, so the lock-order checker does not check it; it
+// records it as held while fn runs. A nil fn panics.
+func (g *Guarded[T]) TryDo(fn func(v *T)) bool {
+	if fn == nil {
+		panic("lock: Guarded.TryDo called with a nil fn")
+	}
+	if !g.mu.TryLock() {
+		return false
+	}
+	g.check.tryAcquired()
+	defer g.unlock()
+	fn(&g.v)
+	return true
+}
+
+// DoContext is [Guarded.Do] that gives up waiting when ctx is done: it then
+// returns ctx.Err() and does not run fn. It returns nil after running fn. A
+// context that is already done never runs fn, even when g is free, and a
+// lock obtained just as ctx ends is released without running fn. Waiters in
+// DoContext take the lock when it is released but do not queue: under heavy
+// contention a caller of Do can overtake them. A nil ctx or fn panics.
+func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
+	if ctx == nil {
+		panic("lock: Guarded.DoContext called with a nil ctx")
+	}
+	if fn == nil {
+		panic("lock: Guarded.DoContext called with a nil fn")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	g.check.acquire()
+	if err := g.lockContext(ctx); err != nil {
+		g.check.release()
+		return err
+	}
+	defer g.unlock()
+	fn(&g.v)
+	return nil
+}
+
+// lockContext locks g.mu, or returns ctx.Err() once ctx is done first.
+func (g *Guarded[T]) lockContext(ctx context.Context) error {
+	if g.mu.TryLock() {
+		return nil
+	}
+	wake := g.wakeChan()
+	// Registering before TryLock closes the race with unlock: either
+	// TryLock sees the lock free, or the unlocker (which releases the lock,
+	// then reads waiters; both atomic, so in one total order) sees us and
+	// leaves a token in wake.
+	g.waiters.Add(1)
+	defer g.waiters.Add(-1)
+	for {
+		if g.mu.TryLock() {
+			if err := ctx.Err(); err != nil {
+				// The context ended while we won the lock: give it
+				// back, and with it a token for the next waiter.
+				g.mu.Unlock()
+				g.signal()
+				return err
+			}
+			return nil
+		}
+		select {
+		case <-wake:
+			// The lock was released after we registered. It may be
+			// taken again already; then its next release leaves a new
+			// token, since we are still counted in waiters.
+		case <-ctx.Done():
+			// A token meant for us stays in wake for the next waiter.
+			return ctx.Err()
+		}
+	}
+}
+
+// unlock releases g and wakes a DoContext waiter, if any.
+func (g *Guarded[T]) unlock() {
+	g.check.release()
+	g.mu.Unlock()
+	if g.waiters.Load() != 0 {
+		g.signal()
+	}
+}
+
+// signal leaves a token in wake unless one is there already: one token is
+// enough, since whoever takes it either gets the lock (and signals again
+// when it releases it) or finds it held by someone who will.
+func (g *Guarded[T]) signal() {
+	select {
+	case g.wakeChan() <- struct{}{}:
+	default:
+	}
+}
+
+// wakeChan returns g's wake channel, made on first use so that the zero
+// Guarded is ready to use.
+func (g *Guarded[T]) wakeChan() chan struct{} {
+	if p := g.wake.Load(); p != nil {
+		return *p
+	}
+	ch := make(chan struct{}, 1)
+	g.wake.CompareAndSwap(nil, &ch)
+	return *g.wake.Load()
+}
