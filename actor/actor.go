@@ -1,0 +1,261 @@
+package actor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/catch"
+)
+
+// A Ref is the address of an actor: the only way to reach its state is to
+// send it a message through the Ref. [Spawn] returns it.
+//
+// A Ref is safe for concurrent use by any number of goroutines. Its zero value
+// is not usable; make one with Spawn. Do not copy a Ref: share the pointer.
+//
+// Tell waits while the mailbox is full (until ctx is done); TryTell never
+// waits. Once Stop was called, or the actor stopped after a panic, or the
+// spawn context is done, Tell and TryTell refuse every message (Tell returns
+// an error that wraps [tame.ErrClosed]). A message that Tell accepted is
+// handled exactly once, or, when the actor stops after a panic, handed to the
+// dead-letter handler and counted in what Stop returns.
+type Ref[M any] struct {
+	// mu guards the mailbox (ring, head, count), the flags and the counters.
+	// The ring holds count messages from head on; the consumer works through
+	// the first of them in place, without the lock, and gives their slots
+	// back in one go, so a producer never writes a slot being read.
+	mu       sync.Mutex
+	ring     []envelope[M]
+	head     int
+	count    int
+	idle     bool          // the consumer is parked on wake and needs a token
+	closed   bool          // no more messages are accepted
+	space    chan struct{} // non-nil while producers wait for room; closed when there is some
+	handled  uint64
+	restarts int
+	dead     int // dead letters
+
+	wake chan struct{} // 1-buffered: one token per idle period of the consumer
+	done chan struct{} // closed once the actor's goroutine has ended
+	err  error         // what Stop returns; written before done is closed
+
+	panics   catch.Collector
+	consumer atomic.Uint64 // id of the goroutine running receive, for Stop from inside
+	unwatch  func() bool   // stops watching the spawn context
+}
+
+// envelope is one message in a mailbox. For an Ask, ask is the reply cell
+// (so that a message left behind by a stopped actor fails its asker) and
+// chain is the asker's receive context when the asker is itself an actor
+// handling a message (so that an ask cycle is detected).
+type envelope[M any] struct {
+	msg    M
+	ask    failer
+	ticket uint64
+	chain  *actorCtx
+}
+
+// Stats is a snapshot of an actor's counters, as returned by [Ref.Stats].
+type Stats struct {
+	Mailbox  int    // messages accepted and not handled yet
+	Handled  uint64 // messages passed to receive (including those whose receive panicked)
+	Restarts int    // restarts after a panic
+	Panics   int    // panics recorded (of init, receive and the handlers)
+	Stopped  bool   // the actor accepts no more messages
+}
+
+// Spawn starts an actor: a goroutine that owns a state made by init and
+// handles the messages sent to the returned Ref one at a time, in the order
+// they were accepted, by calling receive with a pointer to the state.
+//
+// init and receive run only on the actor's goroutine (a replacement goroutine
+// takes over only after a runtime.Goexit), so the state needs no lock: no
+// other goroutine may touch it. init runs again at every restart (see
+// [Restart]). The ctx passed to receive carries the values of ctx, is done
+// when ctx is done, and marks the actor, so that [Ask] and [Ref.Tell] called
+// with it detect deadlocks (see [ErrDeadlock]); use it only while handling the
+// message.
+//
+// When ctx is done the actor stops as if [Ref.Stop] were called: it accepts
+// no more messages, handles those already accepted, and ends. Without the
+// [Restart] option, a panic in init or receive stops the actor (see the
+// package documentation). A nil init or receive, or a [DeadLetter] handler for
+// another message type, panics.
+func Spawn[S, M any](ctx context.Context, init func() S,
+	receive func(ctx context.Context, state *S, msg M), opts ...Option) *Ref[M] {
+	if init == nil {
+		panic("actor: Spawn needs an init function, got nil")
+	}
+	if receive == nil {
+		panic("actor: Spawn needs a receive function, got nil")
+	}
+	cfg := newConfig(opts)
+	a := newActor(ctx, init, receive, cfg)
+	if cfg.restarts > 0 {
+		w := &window{max: cfg.restarts, within: cfg.within}
+		a.allow = w.allow
+	}
+	a.start(ctx)
+	return a.ref
+}
+
+// Tell sends msg to the actor. It waits while the mailbox is full, until
+// there is room or ctx is done (it returns context.Cause(ctx) then); it
+// returns an error wrapping [tame.ErrClosed] once the actor is stopping or
+// stopped. nil means the message was accepted: it will be handled (or, if the
+// actor stops after a panic first, reported as a dead letter).
+//
+// Called from the actor's own receive with its ctx (or from an actor that
+// an actor waiting on this one asked), Tell returns an error wrapping
+// [ErrDeadlock] instead of waiting for room that only the waiting actor
+// could make.
+func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
+	return r.put(ctx, envelope[M]{msg: msg}, true)
+}
+
+// TryTell sends msg if the mailbox has room and the actor is not stopping, and
+// reports whether it did. It never waits.
+func (r *Ref[M]) TryTell(msg M) bool {
+	r.mu.Lock()
+	if r.closed || r.count == len(r.ring) {
+		r.mu.Unlock()
+		return false
+	}
+	r.push(envelope[M]{msg: msg})
+	return true
+}
+
+var errClosed = fmt.Errorf("actor: stopped: %w", tame.ErrClosed)
+
+// put adds e to the mailbox, waiting for room while ctx allows it.
+func (r *Ref[M]) put(ctx context.Context, e envelope[M], checkDeadlock bool) error {
+	for {
+		r.mu.Lock()
+		if r.closed {
+			r.mu.Unlock()
+			return errClosed
+		}
+		if r.count < len(r.ring) {
+			r.push(e)
+			return nil
+		}
+		if r.space == nil {
+			r.space = make(chan struct{})
+		}
+		space := r.space
+		r.mu.Unlock()
+		// Full. Waiting is fine unless the only one who can make room is
+		// waiting on the caller: the actor itself, or one that asked it.
+		if checkDeadlock && fromContext(ctx).has(r) {
+			return fmt.Errorf("%w: Tell to a full mailbox that only the sender's own wait could empty", ErrDeadlock)
+		}
+		checkDeadlock = false
+		select {
+		case <-space:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+}
+
+// push appends e; it is called with r.mu held and releases it.
+func (r *Ref[M]) push(e envelope[M]) {
+	i := r.head + r.count
+	if i >= len(r.ring) {
+		i -= len(r.ring)
+	}
+	r.ring[i] = e
+	r.count++
+	wake := r.idle
+	r.idle = false
+	r.mu.Unlock()
+	if wake {
+		r.wake <- struct{}{} // never blocks: one token per idle period
+	}
+}
+
+// closeLocked stops accepting messages; r.mu is held. It wakes the producers
+// that wait for room (they return ErrClosed) and the consumer if it is idle,
+// so that it sees the mailbox empty and closed, and ends.
+func (r *Ref[M]) closeLocked() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	if r.space != nil {
+		close(r.space)
+		r.space = nil
+	}
+	if r.idle {
+		r.idle = false
+		r.wake <- struct{}{}
+	}
+}
+
+// Stop stops the actor: it accepts no more messages, the actor handles the
+// messages it had accepted, then its goroutine ends. Stop waits for that and
+// returns what the actor recorded: errors.Join of the *tame.PanicError of
+// every panic (the first 32, then a count), and a *[DeadLetterError] when
+// messages were left unhandled because the actor stopped after a panic; nil
+// when there was neither. Stop is idempotent and safe to call concurrently:
+// every call returns the same value, and once one returns no init, receive or
+// handler of the actor runs any more.
+//
+// Called on the actor's own goroutine (from receive, init or a handler), Stop
+// cannot wait for itself: it marks the actor stopping and returns nil at
+// once; the actor ends after the current message and the ones already
+// accepted. Call Stop from outside to get the result. Like any wait, Stop
+// from another actor's receive deadlocks if this actor is waiting on that one
+// (an Ask in the other direction): stop it from outside instead.
+func (r *Ref[M]) Stop() error {
+	r.mu.Lock()
+	r.closeLocked()
+	r.mu.Unlock()
+	select {
+	case <-r.done:
+		return r.err
+	default:
+	}
+	if r.consumer.Load() == goid() {
+		return nil
+	}
+	<-r.done
+	return r.err
+}
+
+// Stats returns a snapshot of the actor's counters. The actor updates them
+// each time it takes a new batch from its mailbox (at most a few dozen
+// messages), so Mailbox may still count messages of the batch in progress.
+func (r *Ref[M]) Stats() Stats {
+	r.mu.Lock()
+	s := Stats{Mailbox: r.count, Handled: r.handled, Restarts: r.restarts, Stopped: r.closed}
+	r.mu.Unlock()
+	s.Panics = r.panics.Len()
+	return s
+}
+
+// A DeadLetterError reports how many accepted messages an actor did not
+// handle because it stopped after a panic (pending asks not included: their
+// askers got an error). [Ref.Stop] returns it, joined with the panics.
+type DeadLetterError struct {
+	Count int
+}
+
+func (e *DeadLetterError) Error() string {
+	return fmt.Sprintf("actor: %d messages left unhandled after the actor stopped on a panic", e.Count)
+}
+
+// result is what Stop returns; called once, by the ending goroutine.
+func (r *Ref[M]) result() error {
+	var dl error
+	r.mu.Lock()
+	if r.dead > 0 {
+		dl = &DeadLetterError{Count: r.dead}
+	}
+	r.mu.Unlock()
+	return errors.Join(r.panics.Err(), dl)
+}

@@ -1,0 +1,143 @@
+package actor
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tamego/tame"
+)
+
+// A Reply is where the actor sends the answer to an [Ask]. Ask makes it and
+// passes it to the msg function, which puts it in the message; receive calls
+// Send once it knows the answer.
+//
+// A Reply is a small value: copy it freely and Send from any goroutine. Only
+// the first Send of an ask is delivered; the others, and a Send after the
+// asker gave up (its ctx ended, or the actor stopped), are dropped. A late
+// Send can never reach a later ask: each ask has its own ticket. The zero
+// Reply drops everything.
+type Reply[R any] struct {
+	c      *cell[R]
+	ticket uint64
+}
+
+// Send delivers v to the asker if it is still waiting for this answer, and
+// drops it otherwise. It never blocks.
+func (r Reply[R]) Send(v R) {
+	if r.c != nil {
+		r.c.deliver(r.ticket, answer[R]{v: v})
+	}
+}
+
+// Ask sends the message made by msg (msg gets the [Reply] to put in it) and
+// waits for the answer. It returns the value passed to Reply.Send; or an
+// error wrapping [tame.ErrClosed] when the actor is stopped, or stops before
+// replying; or context.Cause(ctx) when ctx is done first (a late answer is
+// then dropped). It waits for room in a full mailbox like [Ref.Tell].
+//
+// Ask called with the ctx of the same actor's receive, or of an actor that
+// the target is (directly or through others) waiting on, fails at once with
+// an error wrapping [ErrDeadlock] instead of waiting forever: the target
+// cannot handle the message while it waits for the caller.
+//
+// msg runs in the caller's goroutine; a panic in it propagates to the caller.
+// A nil msg panics. Ask allocates nothing in steady state: the reply cells
+// are pooled.
+func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, error) {
+	var zero R
+	if msg == nil {
+		panic("actor: Ask needs a msg function, got nil")
+	}
+	waiting := fromContext(ctx)
+	if waiting.has(ref) {
+		return zero, fmt.Errorf("%w: ask cycle (the target is waiting on the caller)", ErrDeadlock)
+	}
+	if err := ctx.Err(); err != nil {
+		return zero, context.Cause(ctx)
+	}
+	pool := cellPool[R]()
+	c := pool.Get().(*cell[R])
+	t := c.ticket.Load()
+	e := envelope[M]{msg: msg(Reply[R]{c: c, ticket: t}), ask: c, ticket: t, chain: waiting}
+	if err := ref.put(ctx, e, false); err != nil {
+		c.abandon(pool, t) // msg may have sent, or kept the Reply: retire the ticket
+		return zero, err
+	}
+	select {
+	case a := <-c.ch:
+		pool.Put(c)
+		return a.v, a.err
+	case <-ctx.Done():
+		if a, ok := c.abandon(pool, t); ok {
+			return a.v, a.err
+		}
+		return zero, context.Cause(ctx)
+	case <-ref.done:
+		if a, ok := c.abandon(pool, t); ok {
+			return a.v, a.err
+		}
+		return zero, errNoReply
+	}
+}
+
+var errNoReply = fmt.Errorf("actor: stopped before replying: %w", tame.ErrClosed)
+
+// A cell carries one answer at a time from an actor to an asker. ticket
+// counts the asks the cell has served: an ask holds ticket t, and the first
+// of Send, the actor's failure notice and the asker giving up moves it to
+// t+1; only a Send or notice that moves it puts an answer in ch. So ch holds
+// at most one answer, a Send never blocks, and a Send for an older ticket
+// finds the ticket moved and drops its answer.
+type cell[R any] struct {
+	ticket atomic.Uint64
+	ch     chan answer[R] // 1-buffered; empty whenever the cell is in the pool
+}
+
+type answer[R any] struct {
+	v   R
+	err error
+}
+
+// failer lets a mailbox fail an ask without knowing its answer type.
+type failer interface {
+	fail(ticket uint64, err error)
+}
+
+func (c *cell[R]) deliver(t uint64, a answer[R]) {
+	if c.ticket.CompareAndSwap(t, t+1) {
+		c.ch <- a
+	}
+}
+
+func (c *cell[R]) fail(t uint64, err error) { c.deliver(t, answer[R]{err: err}) }
+
+// abandon retires ticket t for an asker that stops waiting, and puts the cell
+// back in the pool. When an answer won the race, it takes it (it is in ch, or
+// about to be: the winner sends right after moving the ticket) and reports
+// true, so the answer is returned rather than lost.
+func (c *cell[R]) abandon(pool *sync.Pool, t uint64) (answer[R], bool) {
+	if c.ticket.CompareAndSwap(t, t+1) {
+		pool.Put(c)
+		return answer[R]{}, false
+	}
+	a := <-c.ch
+	pool.Put(c)
+	return a, true
+}
+
+// cellPools holds one *sync.Pool of cells per answer type, keyed by a nil
+// *cell[R] (an interface holding a nil pointer allocates nothing).
+var cellPools sync.Map
+
+func cellPool[R any]() *sync.Pool {
+	key := any((*cell[R])(nil))
+	if p, ok := cellPools.Load(key); ok {
+		return p.(*sync.Pool)
+	}
+	p, _ := cellPools.LoadOrStore(key, &sync.Pool{New: func() any {
+		return &cell[R]{ch: make(chan answer[R], 1)}
+	}})
+	return p.(*sync.Pool)
+}

@@ -1,0 +1,71 @@
+package actor
+
+import (
+	"context"
+	"errors"
+	"runtime"
+)
+
+// ErrDeadlock is returned (wrapped) by [Ask] and [Ref.Tell] when the call
+// would wait for an actor that is itself waiting on the caller: an Ask of an
+// actor to itself, an ask cycle (A asks B while B, handling that ask, asks
+// A, directly or through others), or a Tell to a full mailbox that only the
+// caller's own wait could empty. The check uses the ctx that receive got: a
+// call made with another context is not checked (and may wait forever).
+var ErrDeadlock = errors.New("actor: deadlock")
+
+// actorCtx is the ctx passed to receive. It marks the actor handling the
+// message (self) and, when the message is an ask from another actor, that
+// actor's own receive ctx (waiting): the chain of actors that wait for this
+// one to answer. An actor's plain ctx is made once; a chained one is made per
+// ask that comes from inside another actor.
+type actorCtx struct {
+	context.Context
+	self    any // the *Ref[M] of the actor
+	waiting *actorCtx
+}
+
+type ctxKey struct{}
+
+func (c *actorCtx) Value(key any) any {
+	if key == (ctxKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// fromContext returns the innermost actor mark of ctx, or nil.
+func fromContext(ctx context.Context) *actorCtx {
+	c, _ := ctx.Value(ctxKey{}).(*actorCtx)
+	return c
+}
+
+// has reports whether ref is the marked actor or one of those waiting on it.
+func (c *actorCtx) has(ref any) bool {
+	for ; c != nil; c = c.waiting {
+		if c.self == ref {
+			return true
+		}
+	}
+	return false
+}
+
+// goid returns the id of the calling goroutine, read from the first line of
+// its stack ("goroutine 18 [running]:"). Stop uses it to tell a call from
+// the actor's own goroutine, which must not wait for itself.
+func goid() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	const prefix = "goroutine "
+	if len(b) < len(prefix) {
+		return 0
+	}
+	var id uint64
+	for _, c := range b[len(prefix):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
+}

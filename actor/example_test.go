@@ -1,0 +1,120 @@
+package actor_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/actor"
+)
+
+// This example shows a counter owned by an actor: many Tells change it, an
+// Ask reads it. Only the actor's goroutine touches the count, so it needs no
+// lock, and the Ask, queued behind the Tells, sees all of them.
+func Example() {
+	type msg struct {
+		add   int
+		reply actor.Reply[int] // set only by the Ask
+	}
+	ctx := context.Background()
+	counter := actor.Spawn(ctx, func() int { return 0 },
+		func(_ context.Context, n *int, m msg) {
+			*n += m.add
+			m.reply.Send(*n) // the zero Reply of a Tell drops it
+		})
+	for i := 1; i <= 10; i++ {
+		_ = counter.Tell(ctx, msg{add: i})
+	}
+	total, err := actor.Ask(ctx, counter, func(r actor.Reply[int]) msg { return msg{reply: r} })
+	fmt.Println(total, err)
+	fmt.Println(counter.Stop())
+	// Output:
+	// 55 <nil>
+	// <nil>
+}
+
+// account is the state of the bank account actor of ExampleAsk.
+type account struct {
+	balance int
+}
+
+// accountMsg is a request to the bank account actor: a deposit, a
+// withdrawal, or a balance query.
+type accountMsg struct {
+	deposit, withdraw int
+	balance           actor.Reply[int]
+	result            actor.Reply[error]
+}
+
+// This example shows a bank account as an actor: deposits and withdrawals
+// are asks that answer with an error when the balance is too low, and a
+// balance query answers with the balance. The rule "never below zero" holds
+// because only the actor checks and changes the balance.
+func ExampleAsk() {
+	ctx := context.Background()
+	acct := actor.Spawn(ctx, func() account { return account{} },
+		func(_ context.Context, a *account, m accountMsg) {
+			switch {
+			case m.withdraw > a.balance:
+				m.result.Send(fmt.Errorf("withdraw %d: balance is only %d", m.withdraw, a.balance))
+			default:
+				a.balance += m.deposit - m.withdraw
+				m.result.Send(nil)
+			}
+			m.balance.Send(a.balance)
+		})
+	defer acct.Stop()
+
+	do := func(m accountMsg) {
+		err, askErr := actor.Ask(ctx, acct, func(r actor.Reply[error]) accountMsg { m.result = r; return m })
+		fmt.Println(err, askErr)
+	}
+	do(accountMsg{deposit: 100})
+	do(accountMsg{withdraw: 30})
+	do(accountMsg{withdraw: 500})
+	balance, err := actor.Ask(ctx, acct, func(r actor.Reply[int]) accountMsg { return accountMsg{balance: r} })
+	fmt.Println("balance:", balance, err)
+	// Output:
+	// <nil> <nil>
+	// <nil> <nil>
+	// withdraw 500: balance is only 70 <nil>
+	// balance: 70 <nil>
+}
+
+// This example shows let-it-crash: a message that makes receive panic
+// restarts the actor with fresh state from init; the failing message is not
+// retried, the next ones are handled, OnPanic hears of the panic at once and
+// Stop returns it.
+func ExampleRestart() {
+	type msg struct {
+		word  string
+		reply actor.Reply[[]string]
+	}
+	ctx := context.Background()
+	words := actor.Spawn(ctx, func() []string { return []string{"(fresh)"} },
+		func(_ context.Context, seen *[]string, m msg) {
+			if m.word == "boom" {
+				panic("cannot take boom")
+			}
+			*seen = append(*seen, m.word)
+			m.reply.Send(*seen)
+		},
+		actor.Restart(3, time.Minute),
+		actor.OnPanic(func(pe *tame.PanicError) { fmt.Println("OnPanic:", pe.Value) }))
+	for _, w := range []string{"a", "b", "boom", "c"} {
+		_ = words.Tell(ctx, msg{word: w})
+	}
+	seen, _ := actor.Ask(ctx, words, func(r actor.Reply[[]string]) msg { return msg{word: "d", reply: r} })
+	fmt.Println(seen)
+	fmt.Println("restarts:", words.Stats().Restarts)
+	err := words.Stop()
+	var pe *tame.PanicError
+	fmt.Println("Stop returned a panic:", errors.As(err, &pe), pe.Value)
+	// Output:
+	// OnPanic: cannot take boom
+	// [(fresh) c d]
+	// restarts: 1
+	// Stop returned a panic: true cannot take boom
+}

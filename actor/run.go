@@ -1,0 +1,275 @@
+package actor
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/catch"
+)
+
+// maxBatch is how many messages the actor takes from its mailbox per lock.
+// Taking a batch keeps the lock off the per-message path; giving the slots
+// back every maxBatch messages keeps room for producers and Stats fresh.
+const maxBatch = 64
+
+// actor is the consumer side of a Ref: the state and everything only the
+// actor's goroutine touches (a replacement goroutine continues from these
+// fields after a runtime.Goexit; nothing runs on two goroutines at once).
+type actor[S, M any] struct {
+	ref        *Ref[M]
+	init       func() S
+	receive    func(context.Context, *S, M)
+	onPanic    func(*tame.PanicError)
+	deadLetter func(M)
+	allow      func(now time.Time) bool // whether a failure may restart; nil: never
+	stopped    func()                   // told once when a failure stops the actor
+
+	state    S
+	fresh    bool // state must be made by init before the next message
+	failed   bool // stopped after a failure: what is left goes to dead letters
+	taken, i int  // the batch: ring slots head..head+taken, i of them handled
+	base     *actorCtx
+}
+
+func newActor[S, M any](ctx context.Context, init func() S,
+	receive func(context.Context, *S, M), cfg config) *actor[S, M] {
+	a := &actor[S, M]{
+		ref: &Ref[M]{
+			ring: make([]envelope[M], cfg.mailbox),
+			wake: make(chan struct{}, 1),
+			done: make(chan struct{}),
+		},
+		init:    init,
+		receive: receive,
+		onPanic: cfg.onPanic,
+		fresh:   true,
+	}
+	if cfg.deadLetter != nil {
+		fn, ok := cfg.deadLetter.(func(M))
+		if !ok {
+			var m M
+			panic(fmt.Sprintf("actor: DeadLetter handler is %T, want func(%T) for this actor's messages", cfg.deadLetter, m))
+		}
+		a.deadLetter = fn
+	}
+	a.base = &actorCtx{Context: ctx, self: a.ref}
+	return a
+}
+
+// start runs the actor's goroutine and makes the end of ctx stop it.
+func (a *actor[S, M]) start(ctx context.Context) {
+	r := a.ref
+	if ctx.Done() != nil {
+		r.unwatch = context.AfterFunc(ctx, func() {
+			r.mu.Lock()
+			r.closeLocked()
+			r.mu.Unlock()
+		})
+	}
+	go a.run()
+}
+
+// run is the body of the actor's goroutine, and of each replacement.
+func (a *actor[S, M]) run() {
+	a.ref.consumer.Store(goid())
+	for {
+		pe := catch.Call(a.loop, a.exiting)
+		if pe == nil {
+			break
+		}
+		a.fail(pe)
+	}
+	a.finish()
+}
+
+// exiting is called when init or receive called runtime.Goexit: the
+// goroutine is ending, so a replacement takes over once the failure is
+// accounted for.
+func (a *actor[S, M]) exiting(pe *tame.PanicError) {
+	a.fail(pe)
+	go a.run()
+}
+
+// finish ends the actor: the result is fixed before done is closed.
+func (a *actor[S, M]) finish() {
+	r := a.ref
+	if r.unwatch != nil {
+		r.unwatch()
+	}
+	r.err = r.result()
+	close(r.done)
+}
+
+// loop handles messages until the mailbox is closed and empty. It returns
+// normally only then; a panic in init or receive unwinds it, and run calls
+// it again after fail, from where it was: the failing message was counted as
+// taken before receive ran, so it is not retried.
+func (a *actor[S, M]) loop() {
+	r := a.ref
+	if a.failed {
+		a.drop()
+		return
+	}
+	if a.fresh {
+		a.state = a.init()
+		a.fresh = false
+	}
+	for {
+		for a.i < a.taken {
+			j := r.head + a.i
+			if j >= len(r.ring) {
+				j -= len(r.ring)
+			}
+			e := r.ring[j]
+			r.ring[j] = envelope[M]{}
+			a.i++
+			ctx := a.base
+			if e.chain != nil {
+				ctx = &actorCtx{Context: a.base.Context, self: r, waiting: e.chain}
+			}
+			a.receive(ctx, &a.state, e.msg)
+		}
+		if !a.next() {
+			return
+		}
+	}
+}
+
+// next gives back the slots of the batch just handled and takes the next
+// batch, parking while the mailbox is empty. It reports false once the
+// mailbox is closed and empty.
+func (a *actor[S, M]) next() bool {
+	r := a.ref
+	r.mu.Lock()
+	a.release()
+	for r.count == 0 {
+		if r.closed {
+			r.mu.Unlock()
+			return false
+		}
+		r.idle = true
+		r.mu.Unlock()
+		<-r.wake
+		r.mu.Lock()
+	}
+	a.taken = min(r.count, maxBatch)
+	r.mu.Unlock()
+	return true
+}
+
+// release gives back the slots of the batch; r.mu is held.
+func (a *actor[S, M]) release() {
+	r := a.ref
+	r.head += a.taken
+	if r.head >= len(r.ring) {
+		r.head -= len(r.ring)
+	}
+	r.count -= a.taken
+	r.handled += uint64(a.i)
+	a.taken, a.i = 0, 0
+	if r.space != nil {
+		close(r.space)
+		r.space = nil
+	}
+}
+
+// fail accounts for a panic or Goexit of init or receive: it records it,
+// restarts the actor with fresh state when the policy allows, or stops it,
+// then tells OnPanic.
+func (a *actor[S, M]) fail(pe *tame.PanicError) {
+	r := a.ref
+	r.panics.Add(pe)
+	restart := !a.failed && a.allow != nil && a.allow(time.Now())
+	r.mu.Lock()
+	if restart {
+		r.restarts++
+		a.fresh = true
+	} else if !a.failed {
+		a.failed = true
+		r.closeLocked()
+	}
+	r.mu.Unlock()
+	if !restart && a.stopped != nil {
+		a.stopped()
+	}
+	if a.onPanic != nil {
+		a.hook(func() { a.onPanic(pe) })
+	}
+}
+
+// hook runs a handler (OnPanic, DeadLetter) on the actor's goroutine. Its
+// panic is recorded with the actor's; when it calls runtime.Goexit, the
+// goroutine is ending wherever hook was called from, so a replacement takes
+// over and the code after hook does not run.
+func (a *actor[S, M]) hook(fn func()) {
+	pe := catch.Call(fn, func(pe *tame.PanicError) {
+		a.ref.panics.Add(pe)
+		go a.run()
+	})
+	if pe != nil {
+		a.ref.panics.Add(pe)
+	}
+}
+
+// drop empties the mailbox of an actor stopped by a failure: asks fail at
+// once, other messages go to the dead-letter handler and are counted. The
+// mailbox is closed, so nothing new arrives.
+func (a *actor[S, M]) drop() {
+	r := a.ref
+	for {
+		for a.i < a.taken {
+			j := r.head + a.i
+			if j >= len(r.ring) {
+				j -= len(r.ring)
+			}
+			e := r.ring[j]
+			r.ring[j] = envelope[M]{}
+			a.i++
+			if e.ask != nil {
+				e.ask.fail(e.ticket, errStoppedAsk)
+				continue
+			}
+			r.mu.Lock()
+			r.dead++
+			r.mu.Unlock()
+			if a.deadLetter != nil {
+				a.hook(func() { a.deadLetter(e.msg) })
+			}
+		}
+		r.mu.Lock()
+		a.release()
+		if r.count == 0 {
+			r.mu.Unlock()
+			return
+		}
+		a.taken = min(r.count, maxBatch)
+		r.mu.Unlock()
+	}
+}
+
+var errStoppedAsk = fmt.Errorf("actor: stopped after a panic before handling the ask: %w", tame.ErrClosed)
+
+// window is the restart intensity of [Restart]: at most max restarts within
+// any span of length within.
+type window struct {
+	max    int
+	within time.Duration
+	times  []time.Time // the restarts still inside the window, oldest first
+}
+
+// allow reports whether a failure at now may restart, and records it if so.
+func (w *window) allow(now time.Time) bool {
+	cut := now.Add(-w.within)
+	k := 0
+	for k < len(w.times) && !w.times[k].After(cut) {
+		k++
+	}
+	w.times = append(w.times[:0], w.times[k:]...)
+	if len(w.times) >= w.max {
+		return false
+	}
+	w.times = append(w.times, now)
+	return true
+}
