@@ -1,0 +1,50 @@
+// Package race is the chapter on shared mutable state: a counter incremented
+// from many goroutines loses updates, first with a data race, then with a
+// race condition that has no data race; then each pattern of the lesson
+// fixes it, timed.
+package race
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// DataRace increments one plain int from goroutines goroutines, perItem times
+// each, as "read it, add one, write it back", without any synchronization.
+// It is a data race: the race detector reports it, and the Go memory model
+// gives the program no meaning. It returns the final count; every lost
+// update makes it smaller than goroutines*perItem.
+func DataRace(goroutines, perItem int) int {
+	counter := new(int)
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range perItem {
+				v := *counter    // read
+				*counter = v + 1 // write: overwrites any update made since the read
+			}
+		})
+	}
+	wg.Wait()
+	return *counter
+}
+
+// RaceCondition does the same with atomic loads and stores. Every access is
+// synchronized, so there is no data race and the race detector stays quiet;
+// but "load, add one, store" is still three steps that another goroutine can
+// get between, so updates are still lost: a race condition without a data
+// race.
+func RaceCondition(goroutines, perItem int) int {
+	var counter atomic.Int64
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			for range perItem {
+				v := counter.Load()
+				counter.Store(v + 1)
+			}
+		})
+	}
+	wg.Wait()
+	return int(counter.Load())
+}
