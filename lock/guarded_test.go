@@ -1,0 +1,356 @@
+package lock_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/tamego/tame/lock"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// watchdog is how long a test that waits on a mutex (which testing/synctest
+// cannot see) may take before it is declared stuck.
+const watchdog = 30 * time.Second
+
+// finish waits for wg, failing the test with every goroutine's stack if it
+// takes longer than the watchdog: a deadlock shows up as a failure, not a
+// hang.
+func finish(t *testing.T, wg *sync.WaitGroup) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	timer := time.NewTimer(watchdog)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		buf := make([]byte, 1<<20)
+		t.Fatalf("still waiting after %v (a deadlock?); goroutines:\n%s", watchdog, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// mustPanic calls f and returns what it panicked with, failing the test
+// when it returned.
+func mustPanic(t *testing.T, f func()) (v any) {
+	t.Helper()
+	panicked := true
+	func() {
+		defer func() { v = recover() }()
+		f()
+		panicked = false
+	}()
+	if !panicked {
+		t.Fatalf("call returned, want a panic")
+	}
+	return v
+}
+
+// mustPanicWith checks that f panics with a string that contains want.
+func mustPanicWith(t *testing.T, want string, f func()) {
+	t.Helper()
+	v := mustPanic(t, f)
+	s, ok := v.(string)
+	if !ok || !strings.Contains(s, want) {
+		t.Fatalf("panic value = %#v, want a string containing %q", v, want)
+	}
+}
+
+func TestNoLostUpdates(t *testing.T) {
+	const goroutines, each = 64, 1000
+	tests := []struct {
+		name string
+		// newCounter returns an increment and a read of one counter.
+		newCounter func() (inc func(), get func() int)
+	}{
+		{"Do", func() (func(), func() int) {
+			g := lock.New(0)
+			return func() { g.Do(func(n *int) { *n++ }) },
+				func() int { return lock.With(g, func(n *int) int { return *n }) }
+		}},
+		{"With", func() (func(), func() int) {
+			var g lock.Guarded[int]
+			return func() { lock.With(&g, func(n *int) bool { *n++; return true }) },
+				func() int { return lock.With(&g, func(n *int) int { return *n }) }
+		}},
+		{"DoContext", func() (func(), func() int) {
+			g := lock.New(0)
+			return func() {
+					if err := g.DoContext(context.Background(), func(n *int) { *n++ }); err != nil {
+						panic(err)
+					}
+				},
+				func() int { return lock.With(g, func(n *int) int { return *n }) }
+		}},
+		{"Write", func() (func(), func() int) {
+			g := lock.NewRW(0)
+			return func() { g.Write(func(n *int) { *n++ }) },
+				func() int { n := 0; g.Read(func(v int) { n = v }); return n }
+		}},
+		{"Update", func() (func(), func() int) {
+			s := lock.NewSnapshot(0)
+			return func() { s.Update(func(n int) int { return n + 1 }) }, s.Load
+		}},
+		{"Both", func() (func(), func() int) {
+			a, b := lock.New(0), lock.New(int64(0))
+			return func() { lock.Both(a, b, func(a *int, b *int64) { *a++; *b-- }) },
+				func() int { return lock.With(a, func(n *int) int { return *n }) }
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc, get := tt.newCounter()
+			var wg sync.WaitGroup
+			for range goroutines {
+				wg.Go(func() {
+					for range each {
+						inc()
+					}
+				})
+			}
+			finish(t, &wg)
+			if got, want := get(), goroutines*each; got != want {
+				t.Errorf("count = %d, want %d", got, want)
+			}
+		})
+	}
+}
+
+// errBoom is what the tests panic with.
+var errBoom = errors.New("boom")
+
+func TestPanicReleasesLockAndPropagates(t *testing.T) {
+	g := lock.New(0)
+	tests := []struct {
+		name string
+		call func(fn func(*int))
+	}{
+		{"Do", func(fn func(*int)) { g.Do(fn) }},
+		{"With", func(fn func(*int)) { lock.With(g, func(n *int) int { fn(n); return 0 }) }},
+		{"TryDo", func(fn func(*int)) {
+			if !g.TryDo(fn) {
+				panic("TryDo found the lock held")
+			}
+		}},
+		{"DoContext", func(fn func(*int)) { _ = g.DoContext(context.Background(), fn) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := mustPanic(t, func() {
+				tt.call(func(n *int) { *n++; panic(errBoom) })
+			})
+			if v != errBoom {
+				t.Fatalf("recovered %v, want %v", v, errBoom)
+			}
+			// The lock is free again: TryDo takes it at once.
+			if !g.TryDo(func(*int) {}) {
+				t.Fatalf("TryDo after a panic in fn = false, want true (lock left held)")
+			}
+			g.Do(func(*int) {})
+		})
+	}
+	if got, want := lock.With(g, func(n *int) int { return *n }), len(tests); got != want {
+		t.Errorf("value = %d, want %d (what fn wrote before panicking stays)", got, want)
+	}
+}
+
+func TestPanicNilAndGoexitReleaseLock(t *testing.T) {
+	g := lock.New(0)
+	v := mustPanic(t, func() { g.Do(func(*int) { panic(nil) }) })
+	if _, ok := v.(*runtime.PanicNilError); !ok {
+		t.Fatalf("recovered %T, want *runtime.PanicNilError", v)
+	}
+	if !g.TryDo(func(*int) {}) {
+		t.Fatalf("TryDo after panic(nil) = false, want true")
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { g.Do(func(*int) { runtime.Goexit() }) })
+	finish(t, &wg)
+	if !g.TryDo(func(*int) {}) {
+		t.Fatalf("TryDo after runtime.Goexit in fn = false, want true")
+	}
+}
+
+func TestZeroGuardedIsReady(t *testing.T) {
+	var g lock.Guarded[[]string]
+	g.Do(func(v *[]string) { *v = append(*v, "a") })
+	if !g.TryDo(func(v *[]string) { *v = append(*v, "b") }) {
+		t.Fatalf("TryDo on a free zero Guarded = false, want true")
+	}
+	if err := g.DoContext(context.Background(), func(v *[]string) { *v = append(*v, "c") }); err != nil {
+		t.Fatalf("DoContext = %v, want nil", err)
+	}
+	got := lock.With(&g, func(v *[]string) string { return strings.Join(*v, "") })
+	if got != "abc" {
+		t.Errorf("value = %q, want %q", got, "abc")
+	}
+}
+
+func TestTryDo(t *testing.T) {
+	g := lock.New(0)
+	if !g.TryDo(func(n *int) { *n = 1 }) {
+		t.Fatalf("TryDo on a free Guarded = false, want true")
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		g.Do(func(*int) { close(held); <-release })
+	})
+	<-held
+	ran := false
+	if g.TryDo(func(*int) { ran = true }) || ran {
+		t.Errorf("TryDo on a held Guarded = true (ran=%v), want false without running fn", ran)
+	}
+	close(release)
+	finish(t, &wg)
+	// Inside its own fn, TryDo reports false instead of deadlocking.
+	g.Do(func(*int) {
+		if g.TryDo(func(*int) {}) {
+			t.Errorf("TryDo inside Do on the same Guarded = true, want false")
+		}
+	})
+}
+
+func TestDoContextDoneNeverRuns(t *testing.T) {
+	g := lock.New(0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	if err := g.DoContext(ctx, func(*int) { ran = true }); err != context.Canceled || ran {
+		t.Errorf("DoContext(done ctx) = %v (ran=%v), want %v without running fn", err, ran, context.Canceled)
+	}
+	if !g.TryDo(func(*int) {}) {
+		t.Errorf("TryDo after DoContext(done ctx) = false, want true")
+	}
+}
+
+func TestDoContextGivesUpWhileWaiting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := lock.New(0)
+		held, release := make(chan struct{}), make(chan struct{})
+		go g.Do(func(*int) { close(held); <-release })
+		<-held
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		start := time.Now()
+		ran := false
+		err := g.DoContext(ctx, func(*int) { ran = true })
+		if err != context.DeadlineExceeded || ran {
+			t.Errorf("DoContext while held = %v (ran=%v), want %v without running fn", err, ran, context.DeadlineExceeded)
+		}
+		if waited := time.Since(start); waited != time.Minute {
+			t.Errorf("DoContext returned after %v, want %v (when ctx ended)", waited, time.Minute)
+		}
+		close(release)
+		if err := g.DoContext(t.Context(), func(n *int) { *n++ }); err != nil {
+			t.Errorf("DoContext after release = %v, want nil", err)
+		}
+	})
+}
+
+func TestDoContextWaiterGetsReleasedLock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := lock.New(0)
+		held, release := make(chan struct{}), make(chan struct{})
+		go g.Do(func(*int) { close(held); <-release })
+		<-held
+		const waiters = 3
+		errs := make(chan error, waiters)
+		for range waiters {
+			go func() { errs <- g.DoContext(t.Context(), func(n *int) { *n++ }) }()
+		}
+		synctest.Wait() // every waiter is blocked in DoContext's select
+		if got := g.TryDo(func(*int) {}); got {
+			t.Fatalf("TryDo while held = true, want false")
+		}
+		close(release)
+		for range waiters {
+			if err := <-errs; err != nil {
+				t.Errorf("DoContext = %v, want nil", err)
+			}
+		}
+		if got := lock.With(g, func(n *int) int { return *n }); got != waiters {
+			t.Errorf("value = %d, want %d", got, waiters)
+		}
+	})
+}
+
+// TestDoContextUnderContention mixes Do with DoContext callers, some of which
+// give up, and checks that nobody waits forever (no lost wake-up) and that fn
+// ran exactly for the calls that returned nil.
+func TestDoContextUnderContention(t *testing.T) {
+	const goroutines, each = 16, 500
+	g := lock.New(0)
+	var ran, succeeded atomic.Int64
+	var wg sync.WaitGroup
+	for i := range goroutines {
+		wg.Go(func() {
+			for j := range each {
+				switch (i + j) % 3 {
+				case 0:
+					g.Do(func(n *int) { *n++; ran.Add(1) })
+					succeeded.Add(1)
+				case 1:
+					if g.DoContext(context.Background(), func(n *int) { *n++; ran.Add(1) }) == nil {
+						succeeded.Add(1)
+					}
+				default:
+					ctx, cancel := context.WithCancel(context.Background())
+					if j%2 == 0 {
+						cancel() // sometimes before, sometimes during the wait
+					}
+					go cancel()
+					if g.DoContext(ctx, func(n *int) { *n++; ran.Add(1) }) == nil {
+						succeeded.Add(1)
+					}
+					cancel()
+				}
+			}
+		})
+	}
+	finish(t, &wg)
+	got := lock.With(g, func(n *int) int { return *n })
+	if int64(got) != ran.Load() || ran.Load() != succeeded.Load() {
+		t.Errorf("value = %d, fn ran %d times, %d calls succeeded; want all equal", got, ran.Load(), succeeded.Load())
+	}
+}
+
+func TestNilArgumentsPanic(t *testing.T) {
+	g, rw, s := lock.New(0), lock.NewRW(0), lock.NewSnapshot(0)
+	var nilCtx context.Context
+	var nilG *lock.Guarded[int]
+	tests := []struct {
+		name, want string
+		call       func()
+	}{
+		{"Do", "lock: Guarded.Do called with a nil fn", func() { g.Do(nil) }},
+		{"With", "lock: With called with a nil fn", func() { lock.With[int, int](g, nil) }},
+		{"TryDo", "lock: Guarded.TryDo called with a nil fn", func() { g.TryDo(nil) }},
+		{"DoContext ctx", "lock: Guarded.DoContext called with a nil ctx", func() { _ = g.DoContext(nilCtx, func(*int) {}) }},
+		{"DoContext fn", "lock: Guarded.DoContext called with a nil fn", func() { _ = g.DoContext(context.Background(), nil) }},
+		{"Read", "lock: RWGuarded.Read called with a nil fn", func() { rw.Read(nil) }},
+		{"Write", "lock: RWGuarded.Write called with a nil fn", func() { rw.Write(nil) }},
+		{"Update", "lock: Snapshot.Update called with a nil fn", func() { s.Update(nil) }},
+		{"Both a", "lock: Both called with a nil a", func() { lock.Both(nilG, g, func(*int, *int) {}) }},
+		{"Both b", "lock: Both called with a nil b", func() { lock.Both(g, nilG, func(*int, *int) {}) }},
+		{"Both fn", "lock: Both called with a nil fn", func() { lock.Both(g, lock.New(0), nil) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mustPanicWith(t, tt.want, tt.call)
+		})
+	}
+	// None of them left a lock held.
+	if !g.TryDo(func(*int) {}) {
+		t.Errorf("TryDo after the misuse panics = false, want true")
+	}
+}
