@@ -220,7 +220,7 @@ func (r *Ref[M]) Stop() error {
 		return r.err
 	default:
 	}
-	if r.consumer.Load() == goid() {
+	if r.onOwnGoroutine() {
 		return nil
 	}
 	<-r.done
@@ -258,4 +258,9 @@ func (r *Ref[M]) result() error {
 	}
 	r.mu.Unlock()
 	return errors.Join(r.panics.Err(), dl)
+}
+
+// onOwnGoroutine reports whether the caller runs on the actor's goroutine.
+func (r *Ref[M]) onOwnGoroutine() bool {
+	return r.consumer.Load() == goid()
 }

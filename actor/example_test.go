@@ -118,3 +118,42 @@ func ExampleRestart() {
 	// restarts: 1
 	// Stop returned a panic: true cannot take boom
 }
+
+// node is the message of Example_deadlock: a question that expects an
+// error (or nil) as its answer, and whom to ask next.
+type node struct {
+	next  *actor.Ref[node]
+	reply actor.Reply[error]
+}
+
+// This example shows an ask cycle detected: A, handling an ask, asks B; B,
+// handling that, asks A. A is busy waiting for B, so it could never answer:
+// instead of hanging, B's Ask fails at once with ErrDeadlock, because the ctx
+// that receive gets records who is waiting on whom.
+func Example_deadlock() {
+	ctx := context.Background()
+	// Both actors forward the question to the next one and pass its answer back.
+	forward := func(name string) func(context.Context, *struct{}, node) {
+		return func(ctx context.Context, _ *struct{}, m node) {
+			answer, err := actor.Ask(ctx, m.next, func(r actor.Reply[error]) node { return node{next: m.next, reply: r} })
+			if err == nil {
+				err = answer
+			}
+			fmt.Printf("%s: %v (ErrDeadlock: %t)\n", name, err, errors.Is(err, actor.ErrDeadlock))
+			m.reply.Send(err)
+		}
+	}
+	none := func() struct{} { return struct{}{} }
+	a := actor.Spawn(ctx, none, forward("A asks B"))
+	b := actor.Spawn(ctx, none, func(ctx context.Context, s *struct{}, m node) {
+		forward("B asks A")(ctx, s, node{next: a, reply: m.reply})
+	})
+	answer, err := actor.Ask(ctx, a, func(r actor.Reply[error]) node { return node{next: b, reply: r} })
+	fmt.Println("main asked A:", answer, err)
+	fmt.Println(a.Stop(), b.Stop())
+	// Output:
+	// B asks A: actor: deadlock: ask cycle (the target is waiting on the caller) (ErrDeadlock: true)
+	// A asks B: actor: deadlock: ask cycle (the target is waiting on the caller) (ErrDeadlock: true)
+	// main asked A: actor: deadlock: ask cycle (the target is waiting on the caller) <nil>
+	// <nil> <nil>
+}
