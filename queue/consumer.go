@@ -1,0 +1,129 @@
+package queue
+
+import (
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/catch"
+)
+
+// consume is the consumer goroutine. It runs drain under catch.Call, which
+// sets up one deferred recover per call of drain, not per item: after a
+// panic, drain is called again and goes on with the next item. A Goexit ends
+// the goroutine after goexited has started a replacement.
+//
+// It is catch.Loop written out, because the two ways of failing need
+// different callbacks: a panic must not start a replacement, a Goexit must.
+func (q *Queue[T]) consume() {
+	id := goid()
+	q.mu.Lock()
+	q.gid = id
+	q.mu.Unlock()
+	for {
+		pe := catch.Call(q.drain, q.goexited)
+		if pe == nil {
+			break
+		}
+		q.panicked.Add(1)
+		q.report(pe, q.replace)
+	}
+	close(q.done)
+}
+
+// drain hands the items of the current run to the handler, then takes the
+// next run, until the queue is closed and empty. Its position is in
+// q.progress, which survives a panic: the item that panicked is not retried.
+func (q *Queue[T]) drain() {
+	var zero T
+	for {
+		p := int(q.progress.Load())
+		for p < q.taken {
+			i := q.head + p
+			if i >= len(q.ring) {
+				i -= len(q.ring)
+			}
+			v := q.ring[i]
+			q.ring[i] = zero // do not keep what v points to alive
+			p++
+			q.progress.Store(int64(p)) // v is being handled: it waits no more
+			q.handle(v)
+			// Pushes wait for room: end the run early, as soon as the room
+			// made is enough for all of them, so they are let in by one
+			// acquisition of the lock rather than one each.
+			if w := q.nwait.Load(); w > 0 && p >= int(w) {
+				break
+			}
+		}
+		if !q.next() {
+			return
+		}
+	}
+}
+
+// next releases the items handled in the current run, lets waiting Pushes
+// in, and takes the next run. When nothing waits it parks until a Push or
+// Close wakes it. It reports false when the queue is closed and empty.
+func (q *Queue[T]) next() bool {
+	q.mu.Lock()
+	for {
+		if p := int(q.progress.Load()); p > 0 {
+			q.head += p
+			if q.head >= len(q.ring) {
+				q.head -= len(q.ring)
+			}
+			q.n -= p
+			q.released += int64(p)
+			q.progress.Store(0)
+		}
+		// Waiting Pushes first, oldest first: they were refused room before
+		// the Pushes that come after them.
+		for q.waiters.len() > 0 && q.n < q.capacity {
+			w, v := q.waiters.pop()
+			q.put(v)
+			finish(w, nil)
+		}
+		q.nwait.Store(int32(q.waiters.len()))
+		q.taken = min(q.n, maxRun, q.capacity)
+		switch {
+		case q.taken > 0:
+			q.mu.Unlock()
+			return true
+		case q.closed:
+			q.mu.Unlock()
+			return false
+		}
+		q.parked = true
+		q.mu.Unlock()
+		<-q.wake
+		q.mu.Lock()
+	}
+}
+
+// goexited is called by catch.Call on the consumer goroutine when the
+// handler called runtime.Goexit: the goroutine is ending, so it starts a
+// replacement, which goes on with the next item.
+func (q *Queue[T]) goexited(pe *tame.PanicError) {
+	q.panicked.Add(1)
+	started := false
+	q.report(pe, func() { started = true; q.replace() })
+	if !started {
+		q.replace()
+	}
+}
+
+func (q *Queue[T]) replace() { go q.consume() }
+
+// report records pe for Close and tells OnPanic. A panic in OnPanic is
+// recorded too; a Goexit in OnPanic ends the consumer goroutine, so replace
+// starts another one.
+func (q *Queue[T]) report(pe *tame.PanicError, replace func()) {
+	q.panics.Add(pe)
+	if q.onPanic == nil {
+		return
+	}
+	pe2 := catch.Call(func() { q.onPanic(pe) }, func(pe2 *tame.PanicError) {
+		q.panics.Add(pe2)
+		replace()
+	})
+	if pe2 != nil {
+		q.panics.Add(pe2)
+	}
+}

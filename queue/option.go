@@ -1,0 +1,202 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/tamego/tame"
+)
+
+// ErrDeadlock is returned by Push when the handler pushes to its own queue
+// while that queue is full. Waiting would never end: the room Push waits for
+// is made by the goroutine that is waiting. Test for it with errors.Is.
+var ErrDeadlock = errors.New("queue: Push from the handler to its own full queue would wait forever")
+
+// An Option configures a [Queue] or a [Keyed] queue.
+type Option interface {
+	apply(*options)
+}
+
+type options struct {
+	onPanic func(*tame.PanicError)
+}
+
+type optionFunc func(*options)
+
+func (f optionFunc) apply(o *options) { f(o) }
+
+// OnPanic returns an Option that calls report at once with every panic (and
+// every runtime.Goexit) of the handler, on the goroutine that recovered it,
+// before that goroutine handles its next item. Close returns the same panics
+// later. A panic in report itself is recovered and returned by Close too.
+// A nil report is the default: panics are only returned by Close.
+func OnPanic(report func(*tame.PanicError)) Option {
+	return optionFunc(func(o *options) { o.onPanic = report })
+}
+
+func collect(opts []Option) options {
+	var o options
+	for _, opt := range opts {
+		if opt == nil {
+			panic("queue: nil Option")
+		}
+		opt.apply(&o)
+	}
+	return o
+}
+
+// Stats is a snapshot of a queue's counters, returned by Queue.Stats and
+// Keyed.Stats.
+type Stats struct {
+	// Depth is the number of items waiting now (Len): accepted, not yet
+	// given to the handler.
+	Depth int
+	// MaxDepth is the most items that were ever waiting at once. It never
+	// exceeds the capacity.
+	MaxDepth int
+	// Keys is, for a Keyed queue, the number of keys that hold memory now:
+	// keys with items waiting or being handled. It is 0 for a Queue.
+	Keys int
+	// Handled is the number of items given to the handler so far, the ones
+	// that panicked and the ones being handled included.
+	Handled int64
+	// Panicked is the number of handler calls that panicked (panic(nil)
+	// included) or called runtime.Goexit.
+	Panicked int64
+	// Blocked is the total time Push callers spent waiting for room.
+	Blocked time.Duration
+}
+
+// goid returns the id of the calling goroutine, read from the header of its
+// stack trace ("goroutine 18 [running]:"). It costs about a microsecond, so
+// it is called only on slow paths: when a Push is about to wait, in Close,
+// and once when a consumer starts.
+func goid() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	const prefix = "goroutine "
+	if len(b) <= len(prefix) {
+		return 0
+	}
+	var id uint64
+	for _, c := range b[len(prefix):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
+}
+
+// A waiter is a Push waiting for room. Whoever makes room accepts its item
+// (stores it and sets accepted) or refuses it (Close sets err), under the
+// queue's lock, then signals ready, which has room for that one signal.
+// Waiters are reused, so a Push that waits allocates nothing in the steady
+// state.
+type waiter[T any] struct {
+	v     T
+	err   error
+	done  bool
+	ready chan struct{}
+}
+
+// waitList is a FIFO of waiters and a free list to reuse them. It is guarded
+// by the lock of the queue that holds it.
+type waitList[T any] struct {
+	q    []*waiter[T] // q[head:] are waiting, oldest first
+	head int
+	free []*waiter[T]
+}
+
+func (l *waitList[T]) len() int { return len(l.q) - l.head }
+
+func (l *waitList[T]) add(v T) *waiter[T] {
+	var w *waiter[T]
+	if n := len(l.free); n > 0 {
+		w, l.free = l.free[n-1], l.free[:n-1]
+	} else {
+		w = &waiter[T]{ready: make(chan struct{}, 1)}
+	}
+	w.v, w.err, w.done = v, nil, false
+	l.q = append(l.q, w)
+	return w
+}
+
+// pop removes the first waiter and returns it with its item taken out.
+func (l *waitList[T]) pop() (*waiter[T], T) {
+	w := l.q[l.head]
+	l.q[l.head] = nil
+	l.head++
+	if l.head == len(l.q) {
+		l.q, l.head = l.q[:0], 0
+	}
+	v := w.v
+	var zero T
+	w.v = zero
+	return w, v
+}
+
+// finish marks w done with err (nil: its item was accepted) and signals it.
+func finish[T any](w *waiter[T], err error) {
+	w.done, w.err = true, err
+	w.ready <- struct{}{} // never blocks: ready has room for this one signal
+}
+
+// remove takes w out of the list: its context ended before it was done.
+func (l *waitList[T]) remove(w *waiter[T]) {
+	for i := l.head; i < len(l.q); i++ {
+		if l.q[i] == w {
+			copy(l.q[i:], l.q[i+1:])
+			l.q[len(l.q)-1] = nil
+			l.q = l.q[:len(l.q)-1]
+			break
+		}
+	}
+	if l.head == len(l.q) {
+		l.q, l.head = l.q[:0], 0
+	}
+	var zero T
+	w.v = zero
+}
+
+// release puts w back on the free list once its Push has read the result.
+func (l *waitList[T]) release(w *waiter[T]) {
+	if len(l.free) < 64 {
+		l.free = append(l.free, w)
+	}
+}
+
+// closeAll refuses every waiting item with tame.ErrClosed.
+func (l *waitList[T]) closeAll() {
+	for l.len() > 0 {
+		w, _ := l.pop()
+		finish(w, tame.ErrClosed)
+	}
+}
+
+// await waits, without mu held, until w is done or ctx ends, and returns with
+// mu held: nil when w's item was accepted, tame.ErrClosed when it was
+// refused, ctx.Err() when ctx ended first (w is then taken out of the list,
+// so its item is not accepted later). w goes back to the free list.
+func await[T any](ctx context.Context, mu *sync.Mutex, l *waitList[T], w *waiter[T]) error {
+	select {
+	case <-w.ready:
+		mu.Lock()
+	case <-ctx.Done():
+		mu.Lock()
+		if !w.done {
+			l.remove(w)
+			l.release(w)
+			return ctx.Err()
+		}
+		// Done at the same moment: the result stands (an accepted item is
+		// never taken back). The signal was sent under mu, so it is there.
+		<-w.ready
+	}
+	err := w.err
+	l.release(w)
+	return err
+}
