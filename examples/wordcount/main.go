@@ -1,0 +1,40 @@
+// Wordcount counts the words of the Go standard library's source files with
+// a pipeline (read, tokenize, count, merge) and with a plain loop, times
+// both on a few files and on many, and prints the most frequent words.
+//
+//	go run ./examples/wordcount [-files N] [-workers N] [-quick]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/tamego/tame/examples/internal/wordcount"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Stdout, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wordcount:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args and runs the lesson, writing to w.
+func run(ctx context.Context, w io.Writer, args []string) error {
+	fs := flag.NewFlagSet("wordcount", flag.ContinueOnError)
+	var cfg wordcount.Config
+	fs.IntVar(&cfg.Files, "files", 0, "files in the large run (0: 2000, -1: all)")
+	fs.IntVar(&cfg.Workers, "workers", 0, "goroutines per stage (0: GOMAXPROCS)")
+	fs.BoolVar(&cfg.Quick, "quick", false, "count fewer files (for tests)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return wordcount.Run(ctx, w, cfg)
+}
