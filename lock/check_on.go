@@ -339,7 +339,10 @@ func formatStack(pcs []uintptr) string {
 	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
-		if f.Function != "" && !strings.HasPrefix(f.Function, "runtime.") {
+		// The frames of runtime and of this package (Do, Both...) add
+		// nothing: the caller's frames say which call it was.
+		if f.Function != "" && !strings.HasPrefix(f.Function, "runtime.") &&
+			!strings.HasPrefix(f.Function, "github.com/tamego/tame/lock.") {
 			fmt.Fprintf(&b, "\t%s\n\t\t%s:%d\n", f.Function, f.File, f.Line)
 		}
 		if !more {
