@@ -121,6 +121,28 @@ func startTame(h func(int)) (func(int, int), func()) {
 		}
 }
 
+func startKeyed(workers int) func(h func(int)) (func(int, int), func()) {
+	return func(h func(int)) (func(int, int), func()) {
+		var mu sync.Mutex
+		q := queue.NewKeyed(workers, benchCap, func(k, v int) {
+			_ = k
+			mu.Lock() // the handler of different keys may run at once
+			h(v)
+			mu.Unlock()
+		})
+		ctx := context.Background()
+		return func(w, v int) {
+				if err := q.Push(ctx, w, v); err != nil {
+					panic(err)
+				}
+			}, func() {
+				if err := q.Close(); err != nil {
+					panic(err)
+				}
+			}
+	}
+}
+
 func runBench(b *testing.B, impl benchImpl, producers int) {
 	b.ReportAllocs()
 	var s sink
@@ -141,6 +163,19 @@ func runBench(b *testing.B, impl benchImpl, producers int) {
 	b.StopTimer()
 	if want := n * (n - 1) / 2; s.n != want {
 		b.Fatalf("sum = %d, want %d", s.n, want)
+	}
+}
+
+// BenchmarkKeyed moves the same items through a Keyed queue with 8 workers,
+// the producer index as key, beside the same baselines (one line for all).
+func BenchmarkKeyed(b *testing.B) {
+	impls := []benchImpl{benchImpls[0], {"tame-keyed", startKeyed(8)}}
+	for _, impl := range impls {
+		for _, p := range []int{1, 2, 8} {
+			b.Run(fmt.Sprintf("impl=%s/producers=%d", impl.name, p), func(b *testing.B) {
+				runBench(b, impl, p)
+			})
+		}
 	}
 }
 

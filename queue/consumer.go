@@ -22,8 +22,7 @@ func (q *Queue[T]) consume() {
 		if pe == nil {
 			break
 		}
-		q.panicked.Add(1)
-		q.report(pe, q.replace)
+		q.fails.handler(pe, q.replace)
 	}
 	close(q.done)
 }
@@ -101,29 +100,7 @@ func (q *Queue[T]) next() bool {
 // handler called runtime.Goexit: the goroutine is ending, so it starts a
 // replacement, which goes on with the next item.
 func (q *Queue[T]) goexited(pe *tame.PanicError) {
-	q.panicked.Add(1)
-	started := false
-	q.report(pe, func() { started = true; q.replace() })
-	if !started {
-		q.replace()
-	}
+	q.fails.goexited(pe, q.replace)
 }
 
 func (q *Queue[T]) replace() { go q.consume() }
-
-// report records pe for Close and tells OnPanic. A panic in OnPanic is
-// recorded too; a Goexit in OnPanic ends the consumer goroutine, so replace
-// starts another one.
-func (q *Queue[T]) report(pe *tame.PanicError, replace func()) {
-	q.panics.Add(pe)
-	if q.onPanic == nil {
-		return
-	}
-	pe2 := catch.Call(func() { q.onPanic(pe) }, func(pe2 *tame.PanicError) {
-		q.panics.Add(pe2)
-		replace()
-	})
-	if pe2 != nil {
-		q.panics.Add(pe2)
-	}
-}

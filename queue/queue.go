@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/tamego/tame"
-	"github.com/tamego/tame/internal/catch"
 )
 
 // maxRun is the most items the consumer takes per acquisition of the lock.
@@ -37,7 +36,6 @@ const maxRun = 256
 // called by the handler itself (see the package documentation).
 type Queue[T any] struct {
 	handle   func(T)
-	onPanic  func(*tame.PanicError)
 	capacity int
 
 	// progress is the number of items of the consumer's current run already
@@ -46,7 +44,6 @@ type Queue[T any] struct {
 	// waiters.len() for the consumer's per-item check.
 	progress atomic.Int64
 	nwait    atomic.Int32
-	panicked atomic.Int64
 
 	mu       sync.Mutex
 	ring     []T // capacity+run slots: the waiting items and the current run
@@ -66,9 +63,7 @@ type Queue[T any] struct {
 	// Owned by the consumer goroutine (and passed on to its replacement).
 	taken int // items in the current run: ring[head:head+taken]
 
-	panics  catch.Collector
-	errOnce sync.Once
-	err     error
+	fails failures
 }
 
 // New returns a Queue whose consumer goroutine calls handle on every accepted
@@ -84,7 +79,7 @@ func New[T any](capacity int, handle func(T), opts ...Option) *Queue[T] {
 	o := collect(opts)
 	q := &Queue[T]{
 		handle:   handle,
-		onPanic:  o.onPanic,
+		fails:    failures{onPanic: o.onPanic},
 		capacity: capacity,
 		ring:     make([]T, capacity+min(capacity, maxRun)),
 		wake:     make(chan struct{}, 1),
@@ -217,7 +212,7 @@ func (q *Queue[T]) Stats() Stats {
 		Depth:    q.n - p,
 		MaxDepth: q.maxDepth,
 		Handled:  q.released + int64(p),
-		Panicked: q.panicked.Load(),
+		Panicked: q.fails.panicked.Load(),
 		Blocked:  q.blocked,
 	}
 }
@@ -249,9 +244,8 @@ func (q *Queue[T]) Close() error {
 	self := q.gid == id
 	q.mu.Unlock()
 	if self {
-		return q.panics.Err()
+		return q.fails.panics.Err()
 	}
 	<-q.done
-	q.errOnce.Do(func() { q.err = q.panics.Err() })
-	return q.err
+	return q.fails.result()
 }

@@ -1,0 +1,171 @@
+package queue
+
+import (
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/catch"
+)
+
+// add appends v to key's line; mu is held and there is room. A line that
+// gets its first item while no worker holds it joins the end of the ready
+// turn, and a worker is woken (or started) for it.
+func (q *Keyed[K, T]) add(key K, v T) {
+	l := q.lines[key]
+	if l == nil {
+		l = q.newLine(key)
+		q.lines[key] = l
+		q.peak = max(q.peak, len(q.lines))
+	}
+	l.items.push(v)
+	q.total++
+	q.maxDepth = max(q.maxDepth, q.total)
+	if l.busy || l.items.len() > 1 {
+		return // its worker, or its place in the ready turn, will take it
+	}
+	q.ready.push(l)
+	switch {
+	case q.idle > 0:
+		q.idle--
+		q.wake <- struct{}{} // never blocks: wake has room for every worker
+	case q.running < q.workers:
+		q.running++
+		go q.work(&worker[K, T]{q: q})
+	}
+	// Otherwise every worker is awake and looks at the ready turn before it
+	// parks.
+}
+
+func (q *Keyed[K, T]) newLine(key K) *line[K, T] {
+	if n := len(q.spare); n > 0 {
+		l := q.spare[n-1]
+		q.spare = q.spare[:n-1]
+		l.key = key
+		return l
+	}
+	return &line[K, T]{key: key}
+}
+
+// drop forgets a line that has drained: the key holds no memory any more
+// (a few empty lines are kept for reuse, without their key). The map is
+// made anew when it has shrunk to a quarter of its peak, since a Go map
+// keeps its buckets after deletes.
+func (q *Keyed[K, T]) drop(l *line[K, T]) {
+	delete(q.lines, l.key)
+	var zero K
+	l.key = zero
+	l.items.shrink(16)
+	if len(q.spare) < 64 {
+		q.spare = append(q.spare, l)
+	}
+	if n := len(q.lines); q.peak >= 64 && n <= q.peak/4 {
+		m := make(map[K]*line[K, T], n)
+		for k, l := range q.lines {
+			m[k] = l
+		}
+		q.lines, q.peak = m, n
+	}
+}
+
+// A worker is the state of one worker goroutine that survives a panic in
+// the handler, and a Goexit (its replacement gets it).
+type worker[K comparable, T any] struct {
+	q   *Keyed[K, T]
+	cur *line[K, T] // the line whose item is being handled, if any
+	gid uint64
+}
+
+// work runs a worker goroutine: loop under catch.Call, once per panic (not
+// per item).
+func (q *Keyed[K, T]) work(w *worker[K, T]) {
+	id := goid()
+	q.mu.Lock()
+	if i := slicesIndex(q.gids, w.gid); w.gid != 0 && i >= 0 {
+		q.gids[i] = id // a replacement after a Goexit
+	} else {
+		q.gids = append(q.gids, id)
+	}
+	w.gid = id
+	q.mu.Unlock()
+	replace := func() { go q.work(w) }
+	for {
+		pe := catch.Call(w.loop, func(pe *tame.PanicError) { q.fails.goexited(pe, replace) })
+		if pe == nil {
+			return
+		}
+		q.fails.handler(pe, replace)
+	}
+}
+
+func slicesIndex(s []uint64, v uint64) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// loop hands items to the handler, one at a time, taking turns over the
+// ready lines, until the queue is closed and no line is ready.
+func (w *worker[K, T]) loop() {
+	q := w.q
+	q.mu.Lock()
+	for {
+		if l := w.cur; l != nil {
+			// Done with one item of l (handled or panicked): l goes to
+			// the end of the turn if it has more, and is forgotten if not.
+			w.cur = nil
+			l.busy = false
+			if l.items.len() > 0 {
+				q.ready.push(l)
+			} else {
+				q.drop(l)
+			}
+		}
+		if q.ready.len() == 0 {
+			if q.closed {
+				q.exit(w)
+				return
+			}
+			q.idle++
+			q.mu.Unlock()
+			<-q.wake
+			q.mu.Lock()
+			continue
+		}
+		l := q.ready.pop()
+		l.busy = true
+		w.cur = l
+		v := l.items.pop()
+		q.total--
+		q.handled++
+		q.admit()
+		q.mu.Unlock()
+		q.handle(l.key, v)
+		q.mu.Lock()
+	}
+}
+
+// admit lets waiting Pushes in, oldest first, while there is room; mu is
+// held.
+func (q *Keyed[K, T]) admit() {
+	for q.waiters.len() > 0 && q.total < q.capacity {
+		wt, it := q.waiters.pop()
+		q.add(it.key, it.v)
+		finish(wt, nil)
+	}
+}
+
+// exit ends a worker once the queue is closed and no line is ready (a line
+// still busy has its own worker); mu is held and is released.
+func (q *Keyed[K, T]) exit(w *worker[K, T]) {
+	q.running--
+	if i := slicesIndex(q.gids, w.gid); i >= 0 {
+		q.gids = append(q.gids[:i], q.gids[i+1:]...)
+	}
+	last := q.running == 0
+	q.ready.shrink(0)
+	q.mu.Unlock()
+	if last {
+		close(q.done)
+	}
+}
