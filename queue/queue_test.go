@@ -1,0 +1,530 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/leaktest"
+	"github.com/tamego/tame/queue"
+)
+
+// pushed is an item of a test: which producer pushed it, and its place in
+// that producer's sequence.
+type pushed struct{ producer, seq int }
+
+// orderChecker is a handler that fails the test when two calls overlap, or
+// when a producer's items arrive out of order, twice or not at all.
+type orderChecker struct {
+	t       *testing.T
+	inside  atomic.Bool
+	mu      sync.Mutex
+	next    map[int]int // per producer: the seq expected next
+	handled int
+}
+
+func newOrderChecker(t *testing.T) *orderChecker {
+	return &orderChecker{t: t, next: make(map[int]int)}
+}
+
+func (c *orderChecker) handle(p pushed) {
+	if !c.inside.CompareAndSwap(false, true) {
+		c.t.Errorf("handler entered while already running (item %v)", p)
+	}
+	c.mu.Lock()
+	if want := c.next[p.producer]; p.seq != want {
+		c.t.Errorf("producer %d: handled seq %d, want %d", p.producer, p.seq, want)
+	}
+	c.next[p.producer] = p.seq + 1
+	c.handled++
+	c.mu.Unlock()
+	c.inside.Store(false)
+}
+
+func TestQueueManyProducersOneLine(t *testing.T) {
+	const producers, items = 16, 1000
+	base := runtime.NumGoroutine()
+	c := newOrderChecker(t)
+	q := queue.New(64, c.handle)
+	var wg sync.WaitGroup
+	for p := range producers {
+		wg.Go(func() {
+			for i := range items {
+				if err := q.Push(context.Background(), pushed{p, i}); err != nil {
+					t.Errorf("Push = %v, want nil", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v, want nil", err)
+	}
+	leaktest.Back(t, base)
+	if c.handled != producers*items {
+		t.Errorf("handled %d items, want %d", c.handled, producers*items)
+	}
+	for p := range producers {
+		if c.next[p] != items {
+			t.Errorf("producer %d: handled up to %d, want %d", p, c.next[p], items)
+		}
+	}
+	s := q.Stats()
+	if s.Handled != producers*items || s.Depth != 0 || s.Panicked != 0 || s.MaxDepth > 64 {
+		t.Errorf("Stats() = %+v, want Handled %d, Depth 0, Panicked 0, MaxDepth <= 64", s, producers*items)
+	}
+}
+
+// TestQueuePanicKeepsLine checks that a panic, a panic(nil) and a Goexit
+// each skip only their item, are told to OnPanic before the next item is
+// handled, and come back from Close.
+func TestQueuePanicKeepsLine(t *testing.T) {
+	base := runtime.NumGoroutine()
+	var log []string // written by the handler and OnPanic, one at a time
+	boom := errors.New("boom")
+	q := queue.New(16, func(v int) {
+		switch v {
+		case 3:
+			panic(boom)
+		case 5:
+			panic(nil)
+		case 7:
+			runtime.Goexit()
+		}
+		log = append(log, fmt.Sprint(v))
+	}, queue.OnPanic(func(pe *tame.PanicError) {
+		log = append(log, "panic")
+	}))
+	for i := range 10 {
+		if err := q.Push(context.Background(), i); err != nil {
+			t.Fatalf("Push(%d) = %v, want nil", i, err)
+		}
+	}
+	err := q.Close()
+	leaktest.Back(t, base)
+	if got, want := strings.Join(log, ","), "0,1,2,panic,4,panic,6,panic,8,9"; got != want {
+		t.Errorf("handled %q, want %q", got, want)
+	}
+	if !errors.Is(err, boom) || !errors.Is(err, tame.ErrGoexit) {
+		t.Errorf("Close() = %v, want errors that are boom and tame.ErrGoexit", err)
+	}
+	var pnil *runtime.PanicNilError
+	if !errors.As(err, &pnil) {
+		t.Errorf("Close() = %v, want a *runtime.PanicNilError in it", err)
+	}
+	if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != 3 {
+		t.Errorf("Close() joins %d errors, want 3", n)
+	}
+	if err2 := q.Close(); err2 != err {
+		t.Errorf("second Close() = %v, want the same error as the first", err2)
+	}
+	if s := q.Stats(); s.Panicked != 3 || s.Handled != 10 {
+		t.Errorf("Stats() = %+v, want Panicked 3, Handled 10", s)
+	}
+}
+
+// TestQueueOnPanicFails checks that a panic and a Goexit in OnPanic itself
+// are returned by Close and do not stop the line.
+func TestQueueOnPanicFails(t *testing.T) {
+	base := runtime.NumGoroutine()
+	var handled []int
+	calls := 0
+	q := queue.New(8, func(v int) {
+		if v%2 == 1 {
+			panic(v)
+		}
+		handled = append(handled, v)
+	}, queue.OnPanic(func(*tame.PanicError) {
+		calls++
+		if calls == 1 {
+			panic("in OnPanic")
+		}
+		runtime.Goexit()
+	}))
+	for i := range 5 {
+		if err := q.Push(context.Background(), i); err != nil {
+			t.Fatalf("Push(%d) = %v, want nil", i, err)
+		}
+	}
+	err := q.Close()
+	leaktest.Back(t, base)
+	if fmt.Sprint(handled) != "[0 2 4]" {
+		t.Errorf("handled %v, want [0 2 4]", handled)
+	}
+	if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != 4 {
+		t.Errorf("Close() joins %d errors, want 4 (2 handler panics, a panic and a Goexit in OnPanic): %v", n, err)
+	}
+	if !errors.Is(err, tame.ErrGoexit) || !strings.Contains(err.Error(), "in OnPanic") {
+		t.Errorf("Close() = %v, want the OnPanic panic and Goexit in it", err)
+	}
+}
+
+// TestQueueCloseRacesPushers checks that every Push racing Close is either
+// accepted and handled exactly once, or refused with tame.ErrClosed.
+func TestQueueCloseRacesPushers(t *testing.T) {
+	const pushers = 32
+	for range 20 {
+		base := runtime.NumGoroutine()
+		var handled sync.Map
+		var count atomic.Int64
+		q := queue.New(4, func(p pushed) {
+			if _, dup := handled.LoadOrStore(p, true); dup {
+				t.Errorf("%v handled twice", p)
+			}
+			count.Add(1)
+		})
+		var accepted atomic.Int64
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for p := range pushers {
+			wg.Go(func() {
+				<-start
+				for i := 0; ; i++ {
+					err := q.Push(context.Background(), pushed{p, i})
+					if err != nil {
+						if !errors.Is(err, tame.ErrClosed) {
+							t.Errorf("Push = %v, want nil or tame.ErrClosed", err)
+						}
+						return
+					}
+					accepted.Add(1)
+				}
+			})
+		}
+		close(start)
+		runtime.Gosched()
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v, want nil", err)
+		}
+		n := count.Load() // nothing runs after Close returned
+		wg.Wait()
+		leaktest.Back(t, base)
+		if n != accepted.Load() {
+			t.Errorf("handled %d items, %d were accepted", n, accepted.Load())
+		}
+	}
+}
+
+func TestQueueCloseConcurrent(t *testing.T) {
+	base := runtime.NumGoroutine()
+	q := queue.New(4, func(v int) { panic(v) })
+	for i := range 3 {
+		if err := q.Push(context.Background(), i); err != nil {
+			t.Fatalf("Push = %v", err)
+		}
+	}
+	errs := make([]error, 8)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() { errs[i] = q.Close() })
+	}
+	wg.Wait()
+	leaktest.Back(t, base)
+	for i, err := range errs {
+		if err == nil || err != errs[0] {
+			t.Errorf("Close() #%d = %v, want the same non-nil error as #0 (%v)", i, err, errs[0])
+		}
+	}
+	if err := q.Push(context.Background(), 9); !errors.Is(err, tame.ErrClosed) {
+		t.Errorf("Push after Close = %v, want tame.ErrClosed", err)
+	}
+	if q.TryPush(9) {
+		t.Error("TryPush after Close = true, want false")
+	}
+}
+
+// TestQueueCloseFromHandler checks that Close called by the handler returns
+// at once, that the items accepted before it are still handled, and that a
+// Close from outside waits for them.
+func TestQueueCloseFromHandler(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var handled []int
+		var q *queue.Queue[int]
+		var inner error = errors.New("not called")
+		var afterClose error
+		q = queue.New(8, func(v int) {
+			handled = append(handled, v)
+			if v == 1 {
+				inner = q.Close() // must not wait for itself
+				afterClose = q.Push(context.Background(), 100)
+			}
+		})
+		for i := range 4 {
+			if err := q.Push(context.Background(), i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
+		}
+		if err := q.Close(); err != nil {
+			t.Errorf("Close() = %v, want nil", err)
+		}
+		if inner != nil {
+			t.Errorf("Close() in the handler = %v, want nil", inner)
+		}
+		if !errors.Is(afterClose, tame.ErrClosed) {
+			t.Errorf("Push in the handler after its Close = %v, want tame.ErrClosed", afterClose)
+		}
+		if fmt.Sprint(handled) != "[0 1 2 3]" {
+			t.Errorf("handled %v, want [0 1 2 3]", handled)
+		}
+	})
+}
+
+// TestQueueCloseOnlyFromHandler checks that a queue closed by its handler
+// alone ends its goroutine once the accepted items are handled.
+func TestQueueCloseOnlyFromHandler(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var q *queue.Queue[int]
+		handledAll := make(chan struct{})
+		q = queue.New(8, func(v int) {
+			if v == 0 {
+				q.Close()
+			}
+			if v == 2 {
+				close(handledAll)
+			}
+		})
+		for i := range 3 {
+			q.Push(context.Background(), i)
+		}
+		<-handledAll
+		synctest.Wait() // the consumer has ended: nothing is left in the bubble
+	})
+}
+
+// TestQueuePushToOwnFullQueue checks that the handler pushing to its own
+// full queue gets ErrDeadlock instead of waiting forever, and that what it
+// pushed while there was room is handled.
+func TestQueuePushToOwnFullQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var handled []int
+		var errs []error
+		var q *queue.Queue[int]
+		q = queue.New(1, func(v int) {
+			handled = append(handled, v)
+			if v == 0 {
+				errs = append(errs, q.Push(context.Background(), 1)) // room: 0 is being handled
+				errs = append(errs, q.Push(context.Background(), 2)) // full
+				if q.TryPush(3) {
+					t.Error("TryPush on the full queue = true, want false")
+				}
+			}
+		})
+		if err := q.Push(context.Background(), 0); err != nil {
+			t.Fatalf("Push = %v", err)
+		}
+		synctest.Wait() // the handler has pushed: the consumer is parked again
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		if len(errs) != 2 || errs[0] != nil || !errors.Is(errs[1], queue.ErrDeadlock) {
+			t.Errorf("Push in the handler = %v, want [nil, ErrDeadlock]", errs)
+		}
+		if fmt.Sprint(handled) != "[0 1]" {
+			t.Errorf("handled %v, want [0 1]", handled)
+		}
+	})
+}
+
+// TestQueueBackpressure checks that Push waits while capacity items wait,
+// that the item being handled is not counted, that a waiting Push returns
+// ctx.Err() when its context ends, and that a waiting Push is let in once
+// the consumer makes room.
+func TestQueueBackpressure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		started := make(chan int, 16)
+		var handled []int
+		q := queue.New(2, func(v int) {
+			started <- v
+			if v == 0 {
+				<-gate
+			}
+			handled = append(handled, v)
+		})
+		ctx := context.Background()
+		q.Push(ctx, 0)
+		<-started // 0 is being handled: it does not count
+		for i := 1; i <= 2; i++ {
+			if err := q.Push(ctx, i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
+		}
+		if n := q.Len(); n != 2 {
+			t.Errorf("Len() = %d, want 2", n)
+		}
+		if q.TryPush(99) {
+			t.Error("TryPush on a full queue = true, want false")
+		}
+		tctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		if err := q.Push(tctx, 99); err != context.DeadlineExceeded {
+			t.Errorf("Push with a 1s timeout on a full queue = %v, want context.DeadlineExceeded", err)
+		}
+		done := make(chan error)
+		go func() { done <- q.Push(ctx, 3) }()
+		synctest.Wait()
+		select {
+		case err := <-done:
+			t.Fatalf("Push on a full queue returned %v, want it to wait", err)
+		default:
+		}
+		close(gate)
+		if err := <-done; err != nil {
+			t.Errorf("waiting Push = %v, want nil once there is room", err)
+		}
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		if fmt.Sprint(handled) != "[0 1 2 3]" {
+			t.Errorf("handled %v, want [0 1 2 3]", handled)
+		}
+		s := q.Stats()
+		if s.MaxDepth != 2 || s.Blocked < time.Second || s.Handled != 4 {
+			t.Errorf("Stats() = %+v, want MaxDepth 2, Blocked >= 1s, Handled 4", s)
+		}
+	})
+}
+
+// TestQueuePushAfterCloseWhileWaiting checks that Pushes waiting for room
+// get tame.ErrClosed when Close is called, and that their items are not
+// handled.
+func TestQueueWaitingPushClosed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		var handled []int
+		q := queue.New(1, func(v int) {
+			if v == 0 {
+				<-gate
+			}
+			handled = append(handled, v)
+		})
+		q.Push(context.Background(), 0)
+		synctest.Wait()
+		q.Push(context.Background(), 1)
+		done := make(chan error)
+		go func() { done <- q.Push(context.Background(), 2) }()
+		synctest.Wait()
+		closed := make(chan error)
+		go func() { closed <- q.Close() }()
+		if err := <-done; !errors.Is(err, tame.ErrClosed) {
+			t.Errorf("waiting Push = %v after Close, want tame.ErrClosed", err)
+		}
+		close(gate)
+		if err := <-closed; err != nil {
+			t.Errorf("Close() = %v, want nil", err)
+		}
+		if fmt.Sprint(handled) != "[0 1]" {
+			t.Errorf("handled %v, want [0 1]", handled)
+		}
+	})
+}
+
+func TestQueuePushDoneContext(t *testing.T) {
+	base := runtime.NumGoroutine()
+	q := queue.New(4, func(int) { t.Error("handled an item pushed with a cancelled context") })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := q.Push(ctx, 1); err != context.Canceled {
+		t.Errorf("Push with a cancelled context = %v, want context.Canceled", err)
+	}
+	if err := q.Close(); err != nil {
+		t.Errorf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+}
+
+// TestQueueLenBounded checks that Len and MaxDepth never exceed the capacity
+// while producers outpace a slow consumer.
+func TestQueueLenBounded(t *testing.T) {
+	const capacity = 8
+	base := runtime.NumGoroutine()
+	q := queue.New(capacity, func(int) { runtime.Gosched() })
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				q.Push(context.Background(), i)
+			}
+		})
+	}
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if n := q.Len(); n > capacity || n < 0 {
+				t.Errorf("Len() = %d, want 0..%d", n, capacity)
+				return
+			}
+		}
+	})
+	for q.Stats().Handled < 8000 {
+		runtime.Gosched()
+	}
+	close(stop)
+	wg.Wait()
+	q.Close()
+	leaktest.Back(t, base)
+	if s := q.Stats(); s.MaxDepth > capacity || s.MaxDepth < 1 {
+		t.Errorf("Stats().MaxDepth = %d, want 1..%d", s.MaxDepth, capacity)
+	}
+}
+
+// TestQueueIdleParks checks that an idle queue's consumer is durably
+// blocked (parked on a channel), not spinning: synctest.Wait returns only
+// when every goroutine of the bubble is durably blocked.
+func TestQueueIdleParks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n int
+		q := queue.New(4, func(v int) { n += v })
+		synctest.Wait()
+		q.Push(context.Background(), 1)
+		q.Push(context.Background(), 2)
+		synctest.Wait()
+		if n != 3 {
+			t.Errorf("sum = %d before Close, want 3", n)
+		}
+		q.Close()
+	})
+}
+
+func TestBadArguments(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func()
+		want string
+	}{
+		{"capacity 0", func() { queue.New(0, func(int) {}) }, "queue: capacity must be at least 1, got 0"},
+		{"capacity -1", func() { queue.New(-1, func(int) {}) }, "queue: capacity must be at least 1, got -1"},
+		{"nil handle", func() { queue.New[int](1, nil) }, "queue: handle"},
+		{"nil option", func() { queue.New(1, func(int) {}, nil) }, "queue: nil Option"},
+		{"keyed workers 0", func() { queue.NewKeyed(0, 1, func(int, int) {}) }, "queue: workers must be at least 1, got 0"},
+		{"keyed capacity 0", func() { queue.NewKeyed(1, 0, func(int, int) {}) }, "queue: capacity must be at least 1, got 0"},
+		{"keyed nil handle", func() { queue.NewKeyed[int, int](1, 1, nil) }, "queue: handle"},
+		{"zero Queue", func() { var q queue.Queue[int]; q.Push(context.Background(), 1) }, "queue: Queue used without New"},
+		{"zero Keyed", func() { var q queue.Keyed[int, int]; q.TryPush(1, 1) }, "queue: Keyed used without NewKeyed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				msg := fmt.Sprint(recover())
+				if !strings.HasPrefix(msg, tt.want) {
+					t.Errorf("panic %q, want it to start with %q", msg, tt.want)
+				}
+			}()
+			tt.fn()
+		})
+	}
+}
