@@ -1,0 +1,166 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/catch"
+)
+
+// Map calls fn on every element of in, on at most limit goroutines (use
+// [NoLimit] for no limit), and returns the results in input order: out[i] is
+// fn(ctx, in[i]). It is the purest form of "give each task its own data":
+// every call reads its own element and writes its own result slot, so there
+// is nothing shared to race over and no lock.
+//
+// fn gets a context derived from ctx, cancelled at the first failure. Map
+// returns once every call has returned. The first error fn returns stops
+// Map from starting more calls and is returned, with nil results. When ctx
+// is done before every element was handled, Map stops starting calls and
+// returns [context.Cause](ctx); elements already handled do not matter then.
+// A panic in fn (panic(nil) and runtime.Goexit included) stops Map the same
+// way and re-panics in Map's caller as a [*tame.PanicError], the first panic
+// with the later ones in its Later field.
+//
+// Map starts no goroutine per element: up to limit goroutines claim chunks
+// of indices from a shared counter. Map panics when limit < 1 or fn is nil.
+func Map[T, R any](ctx context.Context, limit int, in []T,
+	fn func(ctx context.Context, v T) (R, error)) ([]R, error) {
+	if fn == nil {
+		panic("pool: Map called with a nil fn")
+	}
+	out := make([]R, len(in))
+	err := forChunks(ctx, limit, len(in), "Map", func(r *chunker, lo, hi int) bool {
+		for i := lo; i < hi; i++ {
+			if r.stop.Load() {
+				return false
+			}
+			v, err := fn(r.ctx, in[i])
+			if err != nil {
+				r.fail(err)
+				return false
+			}
+			out[i] = v
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ForEach calls fn on every element of in, on at most limit goroutines, and
+// returns once every call has returned. Errors, cancellation and panics work
+// as for [Map]. ForEach panics when limit < 1 or fn is nil.
+func ForEach[T any](ctx context.Context, limit int, in []T,
+	fn func(ctx context.Context, v T) error) error {
+	if fn == nil {
+		panic("pool: ForEach called with a nil fn")
+	}
+	return forChunks(ctx, limit, len(in), "ForEach", func(r *chunker, lo, hi int) bool {
+		for i := lo; i < hi; i++ {
+			if r.stop.Load() {
+				return false
+			}
+			if err := fn(r.ctx, in[i]); err != nil {
+				r.fail(err)
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// A chunker hands out chunks of the indices [0, n) to the goroutines of one
+// Map or ForEach call.
+type chunker struct {
+	next atomic.Int64 // the first index not claimed yet
+	_    [56]byte     // keep the hot counter off the line that stop is read from
+	stop atomic.Bool  // set by the first failure or when ctx is done
+	left atomic.Int64 // indices not handled yet
+
+	ctx    context.Context
+	done   <-chan struct{}
+	cancel context.CancelCauseFunc
+	panics catch.Collector
+	mu     sync.Mutex
+	err    error
+}
+
+func (r *chunker) fail(err error) {
+	r.mu.Lock()
+	if r.err == nil {
+		r.err = err
+	}
+	r.mu.Unlock()
+	r.stop.Store(true)
+	r.cancel(err)
+}
+
+// forChunks runs body over chunks of [0, n) on at most limit goroutines. body
+// reports whether it handled its whole chunk.
+func forChunks(ctx context.Context, limit, n int, name string, body func(r *chunker, lo, hi int) bool) error {
+	if limit < 1 {
+		panic(fmt.Sprintf("pool: limit must be at least 1, got %d", limit))
+	}
+	if ctx == nil {
+		panic("pool: " + name + " called with a nil context")
+	}
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	if n == 0 {
+		return nil
+	}
+	workers := min(limit, n)
+	// Small enough chunks to share the work evenly at the end (about 16 per
+	// goroutine), large enough that claiming one costs nothing per element.
+	chunk := max(1, n/(workers*16))
+
+	r := &chunker{}
+	r.ctx, r.cancel = context.WithCancelCause(ctx)
+	defer r.cancel(context.Canceled)
+	r.done = r.ctx.Done()
+	r.left.Store(int64(n))
+	stopWatch := context.AfterFunc(r.ctx, func() { r.stop.Store(true) })
+
+	loop := func() {
+		for !r.stop.Load() && !isDone(r.done) {
+			lo := int(r.next.Add(int64(chunk))) - chunk
+			if lo >= n {
+				return
+			}
+			hi := min(lo+chunk, n)
+			if !body(r, lo, hi) {
+				return
+			}
+			r.left.Add(int64(lo - hi))
+		}
+	}
+	failed := func(pe *tame.PanicError) {
+		r.panics.Add(pe)
+		r.stop.Store(true)
+		r.cancel(pe)
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() { catch.Loop(loop, failed) })
+	}
+	wg.Wait()
+	stopWatch()
+
+	if pe := r.panics.First(); pe != nil {
+		panic(pe)
+	}
+	if r.err != nil {
+		return r.err
+	}
+	if r.left.Load() > 0 {
+		return context.Cause(r.ctx)
+	}
+	return nil
+}

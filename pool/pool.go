@@ -1,0 +1,211 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/catch"
+)
+
+// ErrCloseFromTask is what Close returns when it is called from a task
+// running on a Pool: the pool stopped accepting, but Close did not wait,
+// because it would have waited for the task that called it.
+var ErrCloseFromTask = errors.New("pool: Close called from a task: the pool stopped accepting, but a task cannot wait for its own pool")
+
+// A Pool is a long-lived executor for services: it runs submitted tasks on
+// at most limit goroutines, and a task's failure does not stop the others.
+//
+// A Pool is safe for concurrent use. The zero Pool is not usable: make one
+// with [NewPool]; a Pool must not be copied.
+//
+// Submit puts the task in a bounded backlog (1024 tasks unless [Backlog]
+// says otherwise) and returns; up to limit worker goroutines run the
+// backlog, started when there is work and ended when there is none, so an
+// idle Pool holds no goroutine. Submit blocks only while limit tasks run and
+// the backlog is full, and gives up when its context is done.
+//
+// Panics: a panic in a task, panic(nil) and runtime.Goexit included, is
+// recovered; the pool keeps its capacity and goes on with the next task. The
+// panic is reported at once to the [OnPanic] handler, if any, and Close
+// returns every panic: errors.Join of the [*tame.PanicError] values (the
+// first 32, then a count). A Pool has no error channel: a task that can
+// fail handles its own error.
+//
+// Close stops accepting, runs every task already accepted, waits for them
+// and returns; after it no task code runs and the workers are gone.
+type Pool struct {
+	core     core[func()]
+	closedCh chan struct{} // closed by the first Close: wakes blocked submitters
+	closed   bool          // guarded by core.mu
+	result   error         // guarded by core.mu; valid once done
+	done     bool
+	panics   catch.Collector
+	failed   atomic.Uint64
+	onPanic  func(*tame.PanicError)
+}
+
+// NewPool returns a Pool that runs at most limit tasks at once (use
+// [NoLimit] for no limit). NewPool panics when limit < 1.
+func NewPool(limit int, opts ...Option) *Pool {
+	if limit < 1 {
+		panic(fmt.Sprintf("pool: limit must be at least 1, got %d", limit))
+	}
+	o := options{backlog: defaultBacklog}
+	for _, opt := range opts {
+		if opt == nil {
+			panic("pool: NewPool called with a nil Option")
+		}
+		opt.apply(&o)
+	}
+	p := &Pool{closedCh: make(chan struct{}), onPanic: o.onPanic}
+	p.core.init(limit, o.backlog, p.runTask, p.taskPanicked)
+	return p
+}
+
+// runTask runs one task. Its name is looked for on the stack by Close (see
+// calledFromTask).
+func (p *Pool) runTask(task func()) { task() }
+
+func (p *Pool) taskPanicked(pe *tame.PanicError) {
+	p.failed.Add(1)
+	p.panics.Add(pe)
+	if p.onPanic == nil {
+		return
+	}
+	// A panicking handler must not take the worker down with it: its
+	// panic is reported by Close like a task's.
+	if hpe := catch.Call(func() { p.onPanic(pe) }, func(hpe *tame.PanicError) { p.panics.Add(hpe) }); hpe != nil {
+		p.panics.Add(hpe)
+	}
+}
+
+// Submit hands task to the pool. It returns nil once the task is accepted
+// (started, or queued in the backlog): it will run exactly once, also when
+// Close is called. While limit tasks run and the backlog is full, Submit
+// waits. It returns ctx.Err() without accepting the task when ctx is done
+// first (also when it is done on entry), and an error for which
+// errors.Is(err, tame.ErrClosed) once Close has been called. Submit panics
+// when task is nil.
+func (p *Pool) Submit(ctx context.Context, task func()) error {
+	if task == nil {
+		panic("pool: Submit called with a nil task")
+	}
+	if p.closedCh == nil {
+		panic("pool: Submit called on a Pool not made by NewPool")
+	}
+	done := ctx.Done()
+	c := &p.core
+	c.mu.Lock()
+	for {
+		if p.closed {
+			c.mu.Unlock()
+			return tame.ErrClosed
+		}
+		if isDone(done) {
+			c.mu.Unlock()
+			return ctx.Err()
+		}
+		ok, start := c.admit(task)
+		if ok {
+			c.mu.Unlock()
+			if start {
+				go c.worker()
+			}
+			return nil
+		}
+		c.wait(false, done, p.closedCh)
+	}
+}
+
+// TrySubmit hands task to the pool if it can be accepted without waiting,
+// and reports whether it was; it returns false once Close has been called.
+// TrySubmit panics when task is nil.
+func (p *Pool) TrySubmit(task func()) bool {
+	if task == nil {
+		panic("pool: TrySubmit called with a nil task")
+	}
+	if p.closedCh == nil {
+		panic("pool: TrySubmit called on a Pool not made by NewPool")
+	}
+	c := &p.core
+	c.mu.Lock()
+	if p.closed {
+		c.mu.Unlock()
+		return false
+	}
+	ok, start := c.admit(task)
+	c.mu.Unlock()
+	if start {
+		go c.worker()
+	}
+	return ok
+}
+
+// Close stops accepting (blocked and later Submit calls return
+// tame.ErrClosed), runs every task already accepted, and waits for them to
+// end and for the workers to exit. It returns nil, or the panics of the
+// pool's tasks (see [Pool]). Close may be called more than once, also
+// concurrently: every call waits and returns the same value.
+//
+// Called from a task running on a Pool, Close cannot wait for the task that
+// called it: it stops the pool accepting and returns [ErrCloseFromTask] at
+// once; the tasks already accepted still run, and a Close from outside the
+// pool waits for them as usual. Close tells a task from another caller by its
+// stack, so this holds for a task of any Pool: a task that must wait for
+// another pool to finish should not do it from inside a pool.
+func (p *Pool) Close() error {
+	if p.closedCh == nil {
+		panic("pool: Close called on a Pool not made by NewPool")
+	}
+	c := &p.core
+	c.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.closedCh)
+	}
+	if p.done {
+		defer c.mu.Unlock()
+		return p.result
+	}
+	c.mu.Unlock()
+	if calledFromTask(poolTaskFunc) {
+		return ErrCloseFromTask
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.waitIdle()
+	if !p.done {
+		p.done, p.result = true, p.panics.Err()
+	}
+	return p.result
+}
+
+// Stats is a snapshot of a Pool's counters, from [Pool.Stats].
+type Stats struct {
+	Running    int    // tasks running now (a task that has just returned may still count)
+	MaxRunning int    // the most tasks that ever ran at once: the high-water mark of Running
+	Queued     int    // tasks accepted and waiting in the backlog
+	Waiting    int    // Submit calls blocked until there is room
+	Completed  uint64 // tasks that returned normally
+	Failed     uint64 // tasks that panicked or called runtime.Goexit
+}
+
+// Stats returns a snapshot of the pool's counters. It is safe to call at any
+// time, also during and after Close; once Close has returned, Completed +
+// Failed counts every task accepted.
+func (p *Pool) Stats() Stats {
+	c := &p.core
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Stats{
+		Running:    c.workers,
+		MaxRunning: c.maxWork,
+		Queued:     c.n,
+		Waiting:    c.waiters,
+		Completed:  c.finished,
+		Failed:     p.failed.Load(),
+	}
+}
