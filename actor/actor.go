@@ -43,6 +43,7 @@ type Ref[M any] struct {
 	done chan struct{} // closed once the actor's goroutine has ended
 	err  error         // what Stop returns; written before done is closed
 
+	cells    cellCache // reply cells of the asks to this actor
 	panics   catch.Collector
 	consumer atomic.Uint64 // id of the goroutine running receive, for Stop from inside
 	unwatch  func() bool   // stops watching the spawn context

@@ -57,7 +57,7 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	if err := ctx.Err(); err != nil {
 		return zero, context.Cause(ctx)
 	}
-	pool := cellPool[R]()
+	pool := cellPool[R](&ref.cells)
 	c := pool.Get().(*cell[R])
 	t := c.ticket.Load()
 	e := envelope[M]{msg: msg(Reply[R]{c: c, ticket: t}), ask: c, ticket: t, chain: waiting}
@@ -127,17 +127,43 @@ func (c *cell[R]) abandon(pool *sync.Pool, t uint64) (answer[R], bool) {
 	return a, true
 }
 
-// cellPools holds one *sync.Pool of cells per answer type, keyed by a nil
-// *cell[R] (an interface holding a nil pointer allocates nothing).
-var cellPools sync.Map
+// cellCache holds an actor's pools of reply cells, one *sync.Pool per answer
+// type, keyed by a nil *cell[R] (an interface holding a nil pointer
+// allocates nothing). The pools belong to the actor, not to the process: an
+// actor and its askers share one synctest bubble, and so do their cells,
+// whose channels are bound to the bubble that made them.
+type cellCache struct {
+	pools atomic.Pointer[[]typedPool] // copied on write; usually one entry
+	mu    sync.Mutex                  // serializes writers
+}
 
-func cellPool[R any]() *sync.Pool {
+type typedPool struct {
+	key  any
+	pool *sync.Pool
+}
+
+func cellPool[R any](cache *cellCache) *sync.Pool {
 	key := any((*cell[R])(nil))
-	if p, ok := cellPools.Load(key); ok {
-		return p.(*sync.Pool)
+	if l := cache.pools.Load(); l != nil {
+		for _, p := range *l {
+			if p.key == key {
+				return p.pool
+			}
+		}
 	}
-	p, _ := cellPools.LoadOrStore(key, &sync.Pool{New: func() any {
-		return &cell[R]{ch: make(chan answer[R], 1)}
-	}})
-	return p.(*sync.Pool)
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	var l []typedPool
+	if old := cache.pools.Load(); old != nil {
+		for _, p := range *old {
+			if p.key == key {
+				return p.pool
+			}
+		}
+		l = append(l, *old...)
+	}
+	pool := &sync.Pool{New: func() any { return &cell[R]{ch: make(chan answer[R], 1)} }}
+	l = append(l, typedPool{key: key, pool: pool})
+	cache.pools.Store(&l)
+	return pool
 }

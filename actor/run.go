@@ -3,6 +3,7 @@ package actor
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/tamego/tame"
@@ -26,11 +27,13 @@ type actor[S, M any] struct {
 	allow      func(now time.Time) bool // whether a failure may restart; nil: never
 	stopped    func()                   // told once when a failure stops the actor
 
-	state    S
-	fresh    bool // state must be made by init before the next message
-	failed   bool // stopped after a failure: what is left goes to dead letters
-	taken, i int  // the batch: ring slots head..head+taken, i of them handled
-	base     *actorCtx
+	state      S
+	pending    *tame.PanicError // the failure step accounts for next
+	hookFailed bool             // the runtime.Goexit that ends the goroutine was a handler's, already recorded
+	fresh      bool             // state must be made by init before the next message
+	failed     bool             // stopped after a failure: what is left goes to dead letters
+	taken, i   int              // the batch: ring slots head..head+taken, i of them handled
+	base       *actorCtx
 }
 
 func newActor[S, M any](ctx context.Context, init func() S,
@@ -49,8 +52,7 @@ func newActor[S, M any](ctx context.Context, init func() S,
 	if cfg.deadLetter != nil {
 		fn, ok := cfg.deadLetter.(func(M))
 		if !ok {
-			var m M
-			panic(fmt.Sprintf("actor: DeadLetter handler is %T, want func(%T) for this actor's messages", cfg.deadLetter, m))
+			panic(fmt.Sprintf("actor: DeadLetter handler is %T, want func(%v) for this actor's messages", cfg.deadLetter, reflect.TypeFor[M]()))
 		}
 		a.deadLetter = fn
 	}
@@ -71,24 +73,41 @@ func (a *actor[S, M]) start(ctx context.Context) {
 	go a.run()
 }
 
-// run is the body of the actor's goroutine, and of each replacement.
+// run is the body of the actor's goroutine, and of each replacement. All the
+// user code it runs (init, receive, the handlers) runs inside step, under one
+// catch.Call: a panic returns here and is handled by the next step; a
+// runtime.Goexit ends the goroutine, and exiting starts the replacement.
 func (a *actor[S, M]) run() {
 	a.ref.consumer.Store(goid())
 	for {
-		pe := catch.Call(a.loop, a.exiting)
+		pe := catch.Call(a.step, a.exiting)
 		if pe == nil {
 			break
 		}
-		a.fail(pe)
+		a.pending = pe
 	}
 	a.finish()
 }
 
-// exiting is called when init or receive called runtime.Goexit: the
-// goroutine is ending, so a replacement takes over once the failure is
-// accounted for.
+// step accounts for the last failure, if any, then handles messages.
+func (a *actor[S, M]) step() {
+	if pe := a.pending; pe != nil {
+		a.pending = nil
+		a.fail(pe)
+	}
+	a.loop()
+}
+
+// exiting runs when init, receive or a handler called runtime.Goexit: the
+// goroutine is ending, so a replacement takes over and accounts for the
+// failure first (a handler's was recorded by hook already). It runs no user
+// code: it is called while the goroutine unwinds.
 func (a *actor[S, M]) exiting(pe *tame.PanicError) {
-	a.fail(pe)
+	if a.hookFailed {
+		a.hookFailed = false
+	} else {
+		a.pending = pe
+	}
 	go a.run()
 }
 
@@ -104,8 +123,8 @@ func (a *actor[S, M]) finish() {
 
 // loop handles messages until the mailbox is closed and empty. It returns
 // normally only then; a panic in init or receive unwinds it, and run calls
-// it again after fail, from where it was: the failing message was counted as
-// taken before receive ran, so it is not retried.
+// it again (after fail), from where it was: the failing message was counted
+// as taken before receive ran, so it is not retried.
 func (a *actor[S, M]) loop() {
 	r := a.ref
 	if a.failed {
@@ -200,13 +219,14 @@ func (a *actor[S, M]) fail(pe *tame.PanicError) {
 }
 
 // hook runs a handler (OnPanic, DeadLetter) on the actor's goroutine. Its
-// panic is recorded with the actor's; when it calls runtime.Goexit, the
-// goroutine is ending wherever hook was called from, so a replacement takes
-// over and the code after hook does not run.
+// panic is recorded with the actor's (it neither restarts nor stops the
+// actor). When it calls runtime.Goexit, the failure is recorded here and the
+// goroutine ends: run's exiting starts the replacement, which continues
+// after the handler.
 func (a *actor[S, M]) hook(fn func()) {
 	pe := catch.Call(fn, func(pe *tame.PanicError) {
 		a.ref.panics.Add(pe)
-		go a.run()
+		a.hookFailed = true
 	})
 	if pe != nil {
 		a.ref.panics.Add(pe)

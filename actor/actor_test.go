@@ -1,0 +1,383 @@
+package actor_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/actor"
+	"github.com/tamego/tame/internal/leaktest"
+)
+
+// counterMsg adds add to the count, or, with a reply, asks for it.
+type counterMsg struct {
+	add   int
+	reply actor.Reply[int]
+}
+
+func spawnCounter(ctx context.Context, opts ...actor.Option) *actor.Ref[counterMsg] {
+	return actor.Spawn(ctx, func() int { return 0 }, func(_ context.Context, n *int, m counterMsg) {
+		*n += m.add
+		m.reply.Send(*n)
+	}, opts...)
+}
+
+func askCount(t *testing.T, ref *actor.Ref[counterMsg]) int {
+	t.Helper()
+	n, err := actor.Ask(context.Background(), ref, func(r actor.Reply[int]) counterMsg { return counterMsg{reply: r} })
+	if err != nil {
+		t.Fatalf("Ask() error = %v, want nil", err)
+	}
+	return n
+}
+
+func TestStateConfinement(t *testing.T) {
+	const senders, each = 64, 1000
+	// The state records, per sender, the last sequence number seen, so that
+	// one sender's messages are checked to arrive in its send order.
+	type seqMsg struct {
+		sender, seq int
+		reply       actor.Reply[int]
+	}
+	type state struct {
+		total    int
+		last     [senders]int
+		outOfLin int
+	}
+	ref := actor.Spawn(context.Background(), func() *state { return &state{} },
+		func(_ context.Context, s **state, m seqMsg) {
+			st := *s
+			if m.reply != (actor.Reply[int]{}) {
+				m.reply.Send(st.total*1000 + st.outOfLin)
+				return
+			}
+			if m.seq != st.last[m.sender]+1 {
+				st.outOfLin++
+			}
+			st.last[m.sender] = m.seq
+			st.total++
+		})
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Go(func() {
+			for i := 1; i <= each; i++ {
+				if err := ref.Tell(context.Background(), seqMsg{sender: s, seq: i}); err != nil {
+					t.Errorf("Tell() = %v, want nil", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got, err := actor.Ask(context.Background(), ref, func(r actor.Reply[int]) seqMsg { return seqMsg{reply: r} })
+	if err != nil {
+		t.Fatalf("Ask() error = %v", err)
+	}
+	if total, disorder := got/1000, got%1000; total != senders*each || disorder != 0 {
+		t.Errorf("handled %d messages with %d out of send order, want %d and 0", total, disorder, senders*each)
+	}
+	if err := ref.Stop(); err != nil {
+		t.Errorf("Stop() = %v, want nil", err)
+	}
+}
+
+func TestStopHandlesAcceptedThenEnds(t *testing.T) {
+	base := runtime.NumGoroutine()
+	gate := make(chan struct{})
+	var handled atomic.Int64
+	ref := actor.Spawn(context.Background(), func() int { return 0 }, func(_ context.Context, _ *int, m int) {
+		if m == 0 {
+			<-gate
+		}
+		handled.Add(1)
+	}, actor.Mailbox(8))
+	for i := range 8 {
+		if err := ref.Tell(context.Background(), i); err != nil {
+			t.Fatalf("Tell(%d) = %v", i, err)
+		}
+	}
+	stopped := make(chan error)
+	go func() { stopped <- ref.Stop() }()
+	// Once Stop has begun, Tell is refused; the accepted messages still run.
+	for !ref.Stats().Stopped {
+		runtime.Gosched()
+	}
+	if ref.TryTell(99) {
+		t.Fatal("TryTell accepted a message after Stop")
+	}
+	if err := ref.Tell(context.Background(), 100); !errors.Is(err, tame.ErrClosed) {
+		t.Errorf("Tell after Stop = %v, want tame.ErrClosed", err)
+	}
+	close(gate)
+	if err := <-stopped; err != nil {
+		t.Errorf("Stop() = %v, want nil", err)
+	}
+	if got := handled.Load(); got != 8 {
+		t.Errorf("handled %d messages, want the 8 accepted before Stop", got)
+	}
+	if err := ref.Stop(); err != nil {
+		t.Errorf("second Stop() = %v, want nil", err)
+	}
+	leaktest.Back(t, base)
+}
+
+func TestSendersRacingStop(t *testing.T) {
+	base := runtime.NumGoroutine()
+	var handled atomic.Int64
+	ref := actor.Spawn(context.Background(), func() int { return 0 },
+		func(context.Context, *int, int) { handled.Add(1) }, actor.Mailbox(16))
+	var accepted, refused atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 32 {
+		wg.Go(func() {
+			<-start
+			for i := range 200 {
+				err := ref.Tell(context.Background(), i)
+				switch {
+				case err == nil:
+					accepted.Add(1)
+				case errors.Is(err, tame.ErrClosed):
+					refused.Add(1)
+				default:
+					t.Errorf("Tell() = %v, want nil or tame.ErrClosed", err)
+				}
+			}
+		})
+	}
+	errs := make([]error, 4)
+	var stops sync.WaitGroup
+	for i := range errs {
+		stops.Go(func() {
+			<-start
+			for range i * 50 {
+				runtime.Gosched()
+			}
+			errs[i] = ref.Stop()
+		})
+	}
+	close(start)
+	stops.Wait()
+	atStop := handled.Load()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Stop() #%d = %v, want nil", i, err)
+		}
+	}
+	if got := handled.Load(); got != atStop {
+		t.Errorf("handled %d messages after Stop returned, want none", got-atStop)
+	}
+	if a, h := accepted.Load(), handled.Load(); a != h {
+		t.Errorf("accepted %d messages, handled %d; want equal", a, h)
+	}
+	if a, r := accepted.Load(), refused.Load(); a+r != 32*200 {
+		t.Errorf("accepted %d + refused %d, want %d", a, r, 32*200)
+	}
+	leaktest.Back(t, base)
+}
+
+func TestStopFromInsideReceive(t *testing.T) {
+	base := runtime.NumGoroutine()
+	var ref *actor.Ref[string]
+	var log []string // touched only by the actor, read after Stop
+	innerStop := make(chan error, 1)
+	ref = actor.Spawn(context.Background(), func() int { return 0 }, func(ctx context.Context, _ *int, m string) {
+		log = append(log, m)
+		if m == "stop" {
+			innerStop <- ref.Stop() // must not wait for itself
+			if err := ref.Tell(ctx, "after"); !errors.Is(err, tame.ErrClosed) {
+				t.Errorf("Tell to itself after its own Stop = %v, want tame.ErrClosed", err)
+			}
+		}
+	})
+	for _, m := range []string{"a", "stop", "b"} {
+		if err := ref.Tell(context.Background(), m); err != nil {
+			t.Fatalf("Tell(%q) = %v", m, err)
+		}
+	}
+	if err := <-innerStop; err != nil {
+		t.Errorf("Stop() inside receive = %v, want nil", err)
+	}
+	if err := ref.Stop(); err != nil {
+		t.Errorf("Stop() = %v, want nil", err)
+	}
+	if got, want := strings.Join(log, ","), "a,stop,b"; got != want {
+		t.Errorf("handled %q, want %q (accepted messages are still handled)", got, want)
+	}
+	leaktest.Back(t, base)
+}
+
+func TestSpawnContextDoneStops(t *testing.T) {
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	gate := make(chan struct{})
+	var handled atomic.Int64
+	var sawDone atomic.Bool
+	ref := actor.Spawn(ctx, func() int { return 0 }, func(ctx context.Context, _ *int, m int) {
+		if m == 0 {
+			<-gate
+			<-ctx.Done() // the receive ctx ends with the spawn ctx
+			sawDone.Store(true)
+		}
+		handled.Add(1)
+	})
+	for i := range 3 {
+		if err := ref.Tell(context.Background(), i); err != nil {
+			t.Fatalf("Tell() = %v", err)
+		}
+	}
+	cancel()
+	close(gate)
+	for ref.TryTell(9) { // the stop is asynchronous to cancel; it comes promptly
+		runtime.Gosched()
+	}
+	if err := ref.Stop(); err != nil {
+		t.Errorf("Stop() = %v, want nil", err)
+	}
+	if got := handled.Load(); got < 3 {
+		t.Errorf("handled %d, want at least the 3 accepted before cancel", got)
+	}
+	if !sawDone.Load() {
+		t.Error("receive ctx was not done after the spawn ctx was cancelled")
+	}
+	if err := ref.Tell(context.Background(), 1); !errors.Is(err, tame.ErrClosed) {
+		t.Errorf("Tell after the spawn ctx ended = %v, want tame.ErrClosed", err)
+	}
+	leaktest.Back(t, base)
+}
+
+func TestTellWaitsWhileFullUntilCtxDone(t *testing.T) {
+	gate := make(chan struct{})
+	ref := actor.Spawn(context.Background(), func() int { return 0 }, func(context.Context, *int, int) { <-gate },
+		actor.Mailbox(1))
+	defer ref.Stop()
+	defer close(gate)
+	if err := ref.Tell(context.Background(), 1); err != nil { // taken, receive blocks: the slot stays counted
+		t.Fatalf("Tell() = %v", err)
+	}
+	if ref.TryTell(2) {
+		t.Fatal("TryTell() = true on a full mailbox, want false")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := ref.Tell(ctx, 3); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Tell() on a full mailbox = %v, want context.DeadlineExceeded", err)
+	}
+	cause := errors.New("gave up")
+	ctx, cancelCause := context.WithCancelCause(context.Background())
+	cancelCause(cause)
+	if err := ref.Tell(ctx, 4); err != cause {
+		t.Errorf("Tell() with a cancelled ctx = %v, want its cause %v", err, cause)
+	}
+}
+
+func TestTellToItselfWithFullMailbox(t *testing.T) {
+	errc := make(chan error, 1)
+	var self *actor.Ref[int]
+	self = actor.Spawn(context.Background(), func() int { return 0 }, func(ctx context.Context, _ *int, m int) {
+		if m != 0 {
+			return
+		}
+		for i := 0; ; i++ {
+			if err := self.Tell(ctx, 1); err != nil {
+				errc <- err
+				return
+			}
+			if i > 100 {
+				errc <- nil
+				return
+			}
+		}
+	}, actor.Mailbox(4))
+	if err := self.Tell(context.Background(), 0); err != nil {
+		t.Fatalf("Tell() = %v", err)
+	}
+	if err := <-errc; !errors.Is(err, actor.ErrDeadlock) {
+		t.Errorf("Tell to itself with a full mailbox = %v, want actor.ErrDeadlock", err)
+	}
+	if err := self.Stop(); err != nil {
+		t.Errorf("Stop() = %v, want nil", err)
+	}
+}
+
+func TestStats(t *testing.T) {
+	gate := make(chan struct{})
+	ref := actor.Spawn(context.Background(), func() int { return 0 }, func(_ context.Context, _ *int, m int) {
+		if m < 0 {
+			panic("negative")
+		}
+		if m == 0 {
+			<-gate
+		}
+	}, actor.Restart(5, time.Hour), actor.Mailbox(16))
+	for _, m := range []int{0, 1, 2, 3} {
+		if err := ref.Tell(context.Background(), m); err != nil {
+			t.Fatalf("Tell() = %v", err)
+		}
+	}
+	if got := ref.Stats().Mailbox; got != 4 {
+		t.Errorf("Stats().Mailbox = %d while the first message blocks, want 4", got)
+	}
+	close(gate)
+	_ = ref.Tell(context.Background(), -1)
+	_ = ref.Tell(context.Background(), 4)
+	if err := ref.Stop(); err == nil {
+		t.Error("Stop() = nil, want the panic")
+	}
+	got := ref.Stats()
+	want := actor.Stats{Mailbox: 0, Handled: 6, Restarts: 1, Panics: 1, Stopped: true}
+	if got != want {
+		t.Errorf("Stats() = %+v, want %+v", got, want)
+	}
+}
+
+func TestBadInputPanics(t *testing.T) {
+	ctx := context.Background()
+	initFn := func() int { return 0 }
+	recv := func(context.Context, *int, int) {}
+	tests := []struct {
+		name string
+		call func()
+		want string
+	}{
+		{"nil init", func() { actor.Spawn[int, int](ctx, nil, recv) }, "actor: Spawn needs an init function, got nil"},
+		{"nil receive", func() { actor.Spawn[int, int](ctx, initFn, nil) }, "actor: Spawn needs a receive function, got nil"},
+		{"mailbox 0", func() { actor.Mailbox(0) }, "actor: mailbox capacity must be at least 1, got 0"},
+		{"mailbox -3", func() { actor.Mailbox(-3) }, "actor: mailbox capacity must be at least 1, got -3"},
+		{"restarts 0", func() { actor.Restart(0, time.Second) }, "actor: maxRestarts must be at least 1, got 0"},
+		{"window 0", func() { actor.Restart(1, 0) }, "actor: restart window must be positive, got 0s"},
+		{"nil OnPanic", func() { actor.OnPanic(nil) }, "actor: OnPanic needs a function, got nil"},
+		{"nil DeadLetter", func() { actor.DeadLetter[int](nil) }, "actor: DeadLetter needs a function, got nil"},
+		{"DeadLetter type", func() { actor.Spawn(ctx, initFn, recv, actor.DeadLetter(func(string) {})) },
+			"actor: DeadLetter handler is func(string), want func(int) for this actor's messages"},
+		{"nil Option", func() { actor.Spawn(ctx, initFn, recv, nil) }, "actor: nil Option"},
+		{"nil Ask msg", func() {
+			ref := actor.Spawn(ctx, initFn, recv)
+			defer ref.Stop()
+			_, _ = actor.Ask[int, int](ctx, ref, nil)
+		}, "actor: Ask needs a msg function, got nil"},
+		{"supervisor restarts 0", func() { actor.NewSupervisor(ctx, 0, time.Second) }, "actor: maxRestarts must be at least 1, got 0"},
+		{"Supervise with Restart", func() {
+			s := actor.NewSupervisor(ctx, 1, time.Second)
+			defer s.Stop()
+			_, _ = actor.Supervise(s, initFn, recv, actor.Restart(1, time.Second))
+		}, "actor: a supervised actor restarts under its Supervisor's policy; do not pass Restart to Supervise"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if got := recover(); got != tt.want {
+					t.Errorf("panic = %v, want %q", got, tt.want)
+				}
+			}()
+			tt.call()
+		})
+	}
+}

@@ -1,0 +1,178 @@
+package actor_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/actor"
+	"github.com/tamego/tame/internal/leaktest"
+)
+
+func TestAskStoppedActor(t *testing.T) {
+	ref := spawnCounter(context.Background())
+	if err := ref.Stop(); err != nil {
+		t.Fatalf("Stop() = %v", err)
+	}
+	_, err := actor.Ask(context.Background(), ref, func(r actor.Reply[int]) counterMsg { return counterMsg{reply: r} })
+	if !errors.Is(err, tame.ErrClosed) {
+		t.Errorf("Ask() to a stopped actor = %v, want tame.ErrClosed", err)
+	}
+}
+
+func TestAskActorStopsBeforeReplying(t *testing.T) {
+	base := runtime.NumGoroutine()
+	kept := make(chan actor.Reply[int], 1)
+	ref := actor.Spawn(context.Background(), func() int { return 0 }, func(_ context.Context, _ *int, r actor.Reply[int]) {
+		kept <- r // keeps the reply, never answers
+	})
+	done := make(chan error)
+	go func() {
+		_, err := actor.Ask(context.Background(), ref, func(r actor.Reply[int]) actor.Reply[int] { return r })
+		done <- err
+	}()
+	r := <-kept
+	if err := ref.Stop(); err != nil {
+		t.Errorf("Stop() = %v", err)
+	}
+	if err := <-done; !errors.Is(err, tame.ErrClosed) {
+		t.Errorf("Ask() whose actor stopped without replying = %v, want tame.ErrClosed", err)
+	}
+	r.Send(1) // late: dropped, never blocks
+	leaktest.Back(t, base)
+}
+
+// TestLateReplyDropped keeps the Reply of an ask whose ctx expired and sends
+// it during every later ask: the late answer must never reach them, although
+// the reply cells are reused.
+func TestLateReplyDropped(t *testing.T) {
+	base := runtime.NumGoroutine()
+	type msg struct {
+		v     int
+		reply actor.Reply[int]
+		stale *actor.Reply[int]
+	}
+	gate := make(chan struct{})
+	held := make(chan actor.Reply[int], 1)
+	ref := actor.Spawn(context.Background(), func() int { return 0 }, func(_ context.Context, _ *int, m msg) {
+		if m.v == -1 {
+			held <- m.reply
+			<-gate
+			return
+		}
+		if m.stale != nil {
+			m.stale.Send(-1) // a reply for an ask that gave up
+		}
+		m.reply.Send(m.v)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error)
+	go func() {
+		_, err := actor.Ask(ctx, ref, func(r actor.Reply[int]) msg { return msg{v: -1, reply: r} })
+		errc <- err
+	}()
+	stale := <-held
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("Ask() whose ctx was cancelled = %v, want context.Canceled", err)
+	}
+	close(gate)
+	stale.Send(-1) // the asker is gone: dropped
+	for i := range 200 {
+		got, err := actor.Ask(context.Background(), ref, func(r actor.Reply[int]) msg { return msg{v: i, reply: r, stale: &stale} })
+		if got != i || err != nil {
+			t.Fatalf("Ask #%d = %d, %v; want %d, nil (a stale reply leaked into a later ask)", i, got, err, i)
+		}
+	}
+	if err := ref.Stop(); err != nil {
+		t.Errorf("Stop() = %v", err)
+	}
+	leaktest.Back(t, base)
+}
+
+func TestAskDoneContext(t *testing.T) {
+	ref := spawnCounter(context.Background())
+	defer ref.Stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := actor.Ask(ctx, ref, func(r actor.Reply[int]) counterMsg { return counterMsg{add: 1, reply: r} }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Ask() with a done ctx = %v, want context.Canceled", err)
+	}
+	if got := askCount(t, ref); got != 0 {
+		t.Errorf("count = %d, want 0: an Ask with a done ctx must send nothing", got)
+	}
+}
+
+func TestAskItself(t *testing.T) {
+	errc := make(chan error, 1)
+	var ref *actor.Ref[counterMsg]
+	ref = actor.Spawn(context.Background(), func() int { return 0 }, func(ctx context.Context, n *int, m counterMsg) {
+		if m.add == 1 {
+			_, err := actor.Ask(ctx, ref, func(r actor.Reply[int]) counterMsg { return counterMsg{reply: r} })
+			errc <- err
+		}
+	})
+	if err := ref.Tell(context.Background(), counterMsg{add: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; !errors.Is(err, actor.ErrDeadlock) {
+		t.Errorf("Ask() to itself = %v, want actor.ErrDeadlock", err)
+	}
+	if err := ref.Stop(); err != nil {
+		t.Errorf("Stop() = %v", err)
+	}
+}
+
+// hop is a message that is forwarded along path with an Ask at each step.
+type hop struct {
+	path  []*actor.Ref[hop]
+	reply actor.Reply[error]
+}
+
+func forward(ctx context.Context, _ *struct{}, m hop) {
+	if len(m.path) == 0 {
+		m.reply.Send(nil)
+		return
+	}
+	answer, err := actor.Ask(ctx, m.path[0], func(r actor.Reply[error]) hop { return hop{path: m.path[1:], reply: r} })
+	m.reply.Send(errors.Join(answer, err))
+}
+
+func TestAskCycle(t *testing.T) {
+	ctx := context.Background()
+	none := func() struct{} { return struct{}{} }
+	a := actor.Spawn(ctx, none, forward)
+	b := actor.Spawn(ctx, none, forward)
+	c := actor.Spawn(ctx, none, forward)
+	tests := []struct {
+		name     string
+		first    *actor.Ref[hop]
+		path     []*actor.Ref[hop]
+		deadlock bool
+	}{
+		{"A→B", a, []*actor.Ref[hop]{b}, false},
+		{"A→B→C", a, []*actor.Ref[hop]{b, c}, false},
+		{"A→B→A", a, []*actor.Ref[hop]{b, a}, true},
+		{"A→B→C→A", a, []*actor.Ref[hop]{b, c, a}, true},
+		{"A→B→C→B", a, []*actor.Ref[hop]{b, c, b}, true},
+		{"A→B, then B→C→A after A answered", b, []*actor.Ref[hop]{c, a}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			answer, err := actor.Ask(ctx, tt.first, func(r actor.Reply[error]) hop { return hop{path: tt.path, reply: r} })
+			if err != nil {
+				t.Fatalf("Ask() error = %v", err)
+			}
+			if got := errors.Is(answer, actor.ErrDeadlock); got != tt.deadlock {
+				t.Errorf("answer = %v; ErrDeadlock = %t, want %t", answer, got, tt.deadlock)
+			}
+		})
+	}
+	for _, r := range []*actor.Ref[hop]{a, b, c} {
+		if err := r.Stop(); err != nil {
+			t.Errorf("Stop() = %v", err)
+		}
+	}
+}
