@@ -1,0 +1,101 @@
+package bank
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tamego/tame/examples/internal/lesson"
+)
+
+// Chapter is the bank chapter of the tour.
+var Chapter = lesson.Chapter{
+	Name:  "bank",
+	Title: "Transfers between accounts, and the deadlock",
+	Intro: "Money moves between accounts while many goroutines make transfers at once. A transfer touches two " +
+		"pieces of shared state, and the invariant is that money is never created or lost, and no account goes " +
+		"below zero. It is written three ways: an actor per account (message passing), a queue line per account " +
+		"(queue.Keyed), and a lock per account with lock.Both. Then the classic bug of locks: two transfers that " +
+		"take the same two locks in opposite orders, each holding one and waiting for the other, forever.",
+	Run: func(ctx context.Context, w io.Writer, quick bool) error {
+		return Run(ctx, w, Config{Quick: quick})
+	},
+}
+
+// Config selects what Run does.
+type Config struct {
+	Quick bool // fewer transfers, for tests
+}
+
+// Run makes the transfers three ways, checks the money after each, shows the
+// deadlock and lock.Both avoiding it, and returns an error if an invariant
+// fails.
+func Run(ctx context.Context, w io.Writer, cfg Config) error {
+	wk := Work{Accounts: 10, Opening: 1000, Goroutines: 8, PerWorker: 5000}
+	if cfg.Quick {
+		wk.Goroutines, wk.PerWorker = 4, 300
+	}
+	want := int64(wk.Accounts) * wk.Opening
+	fmt.Fprintf(w, "%d accounts open with %d each (%d in all); %d goroutines make %d transfers each, the same lists every way.\n\n",
+		wk.Accounts, wk.Opening, want, wk.Goroutines, wk.PerWorker)
+
+	var c lesson.Checker
+	var results []Result
+	for _, way := range Ways {
+		r, err := Measure(ctx, way, wk)
+		if err != nil {
+			return fmt.Errorf("%s: %w", way.Name, err)
+		}
+		results = append(results, r)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  way\thow\tmade\tdeclined\tmoney at the end\tconserved\ttime")
+	for i, r := range results {
+		conserved := "yes"
+		if r.Total() != want || r.Negative() {
+			conserved = "NO"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%s\t%s\n", r.Way, Ways[i].How, r.Done, r.Declined, r.Total(), conserved, lesson.Dur(r.Took))
+	}
+	tw.Flush()
+	for _, r := range results {
+		c.Check(w, r.Total() == want && !r.Negative() && r.Done+r.Declined == wk.Goroutines*wk.PerWorker,
+			"%s: %d in all at the end, want %d; no account below zero; every transfer made or declined", r.Way, r.Total(), want)
+	}
+	fmt.Fprintln(w)
+	lesson.Wrap(w, "Which transfers are declined depends on the order in which they happen to run, so the "+
+		"made and declined counts may differ between ways and between runs; the money may not.", 100)
+
+	fmt.Fprintln(w, "\nThe deadlock: goroutine 1 moves alice -> bob, locking alice then bob; goroutine 2 moves")
+	fmt.Fprintln(w, "bob -> alice, locking bob then alice. Each takes its first lock; then each waits for the other's.")
+	timeout := 200 * time.Millisecond
+	if cfg.Quick {
+		timeout = 50 * time.Millisecond
+	}
+	s := Naive(ctx, timeout)
+	if s.Deadlocked {
+		fmt.Fprintf(w, "  naive locks: neither transfer finished in %s: deadlock detected. Cancelling: both gave up\n", lesson.Dur(s.Waited))
+		fmt.Fprintf(w, "  (%v; %v), released the lock they held and returned.\n", s.Errs[0], s.Errs[1])
+	} else {
+		fmt.Fprintf(w, "  naive locks: both transfers finished (%v, %v): no deadlock this time.\n", s.Errs[0], s.Errs[1])
+	}
+	c.Check(w, s.Deadlocked, "the naive opposite-order transfers deadlocked, and were released")
+	c.Check(w, s.Total == 200, "after the naive standoff alice and bob hold %d in all, want 200", s.Total)
+
+	finished, total, err := WithBoth(timeout)
+	if err != nil {
+		fmt.Fprintf(w, "  lock.Both: %v\n", err)
+	} else {
+		fmt.Fprintf(w, "  lock.Both: the same two transfers at the same instant both finished; %d in all.\n", total)
+	}
+	c.Check(w, finished && total == 200, "lock.Both: both transfers finished, money conserved")
+	fmt.Fprintln(w)
+	lesson.Wrap(w, "The program forced the unlucky timing (each goroutine waits until both hold their first "+
+		"lock); left to chance, the naive code deadlocks only once in a while, which is worse. Go reports "+
+		"\"all goroutines are asleep\" only when every goroutine is stuck; a server with other work just hangs. "+
+		"Here the locks are channels, so the stuck transfers could be cancelled; a sync.Mutex cannot be. "+
+		"lock.Both takes any two locks in one global order, so the cycle cannot form.", 100)
+	return c.Err()
+}
