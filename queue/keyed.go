@@ -100,7 +100,7 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 }
 
 func (q *Keyed[K, T]) mustBeMade() {
-	if q.lines == nil {
+	if q.wake == nil { // wake is set once, by NewKeyed; lines is replaced when it shrinks
 		panic("queue: Keyed used without NewKeyed")
 	}
 }
