@@ -1,0 +1,326 @@
+package pool_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/leaktest"
+	"github.com/tamego/tame/pool"
+)
+
+var errTask = errors.New("task failed")
+
+func TestGroupRunsEveryTask(t *testing.T) {
+	base := runtime.NumGoroutine()
+	for _, limit := range []int{1, 3, pool.NoLimit} {
+		var ran atomic.Int64
+		g := pool.New(context.Background(), limit)
+		const n = 3000
+		for range n {
+			g.Go(func(context.Context) error { ran.Add(1); return nil })
+		}
+		if err := g.Wait(); err != nil {
+			t.Fatalf("limit %d: Wait() = %v, want nil", limit, err)
+		}
+		// Wait is synchronous: every task has returned when it does.
+		if got := ran.Load(); got != n {
+			t.Fatalf("limit %d: %d tasks ran when Wait returned, want %d", limit, got, n)
+		}
+		leaktest.Back(t, base)
+	}
+}
+
+// TestGroupLimitStress checks that no more than limit tasks ever run at once,
+// also with tasks that start tasks.
+func TestGroupLimitStress(t *testing.T) {
+	for _, limit := range []int{1, 2, 5} {
+		var p peak
+		g := pool.New(context.Background(), limit)
+		task := func(context.Context) error { p.enter(); p.exit(); return nil }
+		for i := range 2000 {
+			if i%100 == 0 {
+				g.Go(func(context.Context) error {
+					p.enter()
+					defer p.exit()
+					for range 10 {
+						g.Go(task)
+					}
+					return nil
+				})
+			}
+			g.Go(task)
+		}
+		if err := g.Wait(); err != nil {
+			t.Fatalf("Wait() = %v, want nil", err)
+		}
+		if got := p.max.Load(); got > int64(limit) || got < 1 {
+			t.Errorf("limit %d: at most %d tasks ran at once, want 1..%d", limit, got, limit)
+		}
+	}
+}
+
+func TestGroupFirstErrorCancels(t *testing.T) {
+	g := pool.New(context.Background(), 2)
+	release := make(chan struct{})
+	var sawCause atomic.Value
+	g.Go(func(ctx context.Context) error {
+		<-ctx.Done() // cancelled by the failing task
+		sawCause.Store(context.Cause(ctx))
+		return errors.New("second error, dropped")
+	})
+	g.Go(func(context.Context) error { <-release; return errTask })
+	close(release)
+	if err := g.Wait(); err != errTask {
+		t.Fatalf("Wait() = %v, want %v", err, errTask)
+	}
+	if got := sawCause.Load(); got != errTask {
+		t.Errorf("context.Cause in the other task = %v, want %v", got, errTask)
+	}
+	if err := g.Wait(); err != errTask {
+		t.Errorf("second Wait() = %v, want %v", err, errTask)
+	}
+}
+
+func TestGroupPanic(t *testing.T) {
+	for _, k := range panicKinds {
+		t.Run(k.name, func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			g := pool.New(context.Background(), 2)
+			var cause atomic.Value
+			g.Go(func(ctx context.Context) error {
+				<-ctx.Done() // the panic cancels the group at once
+				cause.Store(context.Cause(ctx))
+				return nil
+			})
+			g.Go(func(context.Context) error { k.do(); return nil })
+			pe := recoverPanicError(t, func() { _ = g.Wait() })
+			if !k.check(pe.Value) {
+				t.Errorf("Value = %#v, not the panic", pe.Value)
+			}
+			if c, _ := cause.Load().(*tame.PanicError); c == nil || c.Value != pe.Value && k.name != "nil" {
+				t.Errorf("context.Cause = %v, want the *tame.PanicError", cause.Load())
+			}
+			if !strings.Contains(string(pe.Stack), "pool_test.TestGroupPanic") {
+				t.Errorf("Stack does not show the panicking task:\n%s", pe.Stack)
+			}
+			// Wait panics the same way every time.
+			pe2 := recoverPanicError(t, func() { _ = g.Wait() })
+			if pe2.Value != pe.Value {
+				t.Errorf("second Wait panicked with %v, want %v", pe2.Value, pe.Value)
+			}
+			leaktest.Back(t, base)
+		})
+	}
+}
+
+// TestGroupPanicsKept checks that the first panic wins over an earlier error
+// and that later panics stay reachable.
+func TestGroupPanicsKept(t *testing.T) {
+	g := pool.New(context.Background(), 1)
+	g.Go(func(context.Context) error { return errTask })
+	g.Go(func(context.Context) error { panic("first") })
+	g.Go(func(context.Context) error { panic("second") })
+	pe := recoverPanicError(t, func() { _ = g.Wait() })
+	if pe.Value != "first" {
+		t.Fatalf("Wait panicked with %v, want first", pe.Value)
+	}
+	if len(pe.Later) != 1 || pe.Later[0].Value != "second" {
+		t.Fatalf("Later = %v, want [second]", pe.Later)
+	}
+}
+
+// TestGroupPanicKeepsCapacity checks that panics and Goexit do not lose a
+// worker slot: with limit 1, every accepted task still runs.
+func TestGroupPanicKeepsCapacity(t *testing.T) {
+	g := pool.New(context.Background(), 1)
+	var ran atomic.Int64
+	for i := range 30 {
+		k := panicKinds[i%len(panicKinds)]
+		g.Go(func(context.Context) error { ran.Add(1); k.do(); return nil })
+	}
+	pe := recoverPanicError(t, func() { _ = g.Wait() })
+	if got := ran.Load(); got != 30 {
+		t.Errorf("%d tasks ran, want 30 (tasks accepted before the panic still run)", got)
+	}
+	if got := len(pe.Later); got != 29 {
+		t.Errorf("len(Later) = %d, want 29", got)
+	}
+}
+
+func TestGroupBadInput(t *testing.T) {
+	ctx := context.Background()
+	mustPanic(t, "pool: limit must be at least 1, got 0", func() { pool.New(ctx, 0) })
+	mustPanic(t, "pool: limit must be at least 1, got -1", func() { pool.New(ctx, -1) })
+	g := pool.New(ctx, 1)
+	mustPanic(t, "pool: Go called with a nil task", func() { g.Go(nil) })
+	mustPanic(t, "pool: TryGo called with a nil task", func() { g.TryGo(nil) })
+	if err := g.Wait(); err != nil {
+		t.Fatalf("Wait() = %v", err)
+	}
+	task := func(context.Context) error { return nil }
+	mustPanic(t, "pool: Go called after Wait returned", func() { g.Go(task) })
+	mustPanic(t, "pool: TryGo called after Wait returned", func() { g.TryGo(task) })
+	var zero pool.Group
+	mustPanic(t, "pool: Go called on a Group not made by New", func() { zero.Go(task) })
+}
+
+// TestGroupGoFromTaskOnFullGroup: the only running task fills the group and
+// keeps calling Go. Without the overflow it would wait forever for itself.
+func TestGroupGoFromTaskOnFullGroup(t *testing.T) {
+	for _, limit := range []int{1, 3} {
+		g := pool.New(context.Background(), limit)
+		var ran atomic.Int64
+		const children = 3000 // more than the backlog of 1024 holds
+		for range limit {
+			g.Go(func(context.Context) error {
+				for range children {
+					g.Go(func(context.Context) error { ran.Add(1); return nil })
+				}
+				return nil
+			})
+		}
+		watchdog(t, 20*time.Second, func() {
+			if err := g.Wait(); err != nil {
+				t.Errorf("Wait() = %v, want nil", err)
+			}
+		})
+		if got := ran.Load(); got != int64(limit*children) {
+			t.Errorf("limit %d: %d children ran, want %d", limit, got, limit*children)
+		}
+	}
+}
+
+// TestGroupGoWaitsWhenFull checks backpressure from outside: Go blocks while
+// the group is full and returns once there is room.
+func TestGroupGoWaitsWhenFull(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := pool.New(context.Background(), 1)
+		release := make(chan struct{})
+		g.Go(func(context.Context) error { <-release; return nil })
+		synctest.Wait() // the worker has taken the task: the backlog is empty
+		noop := func(context.Context) error { return nil }
+		queued := 0
+		for g.TryGo(noop) {
+			queued++
+		}
+		if queued != 1024 {
+			close(release)
+			t.Fatalf("TryGo accepted %d tasks into the backlog, want 1024", queued)
+		}
+		returned := make(chan struct{})
+		go func() { g.Go(noop); close(returned) }()
+		synctest.Wait()
+		select {
+		case <-returned:
+			t.Fatal("Go returned while the group was full")
+		default:
+		}
+		close(release)
+		<-returned
+		if err := g.Wait(); err != nil {
+			t.Fatalf("Wait() = %v, want nil", err)
+		}
+	})
+}
+
+func TestGroupContext(t *testing.T) {
+	cause := errors.New("shutting down")
+	t.Run("cancelled before", func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(cause)
+		g := pool.New(ctx, 2)
+		ran := false
+		g.Go(func(context.Context) error { ran = true; return nil })
+		if g.TryGo(func(context.Context) error { ran = true; return nil }) {
+			t.Error("TryGo() = true with a done context")
+		}
+		if err := g.Wait(); err != cause {
+			t.Errorf("Wait() = %v, want the cause %v", err, cause)
+		}
+		if ran {
+			t.Error("a task ran although the context was done")
+		}
+	})
+	t.Run("cancelled while Go waits", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			g := pool.New(ctx, 1)
+			var ran atomic.Int64
+			g.Go(func(ctx context.Context) error { <-ctx.Done(); ran.Add(1); return nil })
+			synctest.Wait() // the worker has taken the task: the backlog is empty
+			for g.TryGo(func(context.Context) error { ran.Add(1); return nil }) {
+			}
+			returned := make(chan struct{})
+			go func() {
+				g.Go(func(context.Context) error { t.Error("the skipped task ran"); return nil })
+				close(returned)
+			}()
+			synctest.Wait()
+			cancel(cause)
+			<-returned
+			if err := g.Wait(); err != cause {
+				t.Errorf("Wait() = %v, want the cause %v", err, cause)
+			}
+			// Tasks accepted before the cancellation still ran, with the done context.
+			if got := ran.Load(); got != 1025 {
+				t.Errorf("%d accepted tasks ran, want 1025", got)
+			}
+		})
+	})
+	t.Run("cancelled after", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		g := pool.New(ctx, 2)
+		g.Go(func(context.Context) error { return nil })
+		if err := g.Wait(); err != nil {
+			t.Errorf("Wait() = %v, want nil", err)
+		}
+		cancel()
+		if err := g.Wait(); err != nil {
+			t.Errorf("Wait() after cancel = %v, want nil", err)
+		}
+	})
+	t.Run("Wait cancels the task context", func(t *testing.T) {
+		var taskCtx context.Context
+		g := pool.New(context.Background(), 1)
+		g.Go(func(ctx context.Context) error { taskCtx = ctx; return nil })
+		_ = g.Wait()
+		if taskCtx.Err() == nil {
+			t.Error("the tasks' context is not done after Wait")
+		}
+	})
+}
+
+// TestGroupWaitConcurrent checks that concurrent Waits all return after the
+// last task, with the same error.
+func TestGroupWaitConcurrent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := pool.New(context.Background(), 2)
+		release := make(chan struct{})
+		var finished atomic.Bool
+		g.Go(func(context.Context) error { <-release; finished.Store(true); return errTask })
+		errs := make(chan error, 3)
+		for range 3 {
+			go func() {
+				err := g.Wait()
+				if !finished.Load() {
+					t.Error("Wait returned before the task did")
+				}
+				errs <- err
+			}()
+		}
+		synctest.Wait()
+		close(release)
+		for range 3 {
+			if err := <-errs; err != errTask {
+				t.Errorf("Wait() = %v, want %v", err, errTask)
+			}
+		}
+	})
+}
