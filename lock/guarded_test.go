@@ -354,10 +354,3 @@ func TestNilArgumentsPanic(t *testing.T) {
 		t.Errorf("TryDo after the misuse panics = false, want true")
 	}
 }
-
-// contextCancelled returns a context that is already done.
-func contextCancelled() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	return ctx, cancel
-}
