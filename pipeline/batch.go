@@ -1,0 +1,112 @@
+package pipeline
+
+import (
+	"fmt"
+	"time"
+)
+
+// Batch returns a channel that receives the items of in grouped into slices
+// of at most size items, in order. A batch is sent when it holds size items;
+// when maxWait > 0, also once its oldest item has waited maxWait (the timer
+// starts at the batch's first item and is not reset by the ones after it, so
+// no item waits much longer than maxWait while in is slow); and, with
+// whatever it holds, when in is closed. maxWait <= 0 means batches are sent
+// at size and at the end only. No empty batch is ever sent. Each batch is a
+// new slice that the receiver owns.
+//
+// While a full batch waits to be sent, Batch takes no more items, so
+// backpressure reaches in. Once the pipeline is stopped, the batch being
+// filled is dropped and the channel closed. size < 1 or a nil in panics.
+//
+// Batching is how to make a pipeline cheap per item: a channel handoff costs
+// about as much for a slice of 100 items as for one item, so the stages
+// after Batch pay it once per batch (see the package documentation).
+func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-chan []T {
+	mustChan("Batch", in == nil)
+	if size < 1 {
+		panic(fmt.Sprintf("pipeline: Batch: size must be at least 1, got %d", size))
+	}
+	out := make(chan []T, p.buffer)
+	c := p.core()
+	p.spawn("Batch", 1, func(_ int, t *tally) {
+		var b []T
+		// flush sends b; it reports false once the pipeline is stopped.
+		flush := func() bool {
+			if !send(c, out, b, t) {
+				return false
+			}
+			t.out++
+			t.done += int64(len(b))
+			b = nil
+			return true
+		}
+		if maxWait <= 0 {
+			for {
+				v, ok := recv(c, in, t)
+				if !ok {
+					break
+				}
+				t.received()
+				if b == nil {
+					b = make([]T, 0, size)
+				}
+				if b = append(b, v); len(b) == size && !flush() {
+					return
+				}
+			}
+			if len(b) > 0 {
+				flush()
+			}
+			return
+		}
+		timer := time.NewTimer(maxWait)
+		timer.Stop()
+		defer timer.Stop()
+		for {
+			if len(b) == 0 {
+				// No batch, no timer: wait for the first item.
+				v, ok := recv(c, in, t)
+				if !ok {
+					return
+				}
+				t.received()
+				b = append(make([]T, 0, size), v)
+				if len(b) == size {
+					if !flush() {
+						return
+					}
+					continue
+				}
+				timer.Reset(maxWait)
+				continue
+			}
+			if len(in) == 0 {
+				t.publish() // likely to wait: make the counters exact
+			}
+			select {
+			case v, ok := <-in:
+				if !ok {
+					flush()
+					return
+				}
+				if c.stopped() {
+					return // the item is dropped with the batch
+				}
+				t.received()
+				if b = append(b, v); len(b) == size {
+					timer.Stop()
+					if !flush() {
+						return
+					}
+				}
+			case <-timer.C:
+				if !flush() {
+					return
+				}
+			case <-c.done:
+				return
+			}
+		}
+	}, func() { close(out) })
+	return out
+}

@@ -1,0 +1,164 @@
+package pipeline
+
+import "context"
+
+// chunkMax is the most items the feeder of an OrderedMap puts in one chunk.
+const chunkMax = 32
+
+// A chunk is a run of consecutive input items and their results. Chunks are
+// what an OrderedMap hands from its feeder to its workers and to its emitter,
+// so that the handoffs between them cost per chunk, not per item.
+type chunk[T, R any] struct {
+	items []T
+	res   []R
+	ready chan struct{} // capacity 1: the worker's signal that res is complete
+}
+
+// OrderedMap is like [Map] but its channel receives the results in the order
+// of the items of in, with workers goroutines computing them in parallel.
+//
+// A feeder goroutine takes the items from in and groups the ones that are
+// already waiting into chunks (as many as are waiting divided by workers, at
+// most 32, so that every worker gets some while all are needed); the
+// workers compute chunks in any order; an emitter goroutine sends the
+// results chunk by chunk in input order. The reordering window is bounded:
+// at most 2×workers chunks wait for their results or their turn, so when
+// one item is slow, the others go ahead by at most (2×workers+2)×32 items
+// and then wait; memory stays bounded and backpressure reaches in.
+//
+// Errors and panics are handled as in Map: once the pipeline is stopped, no
+// worker starts another item. With workers = 1 it is Map with one worker.
+// workers < 1, a nil fn or a nil in panics.
+func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Context, T) (R, error)) <-chan R {
+	mustChan("OrderedMap", in == nil)
+	mustWorkers("OrderedMap", workers)
+	mustFunc("OrderedMap", "fn", fn == nil)
+	if workers == 1 {
+		return mapStage(p, "OrderedMap", in, 1, fn)
+	}
+	out := make(chan R, p.buffer)
+	window := 2 * workers
+	order := make(chan *chunk[T, R], window) // its capacity bounds the window
+	jobs := make(chan *chunk[T, R], window+1)
+	free := make(chan *chunk[T, R], window+2)
+	c := p.core()
+	p.spawn("OrderedMap", workers+2, func(i int, t *tally) {
+		switch i {
+		case 0:
+			feed(c, in, workers, order, jobs, free, t)
+		case 1:
+			emit(c, order, out, free, t)
+		default:
+			work(c, jobs, fn, t)
+		}
+	}, func() { close(out) })
+	return out
+}
+
+// feed takes the items from in, groups them into chunks and hands each chunk
+// to the emitter (order, in input order) and to the workers (jobs). It
+// closes both once in is closed or the pipeline is stopped.
+func feed[T, R any](c *core, in <-chan T, workers int, order, jobs chan *chunk[T, R], free chan *chunk[T, R], t *tally) {
+	defer close(order)
+	defer close(jobs)
+	for {
+		v, ok := recv(c, in, t)
+		if !ok {
+			return
+		}
+		t.received()
+		var ch *chunk[T, R]
+		select {
+		case ch = <-free:
+		default:
+			// At most window+2 chunks are ever alive: order holds window,
+			// the feeder and the emitter one each.
+			ch = &chunk[T, R]{
+				items: make([]T, 0, chunkMax),
+				res:   make([]R, chunkMax),
+				ready: make(chan struct{}, 1),
+			}
+		}
+		ch.items = append(ch.items, v)
+		closed := false
+		// Take the items already waiting, up to a fair share per worker:
+		// never wait for more, so a chunk adds no latency.
+	fill:
+		for limit := min(chunkMax, 1+len(in)/workers); len(ch.items) < limit; {
+			select {
+			case v, ok := <-in:
+				if !ok {
+					closed = true
+					break fill
+				}
+				t.received()
+				ch.items = append(ch.items, v)
+			default:
+				break fill
+			}
+		}
+		if !send(c, order, ch, t) || !send(c, jobs, ch, t) || closed {
+			return
+		}
+	}
+}
+
+// work computes the results of chunks until jobs is closed or the pipeline
+// is stopped; it checks before every item.
+func work[T, R any](c *core, jobs <-chan *chunk[T, R], fn func(context.Context, T) (R, error), t *tally) {
+	for {
+		ch, ok := recv(c, jobs, t)
+		if !ok {
+			return
+		}
+		for i, v := range ch.items {
+			if c.stopped() {
+				return
+			}
+			r, err := fn(c.ctx, v)
+			if err != nil {
+				c.fail(err)
+				return
+			}
+			ch.res[i] = r
+		}
+		ch.ready <- struct{}{} // never blocks: one signal per handoff
+	}
+}
+
+// emit sends the results of the chunks in input order, waiting for each
+// chunk's worker, then recycles the chunk.
+func emit[T, R any](c *core, order <-chan *chunk[T, R], out chan<- R, free chan<- *chunk[T, R], t *tally) {
+	for {
+		ch, ok := recv(c, order, t)
+		if !ok {
+			return
+		}
+		select {
+		case <-ch.ready:
+		default:
+			t.publish()
+			select {
+			case <-ch.ready:
+			case <-c.done:
+				return
+			}
+		}
+		n := len(ch.items)
+		for _, r := range ch.res[:n] {
+			if !send(c, out, r, t) {
+				return
+			}
+			t.out++
+			t.done++
+		}
+		// Drop the references the chunk holds before it is reused.
+		clear(ch.items)
+		clear(ch.res[:n])
+		ch.items = ch.items[:0]
+		select {
+		case free <- ch:
+		default:
+		}
+	}
+}

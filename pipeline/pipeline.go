@@ -1,0 +1,293 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/catch"
+)
+
+// defaultBuffer is the capacity of the channel each stage returns, unless
+// the stage was made through [Pipeline.Buffered]. A channel handoff that finds
+// room in the buffer does not wake or park a goroutine, so a buffer is what
+// lets neighbouring stages run without waiting for each other item by item
+// (see BenchmarkPipeline: unbuffered channels cost several times more per
+// item). 64 keeps most of that gain while a stage of large values holds
+// little memory.
+const defaultBuffer = 64
+
+// errBreak is the cause the pipeline is cancelled with when the loop over
+// [All] stops early. Wait does not report it: stopping early is the
+// consumer's choice, not a failure.
+var errBreak = errors.New("pipeline: the consumer stopped early")
+
+// A Pipeline owns the goroutines of a set of stages connected by channels:
+// every stage function ([From], [Map], [Batch], ...) starts its goroutines
+// through it, and [Pipeline.Wait] returns only after all of them have ended.
+//
+// The first stage error or panic, or the end of the parent context, cancels
+// the pipeline's context ([Pipeline.Context]): from then on no stage takes
+// another item or blocks on a send; each one returns and closes its output
+// channel. Wait returns the first error (the cause the context was cancelled
+// with, see [context.Cause]); a panic in a stage, including panic(nil) and
+// [runtime.Goexit], is recovered in the stage's goroutine, cancels the
+// pipeline at once and is re-raised by Wait in its caller's goroutine as a
+// *[tame.PanicError]. The first panic wins, also over an earlier error; later
+// ones are kept in its Later field.
+//
+// A Pipeline is safe for concurrent use. The zero value is not usable: make
+// one with [New]. A *Pipeline is a handle, copy the pointer freely; the views
+// returned by [Pipeline.Named] and [Pipeline.Buffered] share the same
+// pipeline. Stages must all be added before Wait is called (a sink calls it),
+// and a Pipeline is not reused once Wait has returned.
+type Pipeline struct {
+	c      *core
+	name   string // the name the next stages get in Stats, "" for their kind
+	buffer int    // the capacity of the channels the next stages return
+}
+
+// core is the shared state of a pipeline and its views.
+type core struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	done   <-chan struct{}
+
+	// halted is set once the context is done: by fail and panicked, and
+	// through stopParent when the parent context ends. Stages poll it before
+	// every item; it is read far more often than done and, unlike done, it
+	// is not written by every goroutine that blocks on it, so polling it
+	// costs no cache miss. It has a cache line of its own.
+	_          [64]byte
+	halted     atomic.Bool
+	_          [64]byte
+	stopParent func() bool    // stops the context.AfterFunc that sets halted
+	parentDone chan struct{} // closed once that AfterFunc has run
+
+	mu      sync.Mutex // guards waiting, stages and wg.Add
+	waiting bool       // Wait was called: no stage can be added
+	stages  []*stage
+	wg      sync.WaitGroup // one count per stage goroutine
+
+	panics catch.Collector
+
+	once sync.Once // the result of Wait, computed once
+	err  error
+}
+
+// New returns an empty pipeline whose context is derived from ctx. Add
+// stages, then consume the last channel with a sink ([ForEach], [Collect],
+// [Reduce], [All]) or read it by hand and call [Pipeline.Wait].
+func New(ctx context.Context) *Pipeline {
+	if ctx == nil {
+		panic("pipeline: New: nil context")
+	}
+	c := &core{parentDone: make(chan struct{})}
+	c.ctx, c.cancel = context.WithCancelCause(ctx)
+	c.done = c.ctx.Done()
+	c.stopParent = context.AfterFunc(ctx, func() {
+		c.halted.Store(true)
+		close(c.parentDone)
+	})
+	return &Pipeline{c: c, buffer: defaultBuffer}
+}
+
+// Context returns the pipeline's context. It is passed to every stage
+// function, and it is done once a stage fails or panics, the parent context
+// is done, or Wait has returned; [context.Cause] then tells why.
+func (p *Pipeline) Context() context.Context { return p.core().ctx }
+
+// Wait waits until every stage goroutine of the pipeline has ended and
+// returns the first error: the first error a stage function returned, or the
+// cause of the parent context when it ended first (stopping early with a
+// break out of [All] is not an error). It returns nil when every stage ran
+// to the end. When a stage panicked, Wait panics with a *[tame.PanicError]
+// that carries the original value and stack.
+//
+// Wait may be called several times and from several goroutines; each call
+// returns (or panics) the same way. Once it has returned, no stage code runs
+// any more and the pipeline's context is cancelled. Stages cannot be added
+// once Wait has been called.
+func (p *Pipeline) Wait() error {
+	c := p.core()
+	c.mu.Lock()
+	c.waiting = true
+	c.mu.Unlock()
+	c.once.Do(func() {
+		c.wg.Wait()
+		if !c.stopParent() {
+			<-c.parentDone // the AfterFunc goroutine has run or is running: let it end
+		}
+		if c.ctx.Err() != nil {
+			c.err = context.Cause(c.ctx)
+			if c.err == errBreak {
+				c.err = nil
+			}
+		}
+		c.cancel(context.Canceled)
+	})
+	if pe := c.panics.First(); pe != nil {
+		panic(pe)
+	}
+	return c.err
+}
+
+// Named returns a view of p whose stages are reported under name in
+// [Pipeline.Stats]; stages made through p itself are reported under the
+// name of their function ("Map", "Batch", ...). The view shares everything
+// else with p, so pipeline.Map(p.Named("resize"), in, 4, resize) adds a stage
+// to p.
+func (p *Pipeline) Named(name string) *Pipeline {
+	p.core()
+	v := *p
+	v.name = name
+	return &v
+}
+
+// Buffered returns a view of p whose stages return channels of capacity n
+// instead of the default 64; n = 0 makes them unbuffered. The view shares
+// everything else with p. A larger buffer lets stages run further apart
+// (fewer goroutine switches per item) and holds more items in memory; see
+// the package documentation on what the buffer costs and bounds. n < 0
+// panics.
+func (p *Pipeline) Buffered(n int) *Pipeline {
+	if n < 0 {
+		panic(fmt.Sprintf("pipeline: Buffered: n must be at least 0, got %d", n))
+	}
+	p.core()
+	v := *p
+	v.buffer = n
+	return &v
+}
+
+func (p *Pipeline) core() *core {
+	if p == nil || p.c == nil {
+		panic("pipeline: nil or zero Pipeline; make one with New")
+	}
+	return p.c
+}
+
+// stageName is the name Stats shows for a stage of the given kind made
+// through p.
+func (p *Pipeline) stageName(kind string) string {
+	if p.name != "" {
+		return p.name
+	}
+	return kind
+}
+
+// fail cancels the pipeline with err unless it was cancelled already: the
+// first cause wins.
+func (c *core) fail(err error) {
+	c.cancel(err)
+	c.halted.Store(true)
+}
+
+// panicked records a recovered panic (or Goexit) and cancels the pipeline.
+func (c *core) panicked(pe *tame.PanicError) {
+	c.panics.Add(pe)
+	c.cancel(pe)
+	c.halted.Store(true)
+}
+
+// stopped reports whether the pipeline is stopped: its context is done.
+func (c *core) stopped() bool { return c.halted.Load() }
+
+// spawn registers a stage of the given kind and starts n goroutines for it,
+// running run(i, t) for i in [0, n), where t is the goroutine's own tally.
+// Each goroutine's panic or Goexit is recorded and cancels the pipeline;
+// then, in that goroutine, its tally is published and the last goroutine of
+// the stage to end runs last (when not nil), so that an output channel is
+// closed only after the failure that cut it short is recorded. spawn panics,
+// at the stage function's call site, when Wait was called already.
+func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), last func()) {
+	c := p.core()
+	st := &stage{name: p.stageName(kind)}
+	st.left.Store(int32(n))
+	c.mu.Lock()
+	if c.waiting {
+		c.mu.Unlock()
+		panic("pipeline: " + kind + " called after Wait; add every stage before waiting")
+	}
+	c.stages = append(c.stages, st)
+	c.wg.Add(n)
+	c.mu.Unlock()
+	for i := range n {
+		go func() {
+			t := &tally{s: st}
+			defer c.wg.Done()
+			defer st.exited(last)
+			defer t.publish()
+			if pe := catch.Call(func() { run(i, t) }, c.panicked); pe != nil {
+				c.panicked(pe)
+			}
+		}()
+	}
+}
+
+// recv receives the next item from in. It reports false when in is closed
+// or the pipeline is stopped; it never takes an item once the pipeline is
+// stopped. Before it blocks, it publishes t, so that the counters of a
+// stage that waits are exact.
+func recv[T any](c *core, in <-chan T, t *tally) (v T, ok bool) {
+	if c.stopped() {
+		return v, false
+	}
+	select {
+	case v, ok = <-in:
+		return v, ok
+	default:
+	}
+	t.publish()
+	select {
+	case v, ok = <-in:
+		return v, ok
+	case <-c.done:
+		return v, false
+	}
+}
+
+// send sends v on out. It reports false, without sending, when the pipeline
+// is stopped. Before it blocks, it publishes t.
+func send[T any](c *core, out chan<- T, v T, t *tally) bool {
+	if c.stopped() {
+		return false
+	}
+	select {
+	case out <- v:
+		return true
+	default:
+	}
+	t.publish()
+	select {
+	case out <- v:
+		return true
+	case <-c.done:
+		return false
+	}
+}
+
+// mustFunc panics when fn is nil, naming the stage function and argument.
+func mustFunc(kind, arg string, isNil bool) {
+	if isNil {
+		panic("pipeline: " + kind + ": " + arg + " must not be nil")
+	}
+}
+
+// mustChan panics when the input channel is nil: a nil channel never
+// delivers, so the stage could only wait for the pipeline to be cancelled.
+func mustChan(kind string, isNil bool) {
+	if isNil {
+		panic("pipeline: " + kind + ": nil input channel")
+	}
+}
+
+// mustWorkers panics when workers < 1.
+func mustWorkers(kind string, workers int) {
+	if workers < 1 {
+		panic(fmt.Sprintf("pipeline: %s: workers must be at least 1, got %d", kind, workers))
+	}
+}

@@ -1,0 +1,461 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/leaktest"
+	"github.com/tamego/tame/pipeline"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var errBoom = errors.New("boom")
+
+// catchPanic runs fn and returns the *tame.PanicError it panicked with, or
+// nil when it returned. Any other panic value fails the test.
+func catchPanic(t *testing.T, fn func()) (pe *tame.PanicError) {
+	t.Helper()
+	defer func() {
+		if v := recover(); v != nil {
+			var ok bool
+			if pe, ok = v.(*tame.PanicError); !ok {
+				t.Fatalf("panicked with %T %v, want a *tame.PanicError", v, v)
+			}
+		}
+	}()
+	fn()
+	return nil
+}
+
+// watchdog fails the test when fn has not returned within a generous time:
+// what it guards against is a hang, not slowness.
+func watchdog(t *testing.T, fn func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		buf := make([]byte, 1<<20)
+		t.Fatalf("still running after 20s (wedged?); goroutines:\n%s", buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// count returns 0..n-1 as a sequence and counts how many values were pulled.
+func count(n int, pulled *atomic.Int64) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for i := range n {
+			pulled.Add(1)
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+func TestEmptyPipelineWaitsForNothing(t *testing.T) {
+	p := pipeline.New(context.Background())
+	for range 2 {
+		if err := p.Wait(); err != nil {
+			t.Fatalf("Wait() = %v, want nil", err)
+		}
+	}
+	if err := p.Context().Err(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Context().Err() after Wait = %v, want context.Canceled", err)
+	}
+}
+
+func TestGeneratSquareSum(t *testing.T) {
+	p := pipeline.New(context.Background())
+	sq := pipeline.Map(p, pipeline.From(p, []int{1, 2, 3, 4}), 2, square)
+	sum, err := pipeline.Reduce(p, sq, 0, func(a, v int) int { return a + v })
+	if sum != 30 || err != nil {
+		t.Fatalf("Reduce = %d, %v; want 30, nil", sum, err)
+	}
+}
+
+// TestErrorStopsUpstreamAndDownstream checks that a stage error stops the
+// source from pulling more input and the sink from getting more results: at
+// most workers items are handled past the failing one, and the source is
+// at most the buffers ahead.
+func TestErrorStopsUpstreamAndDownstream(t *testing.T) {
+	const (
+		n       = 1_000_000
+		failAt  = 100
+		workers = 4
+		buffer  = 64
+	)
+	base := runtime.NumGoroutine()
+	var pulled, calls, sunk atomic.Int64
+	p := pipeline.New(context.Background())
+	src := pipeline.FromSeq(p, count(n, &pulled))
+	sq := pipeline.Map(p, src, workers, func(_ context.Context, v int) (int, error) {
+		calls.Add(1)
+		if v == failAt {
+			return 0, errBoom
+		}
+		return v * v, nil
+	})
+	err := pipeline.ForEach(p, sq, func(context.Context, int) error { sunk.Add(1); return nil })
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("ForEach() = %v, want %v", err, errBoom)
+	}
+	leaktest.Back(t, base)
+	// Items 0..failAt reach the workers before anything after them; past
+	// the failing one, each of the other workers may finish the item it had.
+	if got, max := calls.Load(), int64(failAt+1+workers); got > max {
+		t.Errorf("fn called %d times, want at most %d", got, max)
+	}
+	// The source is ahead of the workers by at most its buffer and the item
+	// it is sending.
+	if got, max := pulled.Load(), int64(failAt+1+workers+buffer+1); got > max {
+		t.Errorf("source pulled %d items, want at most %d", got, max)
+	}
+	if got := sunk.Load(); got > failAt+workers {
+		t.Errorf("sink got %d results, want at most %d", got, failAt+workers)
+	}
+}
+
+// TestPanicCancelsOtherStages checks that a panic in one branch stops a
+// stage of another branch that waits for the context, and that Wait
+// re-raises it with the original value and stack.
+func TestPanicCancelsOtherStages(t *testing.T) {
+	base := runtime.NumGoroutine()
+	var sawCancel atomic.Bool
+	p := pipeline.New(context.Background())
+	waiting := pipeline.Map(p, pipeline.From(p, []int{1}), 1, func(ctx context.Context, v int) (int, error) {
+		<-ctx.Done()
+		sawCancel.Store(true)
+		return 0, ctx.Err()
+	})
+	var pulled atomic.Int64
+	failing := pipeline.Map(p, pipeline.FromSeq(p, count(1_000_000, &pulled)), 2, func(_ context.Context, v int) (int, error) {
+		if v == 10 {
+			panic(fmt.Sprintf("bad item %d", v))
+		}
+		return v, nil
+	})
+	pe := catchPanic(t, func() { _, _ = pipeline.Collect(p, pipeline.Merge(p, waiting, failing)) })
+	if pe == nil {
+		t.Fatal("Collect returned, want a panic")
+	}
+	leaktest.Back(t, base)
+	if pe.Value != "bad item 10" {
+		t.Errorf("PanicError.Value = %v, want %q", pe.Value, "bad item 10")
+	}
+	if !strings.Contains(string(pe.Stack), "TestPanicCancelsOtherStages") {
+		t.Errorf("PanicError.Stack does not show the panicking function:\n%s", pe.Stack)
+	}
+	if !sawCancel.Load() {
+		t.Error("the other branch's fn did not see the context cancelled")
+	}
+	// Wait re-raises the same panic every time.
+	if again := catchPanic(t, func() { _ = p.Wait() }); again == nil || again.Value != pe.Value {
+		t.Errorf("second Wait panicked with %v, want %v", again, pe.Value)
+	}
+}
+
+func TestPanicNilAndGoexitAreFailures(t *testing.T) {
+	tests := []struct {
+		name  string
+		fn    func()
+		check func(v any) bool
+	}{
+		{"panic(nil)", func() { panic(nil) }, func(v any) bool { _, ok := v.(*runtime.PanicNilError); return ok }},
+		{"Goexit", runtime.Goexit, func(v any) bool { return v == tame.ErrGoexit }},
+		{"runtime error", func() { var m map[int]int; m[0]++ }, func(v any) bool { _, ok := v.(runtime.Error); return ok }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := pipeline.New(context.Background())
+			out := pipeline.Map(p, pipeline.From(p, []int{1, 2, 3}), 2, func(context.Context, int) (int, error) {
+				tt.fn()
+				return 0, nil
+			})
+			pe := catchPanic(t, func() { _, _ = pipeline.Collect(p, out) })
+			if pe == nil || !tt.check(pe.Value) {
+				t.Fatalf("Collect panicked with %v, want a *tame.PanicError for %s", pe, tt.name)
+			}
+			if !errors.Is(context.Cause(p.Context()), context.Canceled) && context.Cause(p.Context()) == nil {
+				t.Error("the pipeline's context has no cause")
+			}
+		})
+	}
+}
+
+// TestPanicWinsOverEarlierError checks the panic policy: the first panic is
+// re-raised even when a stage returned an error before it.
+func TestPanicWinsOverEarlierError(t *testing.T) {
+	p := pipeline.New(context.Background())
+	started := make(chan struct{})
+	a := pipeline.Map(p, pipeline.From(p, []int{1}), 1, func(context.Context, int) (int, error) {
+		<-started
+		return 0, errBoom
+	})
+	b := pipeline.Map(p, pipeline.From(p, []int{1}), 1, func(ctx context.Context, _ int) (int, error) {
+		close(started)
+		<-ctx.Done() // after the error
+		panic("late panic")
+	})
+	pe := catchPanic(t, func() { _, _ = pipeline.Collect(p, pipeline.Merge(p, a, b)) })
+	if pe == nil || pe.Value != "late panic" {
+		t.Fatalf("Collect panicked with %v, want the late panic", pe)
+	}
+	if cause := context.Cause(p.Context()); !errors.Is(cause, errBoom) {
+		t.Errorf("Cause(Context()) = %v, want the first failure, %v", cause, errBoom)
+	}
+}
+
+func TestLaterPanicsAreKept(t *testing.T) {
+	const workers = 4
+	p := pipeline.New(context.Background())
+	var started sync.WaitGroup
+	started.Add(workers)
+	out := pipeline.Map(p, pipeline.From(p, make([]int, workers)), workers, func(context.Context, int) (int, error) {
+		started.Done()
+		started.Wait() // every worker holds an item: all of them panic
+		panic(errBoom)
+	})
+	pe := catchPanic(t, func() { _ = pipeline.ForEach(p, out, func(context.Context, int) error { return nil }) })
+	if pe == nil || len(pe.Later) != workers-1 {
+		t.Fatalf("panic = %v, want one with %d later panics", pe, workers-1)
+	}
+	if !errors.Is(pe, errBoom) {
+		t.Errorf("errors.Is(PanicError, errBoom) = false")
+	}
+}
+
+func TestSinkPanicWaitsForStages(t *testing.T) {
+	base := runtime.NumGoroutine()
+	p := pipeline.New(context.Background())
+	var pulled atomic.Int64
+	sq := pipeline.Map(p, pipeline.FromSeq(p, count(1_000_000, &pulled)), 2, square)
+	pe := catchPanic(t, func() {
+		_ = pipeline.ForEach(p, sq, func(_ context.Context, v int) error {
+			if v == 25 {
+				panic("sink")
+			}
+			return nil
+		})
+	})
+	if pe == nil || pe.Value != "sink" {
+		t.Fatalf("ForEach panicked with %v, want the sink's panic", pe)
+	}
+	leaktest.Back(t, base)
+}
+
+// TestSinkGoexit checks that a sink whose fn calls runtime.Goexit (as
+// t.FailNow does) stops the pipeline and waits for its stages before its
+// goroutine ends, and that Wait then reports it.
+func TestSinkGoexit(t *testing.T) {
+	base := runtime.NumGoroutine()
+	p := pipeline.New(context.Background())
+	var pulled atomic.Int64
+	src := pipeline.FromSeq(p, count(1_000_000, &pulled))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = pipeline.ForEach(p, src, func(context.Context, int) error {
+			runtime.Goexit()
+			return nil
+		})
+	}()
+	<-done
+	leaktest.Back(t, base)
+	pe := catchPanic(t, func() { _ = p.Wait() })
+	if pe == nil || pe.Value != tame.ErrGoexit {
+		t.Fatalf("Wait panicked with %v, want a PanicError for ErrGoexit", pe)
+	}
+}
+
+// TestAllWorkersFailAtOnce checks that workers that all fail together do not
+// leave the feeder (or the source) blocked, also when the input is never
+// closed.
+func TestAllWorkersFailAtOnce(t *testing.T) {
+	for _, ordered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ordered=%v", ordered), func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			in := make(chan int) // never closed
+			feed := make(chan struct{})
+			go func() {
+				defer close(feed)
+				for i := 0; ; i++ {
+					select {
+					case in <- i:
+					case <-time.After(100 * time.Millisecond):
+						return // the pipeline stopped taking items
+					}
+				}
+			}()
+			watchdog(t, func() {
+				p := pipeline.New(context.Background())
+				fail := func(context.Context, int) (int, error) { return 0, errBoom }
+				var out <-chan int
+				if ordered {
+					out = pipeline.OrderedMap(p, in, 8, fail)
+				} else {
+					out = pipeline.Map(p, in, 8, fail)
+				}
+				if _, err := pipeline.Collect(p, out); !errors.Is(err, errBoom) {
+					t.Errorf("Collect() error = %v, want %v", err, errBoom)
+				}
+			})
+			<-feed
+			leaktest.Back(t, base)
+		})
+	}
+}
+
+// TestConsumerStopsEarly: a consumer that reads 3 of 1000 results by hand,
+// then cancels, leaves no goroutine behind.
+func TestConsumerStopsEarly(t *testing.T) {
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := pipeline.New(ctx)
+	out := pipeline.OrderedMap(p, pipeline.From(p, make([]int, 1000)), 4, square)
+	for range 3 {
+		<-out
+	}
+	cancel()
+	if err := p.Wait(); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait() = %v, want context.Canceled", err)
+	}
+	leaktest.Back(t, base)
+}
+
+// TestConsumerNeverReads: nothing reads the output; cancelling the parent
+// context ends every stage, blocked as they are on full channels.
+func TestConsumerNeverReads(t *testing.T) {
+	base := runtime.NumGoroutine()
+	cause := errors.New("shutting down")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	p := pipeline.New(ctx)
+	var pulled atomic.Int64
+	out := pipeline.Map(p, pipeline.FromSeq(p, count(1_000_000, &pulled)), 3, square)
+	_ = pipeline.Batch(p, out, 10, time.Hour)
+	cancel(cause)
+	if err := p.Wait(); err != cause {
+		t.Fatalf("Wait() = %v, want the parent's cause %v", err, cause)
+	}
+	leaktest.Back(t, base)
+}
+
+func TestParentDoneBeforeStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p := pipeline.New(ctx)
+	got, err := pipeline.Collect(p, pipeline.From(p, []int{1, 2, 3}))
+	if len(got) != 0 || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Collect() = %v, %v; want [], context.Canceled", got, err)
+	}
+}
+
+// TestNoStageCodeAfterWait checks that Wait is synchronous: once it has
+// returned, no stage function is running or starts.
+func TestNoStageCodeAfterWait(t *testing.T) {
+	var running, calls atomic.Int64
+	p := pipeline.New(context.Background())
+	var pulled atomic.Int64
+	out := pipeline.Map(p, pipeline.FromSeq(p, count(1_000_000, &pulled)), 4, func(_ context.Context, v int) (int, error) {
+		running.Add(1)
+		defer running.Add(-1)
+		calls.Add(1)
+		runtime.Gosched()
+		if v == 500 {
+			return 0, errBoom
+		}
+		return v, nil
+	})
+	if err := pipeline.ForEach(p, out, func(context.Context, int) error { return nil }); !errors.Is(err, errBoom) {
+		t.Fatalf("ForEach() = %v, want %v", err, errBoom)
+	}
+	after := calls.Load()
+	for range 100 {
+		runtime.Gosched()
+	}
+	if r, c := running.Load(), calls.Load(); r != 0 || c != after {
+		t.Fatalf("after Wait: %d fn running, %d calls (was %d); want 0 running and no new call", r, c, after)
+	}
+}
+
+func TestWaitConcurrentSameResult(t *testing.T) {
+	p := pipeline.New(context.Background())
+	out := pipeline.Map(p, pipeline.From(p, []int{1, 2, 3}), 1, func(context.Context, int) (int, error) { return 0, errBoom })
+	_ = out
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() { errs[i] = p.Wait() })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != errBoom {
+			t.Errorf("Wait() #%d = %v, want %v", i, err, errBoom)
+		}
+	}
+}
+
+func TestMisusePanics(t *testing.T) {
+	p := pipeline.New(context.Background())
+	in := make(chan int)
+	id := func(_ context.Context, v int) (int, error) { return v, nil }
+	tests := []struct {
+		name string
+		call func()
+		want string
+	}{
+		{"New nil ctx", func() { pipeline.New(nil) }, "pipeline: New: nil context"}, //nolint:staticcheck // the misuse under test
+		{"zero Pipeline", func() { (&pipeline.Pipeline{}).Context() }, "pipeline: nil or zero Pipeline"},
+		{"Buffered -1", func() { p.Buffered(-1) }, "pipeline: Buffered: n must be at least 0, got -1"},
+		{"Map workers 0", func() { pipeline.Map(p, in, 0, id) }, "pipeline: Map: workers must be at least 1, got 0"},
+		{"Map nil fn", func() { pipeline.Map[int, int](p, in, 1, nil) }, "pipeline: Map: fn must not be nil"},
+		{"Map nil in", func() { pipeline.Map(p, nil, 1, id) }, "pipeline: Map: nil input channel"},
+		{"OrderedMap workers -1", func() { pipeline.OrderedMap(p, in, -1, id) }, "pipeline: OrderedMap: workers must be at least 1, got -1"},
+		{"OrderedMap nil fn", func() { pipeline.OrderedMap[int, int](p, in, 2, nil) }, "pipeline: OrderedMap: fn must not be nil"},
+		{"FlatMap nil fn", func() { pipeline.FlatMap[int, int](p, in, 1, nil) }, "pipeline: FlatMap: fn must not be nil"},
+		{"Filter nil keep", func() { pipeline.Filter(p, in, nil) }, "pipeline: Filter: keep must not be nil"},
+		{"Batch size 0", func() { pipeline.Batch(p, in, 0, time.Second) }, "pipeline: Batch: size must be at least 1, got 0"},
+		{"Broadcast n 0", func() { pipeline.Broadcast(p, in, 0) }, "pipeline: Broadcast: n must be at least 1, got 0"},
+		{"FromSeq nil", func() { pipeline.FromSeq[int](p, nil) }, "pipeline: FromSeq: seq must not be nil"},
+		{"Merge nil input", func() { pipeline.Merge(p, in, nil) }, "pipeline: Merge: input 1 is a nil channel"},
+		{"ForEach nil fn", func() { _ = pipeline.ForEach[int](p, in, nil) }, "pipeline: ForEach: fn must not be nil"},
+		{"Reduce nil fn", func() { _, _ = pipeline.Reduce[int, int](p, in, 0, nil) }, "pipeline: Reduce: fn must not be nil"},
+		{"All nil in", func() { pipeline.All[int](p, nil) }, "pipeline: All: nil input channel"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				v := recover()
+				if s, _ := v.(string); !strings.HasPrefix(s, tt.want) {
+					t.Errorf("panic = %v, want %q", v, tt.want)
+				}
+			}()
+			tt.call()
+		})
+	}
+	if err := p.Wait(); err != nil {
+		t.Fatalf("Wait() = %v, want nil: no misused call may start a stage", err)
+	}
+	func() {
+		defer func() {
+			if v, _ := recover().(string); !strings.HasPrefix(v, "pipeline: Map called after Wait") {
+				t.Errorf("Map after Wait panicked with %q, want \"pipeline: Map called after Wait ...\"", v)
+			}
+		}()
+		pipeline.Map(p, in, 1, id)
+	}()
+}

@@ -1,0 +1,133 @@
+package pipeline
+
+import (
+	"context"
+	"iter"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/catch"
+)
+
+// ForEach calls fn for every item of in, in the caller's goroutine, until in
+// is closed or the pipeline is stopped, then waits for the whole pipeline
+// and returns what [Pipeline.Wait] returns. An error from fn stops the
+// pipeline and is returned (unless it had failed already). A panic in fn,
+// panic(nil) included, stops the pipeline too: ForEach waits for the stages,
+// then panics with a *[tame.PanicError]. When fn calls [runtime.Goexit] (as
+// t.FailNow does), ForEach stops the pipeline and waits for its stages before
+// the goroutine ends. A nil fn or a nil in panics.
+func ForEach[T any](p *Pipeline, in <-chan T, fn func(context.Context, T) error) error {
+	mustChan("ForEach", in == nil)
+	mustFunc("ForEach", "fn", fn == nil)
+	return consume(p, "ForEach", in, fn)
+}
+
+// Collect returns the items of in, in the order received, once in is closed
+// and the whole pipeline has ended, with what [Pipeline.Wait] returns. When
+// the pipeline failed, the items received before it stopped are returned
+// with the error. A nil in panics.
+func Collect[T any](p *Pipeline, in <-chan T) ([]T, error) {
+	mustChan("Collect", in == nil)
+	var items []T
+	err := consume(p, "Collect", in, func(_ context.Context, v T) error {
+		items = append(items, v)
+		return nil
+	})
+	return items, err
+}
+
+// Reduce folds the items of in into an accumulator, starting from init, in
+// the caller's goroutine: acc = fn(acc, v) for every item, in the order
+// received. It returns the result once the whole pipeline has ended, with
+// what [Pipeline.Wait] returns; when the pipeline failed, the accumulator as
+// it was when the pipeline stopped. A panic in fn is handled as in [ForEach].
+// A nil fn or a nil in panics.
+func Reduce[T, A any](p *Pipeline, in <-chan T, init A, fn func(acc A, v T) A) (A, error) {
+	mustChan("Reduce", in == nil)
+	mustFunc("Reduce", "fn", fn == nil)
+	acc := init
+	err := consume(p, "Reduce", in, func(_ context.Context, v T) error {
+		acc = fn(acc, v)
+		return nil
+	})
+	return acc, err
+}
+
+// All returns an iterator over the items of in, for a range loop in the
+// consumer's goroutine. The loop ends when in is closed or the pipeline is
+// stopped. Breaking out of it early (or a panic in its body) stops the
+// pipeline, so the producers stop too; that is not an error: Wait returns nil
+// unless a stage failed before. When the loop ends, All waits for the whole
+// pipeline, so no stage code runs after it: a stage panic is re-raised from
+// the range statement, and the error is returned by [Pipeline.Wait], which
+// the caller still calls. A nil in panics.
+func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
+	mustChan("All", in == nil)
+	c := p.core()
+	st := p.sinkStage("All")
+	return func(yield func(T) bool) {
+		t := &tally{s: st}
+		ended := false
+		defer func() {
+			t.publish()
+			if !ended {
+				// The body panicked or called Goexit: stop the producers.
+				c.fail(errBreak)
+			}
+		}()
+		for {
+			v, ok := recv(c, in, t)
+			if !ok {
+				break
+			}
+			t.received()
+			if !yield(v) {
+				c.fail(errBreak)
+				break
+			}
+			t.done++
+		}
+		ended = true
+		t.publish()
+		st.exited(nil)
+		_ = p.Wait() // the caller gets the error from its own Wait
+	}
+}
+
+// consume runs a sink in the caller's goroutine: each(ctx, v) for every
+// item of in until in is closed, the pipeline is stopped or each fails; then
+// it waits for the pipeline.
+func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Context, T) error) error {
+	c := p.core()
+	st := p.sinkStage(kind)
+	t := &tally{s: st}
+	loop := func() {
+		for {
+			v, ok := recv(c, in, t)
+			if !ok {
+				return
+			}
+			t.received()
+			if err := each(c.ctx, v); err != nil {
+				c.fail(err)
+				return
+			}
+			t.done++
+		}
+	}
+	pe := catch.Call(loop, func(pe *tame.PanicError) {
+		// Goexit in each: the caller's goroutine ends once this returns.
+		// Stop the stages and wait for them first, so that none outlives
+		// the call; a later Wait re-raises pe.
+		c.panicked(pe)
+		t.publish()
+		st.exited(nil)
+		c.wg.Wait()
+	})
+	t.publish()
+	st.exited(nil)
+	if pe != nil {
+		c.panicked(pe)
+	}
+	return p.Wait()
+}
