@@ -64,7 +64,7 @@ type core struct {
 	_          [64]byte
 	halted     atomic.Bool
 	_          [64]byte
-	stopParent func() bool    // stops the context.AfterFunc that sets halted
+	stopParent func() bool   // stops the context.AfterFunc that sets halted
 	parentDone chan struct{} // closed once that AfterFunc has run
 
 	mu      sync.Mutex // guards waiting, stages and wg.Add
