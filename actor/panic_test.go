@@ -197,16 +197,24 @@ func advance(d time.Duration) {
 	<-time.After(d)
 }
 
-// TestPanicInPendingAsk checks that an ask stuck behind a panic that stops
-// the actor fails at once, in a bubble (no waiting on real time).
+// TestPanicInPendingAsk checks that the asks stuck behind a panic that stops
+// the actor fail at once, before the dead letters in front of them are
+// handed to a handler that waits for those asks (in a bubble: if they did
+// not fail first, the bubble would deadlock and the test fail).
 func TestPanicInPendingAsk(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		gate := make(chan struct{})
+		asksDone := make(chan struct{})
+		var dead []string
 		ref := actor.Spawn(context.Background(), wordInit, func(ctx context.Context, s *[]string, m wordMsg) {
 			<-gate
 			wordReceive(ctx, s, m)
-		})
+		}, actor.DeadLetter(func(m wordMsg) {
+			<-asksDone
+			dead = append(dead, m.word)
+		}))
 		_ = ref.Tell(context.Background(), wordMsg{word: "panic"})
+		_ = ref.Tell(context.Background(), wordMsg{word: "x"})
 		errs := make(chan error, 3)
 		for range 3 {
 			go func() {
@@ -221,9 +229,13 @@ func TestPanicInPendingAsk(t *testing.T) {
 				t.Errorf("pending Ask() = %v, want tame.ErrClosed", err)
 			}
 		}
+		close(asksDone)
 		var dl *actor.DeadLetterError
-		if err := ref.Stop(); errors.As(err, &dl) {
-			t.Errorf("Stop() = %v: failed asks are not dead letters", err)
+		if err := ref.Stop(); !errors.As(err, &dl) || dl.Count != 1 || !slices.Equal(dead, []string{"x"}) {
+			t.Errorf("Stop() = %v, dead letters %v; want 1 dead letter [x] (failed asks are not dead letters)", err, dead)
+		}
+		if got := ref.Stats().Handled; got != 1 {
+			t.Errorf("Stats().Handled = %d, want 1 (dead letters and failed asks are not handled)", got)
 		}
 	})
 }

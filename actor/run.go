@@ -32,6 +32,7 @@ type actor[S, M any] struct {
 	hookFailed bool             // the runtime.Goexit that ends the goroutine was a handler's, already recorded
 	fresh      bool             // state must be made by init before the next message
 	failed     bool             // stopped after a failure: what is left goes to dead letters
+	asksFailed bool             // drop has failed the pending asks
 	taken, i   int              // the batch: ring slots head..head+taken, i of them handled
 	base       *actorCtx
 }
@@ -137,10 +138,7 @@ func (a *actor[S, M]) loop() {
 	}
 	for {
 		for a.i < a.taken {
-			j := r.head + a.i
-			if j >= len(r.ring) {
-				j -= len(r.ring)
-			}
+			j := a.slot(a.i)
 			e := r.ring[j]
 			r.ring[j] = envelope[M]{}
 			a.i++
@@ -162,7 +160,7 @@ func (a *actor[S, M]) loop() {
 func (a *actor[S, M]) next() bool {
 	r := a.ref
 	r.mu.Lock()
-	a.release()
+	a.release(true)
 	for r.count == 0 {
 		if r.closed {
 			r.mu.Unlock()
@@ -178,15 +176,18 @@ func (a *actor[S, M]) next() bool {
 	return true
 }
 
-// release gives back the slots of the batch; r.mu is held.
-func (a *actor[S, M]) release() {
+// release gives back the slots of the batch, counting them as handled or
+// not; r.mu is held.
+func (a *actor[S, M]) release(handled bool) {
 	r := a.ref
 	r.head += a.taken
 	if r.head >= len(r.ring) {
 		r.head -= len(r.ring)
 	}
 	r.count -= a.taken
-	r.handled += uint64(a.i)
+	if handled {
+		r.handled += uint64(a.i)
+	}
 	a.taken, a.i = 0, 0
 	if r.space != nil {
 		close(r.space)
@@ -233,40 +234,55 @@ func (a *actor[S, M]) hook(fn func()) {
 	}
 }
 
-// drop empties the mailbox of an actor stopped by a failure: asks fail at
-// once, other messages go to the dead-letter handler and are counted. The
-// mailbox is closed, so nothing new arrives.
+// drop empties the mailbox of an actor stopped by a failure: first every
+// pending ask fails at once, then the other messages go, in order, to the
+// dead-letter handler and are counted. The mailbox is closed, so nothing new
+// arrives; a replacement goroutine (after a handler's Goexit) continues from
+// a.i.
 func (a *actor[S, M]) drop() {
 	r := a.ref
-	for {
-		for a.i < a.taken {
-			j := r.head + a.i
-			if j >= len(r.ring) {
-				j -= len(r.ring)
-			}
-			e := r.ring[j]
-			r.ring[j] = envelope[M]{}
-			a.i++
-			if e.ask != nil {
+	r.mu.Lock()
+	if !a.asksFailed {
+		a.taken = a.i // the part of the batch handled before the failure
+		a.release(true)
+	}
+	a.taken = r.count // everything left, the rest of the batch included
+	r.mu.Unlock()
+	if !a.asksFailed {
+		for k := a.i; k < a.taken; k++ {
+			if e := &r.ring[a.slot(k)]; e.ask != nil {
 				e.ask.fail(e.ticket, errStoppedAsk)
-				continue
 			}
-			r.mu.Lock()
-			r.dead++
-			r.mu.Unlock()
-			if a.deadLetter != nil {
-				a.hook(func() { a.deadLetter(e.msg) })
-			}
+		}
+		a.asksFailed = true
+	}
+	for a.i < a.taken {
+		j := a.slot(a.i)
+		e := r.ring[j]
+		r.ring[j] = envelope[M]{}
+		a.i++
+		if e.ask != nil {
+			continue // failed above
 		}
 		r.mu.Lock()
-		a.release()
-		if r.count == 0 {
-			r.mu.Unlock()
-			return
-		}
-		a.taken = min(r.count, maxBatch)
+		r.dead++
 		r.mu.Unlock()
+		if a.deadLetter != nil {
+			a.hook(func() { a.deadLetter(e.msg) })
+		}
 	}
+	r.mu.Lock()
+	a.release(false)
+	r.mu.Unlock()
+}
+
+// slot returns the ring index of the k-th message of the batch.
+func (a *actor[S, M]) slot(k int) int {
+	j := a.ref.head + k
+	if j >= len(a.ref.ring) {
+		j -= len(a.ref.ring)
+	}
+	return j
 }
 
 var errStoppedAsk = fmt.Errorf("actor: stopped after a panic before handling the ask: %w", tame.ErrClosed)
