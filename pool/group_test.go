@@ -124,9 +124,12 @@ func TestGroupPanic(t *testing.T) {
 // and that later panics stay reachable.
 func TestGroupPanicsKept(t *testing.T) {
 	g := pool.New(context.Background(), 1)
-	g.Go(func(context.Context) error { return errTask })
+	release := make(chan struct{})
+	g.Go(func(context.Context) error { <-release; return errTask })
+	// Accepted before the error: they still run, one at a time.
 	g.Go(func(context.Context) error { panic("first") })
 	g.Go(func(context.Context) error { panic("second") })
+	close(release)
 	pe := recoverPanicError(t, func() { _ = g.Wait() })
 	if pe.Value != "first" {
 		t.Fatalf("Wait panicked with %v, want first", pe.Value)
@@ -141,10 +144,13 @@ func TestGroupPanicsKept(t *testing.T) {
 func TestGroupPanicKeepsCapacity(t *testing.T) {
 	g := pool.New(context.Background(), 1)
 	var ran atomic.Int64
+	release := make(chan struct{})
+	g.Go(func(context.Context) error { <-release; return nil })
 	for i := range 30 {
 		k := panicKinds[i%len(panicKinds)]
 		g.Go(func(context.Context) error { ran.Add(1); k.do(); return nil })
 	}
+	close(release) // all accepted before the first panic
 	pe := recoverPanicError(t, func() { _ = g.Wait() })
 	if got := ran.Load(); got != 30 {
 		t.Errorf("%d tasks ran, want 30 (tasks accepted before the panic still run)", got)
