@@ -30,7 +30,7 @@ func main() {
 func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("wordcount", flag.ContinueOnError)
 	var cfg wordcount.Config
-	fs.IntVar(&cfg.Files, "files", 0, "files in the large run (0: 2000, -1: all)")
+	fs.IntVar(&cfg.Files, "files", 0, "files in the large run (0: 1000, -1: all)")
 	fs.IntVar(&cfg.Workers, "workers", 0, "goroutines per stage (0: GOMAXPROCS)")
 	fs.BoolVar(&cfg.Quick, "quick", false, "count fewer files (for tests)")
 	if err := fs.Parse(args); err != nil {

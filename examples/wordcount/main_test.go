@@ -33,7 +33,7 @@ func TestLesson(t *testing.T) {
 		}
 	}
 	// Two timed comparisons, each with a verdict.
-	if n := len(regexp.MustCompile(`(?m)^  pipeline +\S+ +(\d+\.\dx (faster|slower)|no faster) than sequential$`).FindAllString(got, -1)); n != 2 {
+	if n := len(regexp.MustCompile(`(?m)^  pipeline +\S+ +(\d+\.\dx (faster|slower)|no faster) than sequential`).FindAllString(got, -1)); n != 2 {
 		t.Errorf("%d timed comparisons, want 2:\n%s", n, got)
 	}
 	if n := len(regexp.MustCompile(`(?m)^ +\d+\. \S+ +\d+$`).FindAllString(got, -1)); n != 10 {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tamego/tame/examples/internal/lesson"
 	"github.com/tamego/tame/pool"
 )
 
@@ -70,7 +71,7 @@ func Cook(ctx context.Context, dishes []Dish, chefs int, burn *Burner) (Dinner, 
 		free <- c
 	}
 	start := time.Now()
-	cpu0 := cpuTime()
+	cpu0 := lesson.CPUTime()
 	courses, err := pool.Map(ctx, len(dishes), dishes, func(ctx context.Context, d Dish) (Course, error) {
 		c := Course{Dish: d, Arrive: time.Since(start)}
 		work := func(k Kind, amount time.Duration) error {
@@ -103,7 +104,7 @@ func Cook(ctx context.Context, dishes []Dish, chefs int, burn *Burner) (Dinner, 
 		return c, work(Plate, d.Plate)
 	})
 	din := Dinner{Chefs: chefs, Courses: courses, Wall: time.Since(start)}
-	if cpu1 := cpuTime(); cpu0 > 0 && cpu1 > cpu0 {
+	if cpu1 := lesson.CPUTime(); cpu0 > 0 && cpu1 > cpu0 {
 		din.CPU = cpu1 - cpu0
 	}
 	return din, err

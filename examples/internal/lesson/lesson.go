@@ -106,3 +106,12 @@ func (c *Checker) Err() error {
 	}
 	return fmt.Errorf("%d invariant(s) failed: %s", len(c.failed), strings.Join(c.failed, "; "))
 }
+
+// Cores returns the average number of cores busy while cpu of CPU time was
+// used in wall time, as text ("(1.6 cores busy)"), or "" when unknown.
+func Cores(cpu, wall time.Duration) string {
+	if cpu <= 0 || wall <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("(%.1f cores busy)", float64(cpu)/float64(wall))
+}

@@ -1,15 +1,15 @@
 //go:build unix
 
-package kitchen
+package lesson
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the CPU time (user and system) this process has used so
+// CPUTime returns the CPU time (user and system) this process has used so
 // far, or 0 when it cannot be read.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

@@ -1,0 +1,171 @@
+// Tour walks through the whole lesson of tame in one run: concurrency versus
+// parallelism, the lost updates of shared state, a pipeline over real input,
+// transfers between accounts and the deadlock, then one short chapter per
+// package. Every figure it prints is measured in that run, and every claim
+// is checked: it exits non-zero if one fails.
+//
+//	go run ./examples/tour                  # the whole lesson, under a minute
+//	go run ./examples/tour -chapter race    # one chapter (or several: race,bank)
+//	go run ./examples/tour -list            # the chapters
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/tamego/tame/examples/internal/bank"
+	"github.com/tamego/tame/examples/internal/kitchen"
+	"github.com/tamego/tame/examples/internal/lesson"
+	"github.com/tamego/tame/examples/internal/race"
+	"github.com/tamego/tame/examples/internal/toolbox"
+	"github.com/tamego/tame/examples/internal/wordcount"
+)
+
+// chapters are the tour's stops, in order.
+var chapters = []lesson.Chapter{
+	kitchen.Chapter,
+	race.Chapter,
+	wordcount.Chapter,
+	bank.Chapter,
+	toolbox.Pool,
+	toolbox.Pipeline,
+	toolbox.Actor,
+	toolbox.Queue,
+	toolbox.Lock,
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Stdout, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tour:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args and runs the chosen chapters, writing to w. It returns an
+// error naming every chapter whose checks failed, and one if goroutines were
+// left running.
+func run(ctx context.Context, w io.Writer, args []string) error {
+	fs := flag.NewFlagSet("tour", flag.ContinueOnError)
+	only := fs.String("chapter", "", "run only these chapters (comma-separated names; see -list)")
+	list := fs.Bool("list", false, "list the chapters and exit")
+	quick := fs.Bool("quick", false, "smaller sizes everywhere (for tests)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *list {
+		for _, ch := range chapters {
+			fmt.Fprintf(w, "%-10s %s\n", ch.Name, ch.Title)
+		}
+		return nil
+	}
+	chosen, err := choose(*only)
+	if err != nil {
+		return err
+	}
+
+	baseline := runtime.NumGoroutine()
+	start := time.Now()
+	if len(chosen) == len(chapters) {
+		lesson.Heading(w, "tame: a tour of concurrency in Go")
+		lesson.Wrap(w, "Each chapter explains one idea in a paragraph, then runs a small program and prints what "+
+			"it measured. Nothing is staged: the figures are this machine's, this time. Every chapter also checks "+
+			"its claims (\"check ok\"), and the tour fails if one does not hold.", 80)
+		fmt.Fprintln(w)
+	}
+	var failed []error
+	for i, ch := range chosen {
+		lesson.Heading(w, fmt.Sprintf("%d. %s", number(ch), ch.Title))
+		lesson.Wrap(w, ch.Intro, 80)
+		fmt.Fprintln(w)
+		t := time.Now()
+		if err := ch.Run(ctx, w, *quick); err != nil {
+			fmt.Fprintf(w, "\nChapter %s FAILED: %v\n", ch.Name, err)
+			failed = append(failed, fmt.Errorf("chapter %s: %w", ch.Name, err))
+		}
+		fmt.Fprintf(w, "(chapter %s took %s)\n", ch.Name, lesson.Dur(time.Since(t)))
+		if i < len(chosen)-1 {
+			fmt.Fprintln(w)
+		}
+	}
+
+	fmt.Fprintln(w)
+	end := settle(baseline)
+	fmt.Fprintf(w, "Goroutines: %d when the tour started, %d at the end", baseline, end)
+	if end > baseline {
+		fmt.Fprintln(w, ": some were left running. FAILED")
+		failed = append(failed, fmt.Errorf("%d goroutines left running", end-baseline))
+	} else {
+		fmt.Fprintln(w, ": every goroutine started by the lesson has ended.")
+	}
+	if len(chosen) == len(chapters) {
+		fmt.Fprintln(w)
+		lesson.Wrap(w, "The lesson: concurrency is dealing with many things at once, parallelism doing them at "+
+			"the same instant. Shared mutable state is the hard part. Prefer, in order: owning your data or "+
+			"sharing only data that never changes (pool, lock.Snapshot); passing messages (pipeline, actor); "+
+			"one ordered line (queue); and only then a lock (lock.Guarded), taken in one order (lock.Both). "+
+			"And the simplest correct program is sequential: add concurrency where it earns its cost.", 80)
+	}
+	fmt.Fprintf(w, "The tour took %s.\n", lesson.Dur(time.Since(start)))
+	return errors.Join(failed...)
+}
+
+// choose returns the chapters named in a comma-separated list, in tour
+// order, or all of them when the list is empty.
+func choose(names string) ([]lesson.Chapter, error) {
+	if names == "" {
+		return chapters, nil
+	}
+	want := make(map[string]bool)
+	for _, n := range strings.Split(names, ",") {
+		want[strings.TrimSpace(n)] = true
+	}
+	var chosen []lesson.Chapter
+	for _, ch := range chapters {
+		if want[ch.Name] {
+			chosen = append(chosen, ch)
+			delete(want, ch.Name)
+		}
+	}
+	for n := range want {
+		var all []string
+		for _, ch := range chapters {
+			all = append(all, ch.Name)
+		}
+		return nil, fmt.Errorf("no chapter %q; the chapters are %s", n, strings.Join(all, ", "))
+	}
+	return chosen, nil
+}
+
+// number returns the chapter's place in the tour, from 1.
+func number(ch lesson.Chapter) int {
+	for i, c := range chapters {
+		if c.Name == ch.Name {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// settle waits, without sleeping, until runtime.NumGoroutine is at most
+// baseline or two seconds have passed, and returns the last count: a
+// goroutine that has signalled its owner may still be counted for an instant.
+func settle(baseline int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	n := runtime.NumGoroutine()
+	for n > baseline && time.Now().Before(deadline) {
+		runtime.Gosched()
+		n = runtime.NumGoroutine()
+	}
+	return n
+}
