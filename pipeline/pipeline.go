@@ -181,16 +181,20 @@ func (p *Pipeline) stageName(kind string) string {
 
 // fail cancels the pipeline with err unless it was cancelled already: the
 // first cause wins.
+//
+// halted is set first, so a stage that sees the context done has seen
+// halted too: what a stage does after it sees the failure is bounded by the
+// one item it had passed the check with.
 func (c *core) fail(err error) {
-	c.cancel(err)
 	c.halted.Store(true)
+	c.cancel(err)
 }
 
 // panicked records a recovered panic (or Goexit) and cancels the pipeline.
 func (c *core) panicked(pe *tame.PanicError) {
 	c.panics.Add(pe)
-	c.cancel(pe)
 	c.halted.Store(true)
+	c.cancel(pe)
 }
 
 // stopped reports whether the pipeline is stopped: its context is done.

@@ -89,44 +89,60 @@ func TestGeneratSquareSum(t *testing.T) {
 }
 
 // TestErrorStopsUpstreamAndDownstream checks that a stage error stops the
-// source from pulling more input and the sink from getting more results: at
-// most workers items are handled past the failing one, and the source is
-// at most the buffers ahead.
+// source from pulling more input and the other workers from taking more
+// items: once the context is cancelled, each worker finishes at most the
+// item it had taken, and the source pulls at most the one it was sending.
 func TestErrorStopsUpstreamAndDownstream(t *testing.T) {
 	const (
 		n       = 1_000_000
 		failAt  = 100
 		workers = 4
-		buffer  = 64
 	)
 	base := runtime.NumGoroutine()
-	var pulled, calls, sunk atomic.Int64
+	var pulled, pulledLate, callsLate, sunkLate atomic.Int64
 	p := pipeline.New(context.Background())
-	src := pipeline.FromSeq(p, count(n, &pulled))
-	sq := pipeline.Map(p, src, workers, func(_ context.Context, v int) (int, error) {
-		calls.Add(1)
+	ctx := p.Context()
+	src := pipeline.FromSeq(p, func(yield func(int) bool) {
+		for i := range n {
+			pulled.Add(1)
+			if ctx.Err() != nil {
+				pulledLate.Add(1)
+			}
+			if !yield(i) {
+				return
+			}
+		}
+	})
+	sq := pipeline.Map(p, src, workers, func(ctx context.Context, v int) (int, error) {
+		if ctx.Err() != nil {
+			callsLate.Add(1)
+		}
 		if v == failAt {
 			return 0, errBoom
 		}
 		return v * v, nil
 	})
-	err := pipeline.ForEach(p, sq, func(context.Context, int) error { sunk.Add(1); return nil })
+	err := pipeline.ForEach(p, sq, func(ctx context.Context, _ int) error {
+		if ctx.Err() != nil {
+			sunkLate.Add(1)
+		}
+		return nil
+	})
 	if !errors.Is(err, errBoom) {
 		t.Fatalf("ForEach() = %v, want %v", err, errBoom)
 	}
 	leaktest.Back(t, base)
-	// Items 0..failAt reach the workers before anything after them; past
-	// the failing one, each of the other workers may finish the item it had.
-	if got, max := calls.Load(), int64(failAt+1+workers); got > max {
-		t.Errorf("fn called %d times, want at most %d", got, max)
+	if got := callsLate.Load(); got > workers-1 {
+		t.Errorf("fn called %d times after the failure, want at most %d (one per other worker)", got, workers-1)
 	}
-	// The source is ahead of the workers by at most its buffer and the item
-	// it is sending.
-	if got, max := pulled.Load(), int64(failAt+1+workers+buffer+1); got > max {
-		t.Errorf("source pulled %d items, want at most %d", got, max)
+	if got := pulledLate.Load(); got > 1 {
+		t.Errorf("source pulled %d items after the failure, want at most 1", got)
 	}
-	if got := sunk.Load(); got > failAt+workers {
-		t.Errorf("sink got %d results, want at most %d", got, failAt+workers)
+	if got := sunkLate.Load(); got > 1 {
+		t.Errorf("sink got %d results after the failure, want at most 1", got)
+	}
+	if got := pulled.Load(); got == n {
+		t.Errorf("source pulled all %d items, want it stopped early", got)
 	}
 }
 
@@ -136,8 +152,10 @@ func TestErrorStopsUpstreamAndDownstream(t *testing.T) {
 func TestPanicCancelsOtherStages(t *testing.T) {
 	base := runtime.NumGoroutine()
 	var sawCancel atomic.Bool
+	started := make(chan struct{})
 	p := pipeline.New(context.Background())
 	waiting := pipeline.Map(p, pipeline.From(p, []int{1}), 1, func(ctx context.Context, v int) (int, error) {
+		close(started)
 		<-ctx.Done()
 		sawCancel.Store(true)
 		return 0, ctx.Err()
@@ -145,6 +163,7 @@ func TestPanicCancelsOtherStages(t *testing.T) {
 	var pulled atomic.Int64
 	failing := pipeline.Map(p, pipeline.FromSeq(p, count(1_000_000, &pulled)), 2, func(_ context.Context, v int) (int, error) {
 		if v == 10 {
+			<-started
 			panic(fmt.Sprintf("bad item %d", v))
 		}
 		return v, nil
