@@ -70,14 +70,19 @@ func ExampleGroup_panic() {
 	}()
 	g := pool.New(context.Background(), 2)
 	g.Go(func(ctx context.Context) error {
-		var m map[string]int
-		m["x"] = 1 // a bug: assignment to a nil map
+		key, value := splitPair("no-colon") // a bug: the input has no colon
+		fmt.Println(key, value)
 		return nil
 	})
 	_ = g.Wait()
 	// Output:
-	// recovered: assignment to entry in nil map
+	// recovered: runtime error: index out of range [1] with length 1
 	// stack shows the task: true
+}
+
+func splitPair(s string) (string, string) {
+	parts := strings.Split(s, ":")
+	return parts[0], parts[1]
 }
 
 // This example squares numbers on two goroutines. Each call reads its own
