@@ -57,16 +57,20 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	}
 
 	const runs = 5
+	ns := []int{10, 100, 1_000, 10_000, 100_000}
+	if cfg.Quick {
+		ns = ns[:4]
+	}
 	fmt.Fprintf(w, "%d goroutines each add 1 to a shared counter n times, %d runs for each n; the right total is %d*n.\n", goroutines, runs, goroutines)
 	if Detector {
 		fmt.Fprintln(w, "\n1. With a data race (plain int, read then write): skipped, because this binary was built")
 		fmt.Fprintln(w, "   with -race and the detector would stop it. Run it without -race to see the lost updates.")
 	} else {
 		fmt.Fprintln(w, "\n1. With a data race (plain int, read then write):")
-		lostRuns(w, runs, goroutines, DataRace)
+		lostRuns(w, runs, goroutines, ns, DataRace)
 	}
 	fmt.Fprintln(w, "\n2. With a race condition but no data race (atomic load, then atomic store):")
-	lostRuns(w, runs, goroutines, RaceCondition)
+	lostRuns(w, runs, goroutines, ns, RaceCondition)
 	fmt.Fprintln(w, "   Look where the wrong runs start: a small test tends to pass while a bigger run loses")
 	fmt.Fprintln(w, "   updates; how often depends on the machine and its load, which is why testing cannot prove it away.")
 	fmt.Fprintln(w)
@@ -116,8 +120,8 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 
 // lostRuns runs count runs times for each of a few sizes and prints, for
 // each size, how many runs were wrong and how many updates each lost.
-func lostRuns(w io.Writer, runs, goroutines int, count func(goroutines, perItem int) int) {
-	for _, n := range []int{10, 100, 1_000, 10_000, 100_000} {
+func lostRuns(w io.Writer, runs, goroutines int, ns []int, count func(goroutines, perItem int) int) {
+	for _, n := range ns {
 		want := goroutines * n
 		wrong := 0
 		lost := make([]string, runs)
