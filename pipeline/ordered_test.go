@@ -87,6 +87,7 @@ func TestOrderedMapWindowIsBounded(t *testing.T) {
 				})
 				synctest.Wait()
 				st := p.Stats()[1]
+				t.Logf("stalled: calls=%d %+v", calls.Load(), st)
 				if st.InFlight > window || calls.Load() > window {
 					t.Errorf("with item 0 stuck: %d calls and %+v, want at most %d items in the window", calls.Load(), st, window)
 				}
