@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-
-	"github.com/tamego/tame"
 )
 
 // A Reply is where the actor sends the answer to an [Ask]. Ask makes it and
@@ -35,7 +33,9 @@ func (r Reply[R]) Send(v R) {
 // waits for the answer. It returns the value passed to Reply.Send; or an
 // error wrapping [tame.ErrClosed] when the actor is stopped, or stops before
 // replying; or context.Cause(ctx) when ctx is done first (a late answer is
-// then dropped). It waits for room in a full mailbox like [Ref.Tell].
+// then dropped). When the receive handling the message panics before
+// replying, Ask returns an error wrapping its *tame.PanicError. It waits for
+// room in a full mailbox like [Ref.Tell].
 //
 // Ask called with the ctx of the same actor's receive, or of an actor that
 // the target is (directly or through others) waiting on, fails at once with
@@ -65,24 +65,26 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 		c.abandon(pool, t) // msg may have sent, or kept the Reply: retire the ticket
 		return zero, err
 	}
+	// Every accepted ask gets an answer or a failure notice in c.ch: from
+	// Send, from a receive that panicked, from the actor stopping with the
+	// ask unanswered, or from a stopped actor's mailbox being emptied.
+	done := ctx.Done()
+	if done == nil { // a context that never ends: a plain receive is cheapest
+		a := <-c.ch
+		pool.Put(c)
+		return a.v, a.err
+	}
 	select {
 	case a := <-c.ch:
 		pool.Put(c)
 		return a.v, a.err
-	case <-ctx.Done():
+	case <-done:
 		if a, ok := c.abandon(pool, t); ok {
 			return a.v, a.err
 		}
 		return zero, context.Cause(ctx)
-	case <-ref.done:
-		if a, ok := c.abandon(pool, t); ok {
-			return a.v, a.err
-		}
-		return zero, errNoReply
 	}
 }
-
-var errNoReply = fmt.Errorf("actor: stopped before replying: %w", tame.ErrClosed)
 
 // A cell carries one answer at a time from an actor to an asker. ticket
 // counts the asks the cell has served: an ask holds ticket t, and the first
@@ -100,9 +102,10 @@ type answer[R any] struct {
 	err error
 }
 
-// failer lets a mailbox fail an ask without knowing its answer type.
+// failer lets an actor fail an ask without knowing its answer type.
 type failer interface {
 	fail(ticket uint64, err error)
+	pending(ticket uint64) bool // not answered, failed or given up yet
 }
 
 func (c *cell[R]) deliver(t uint64, a answer[R]) {
@@ -112,6 +115,8 @@ func (c *cell[R]) deliver(t uint64, a answer[R]) {
 }
 
 func (c *cell[R]) fail(t uint64, err error) { c.deliver(t, answer[R]{err: err}) }
+
+func (c *cell[R]) pending(t uint64) bool { return c.ticket.Load() == t }
 
 // abandon retires ticket t for an asker that stops waiting, and puts the cell
 // back in the pool. When an answer won the race, it takes it (it is in ch, or

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/actor"
@@ -175,4 +176,73 @@ func TestAskCycle(t *testing.T) {
 			t.Errorf("Stop() = %v", err)
 		}
 	}
+}
+
+func TestAskReceivePanics(t *testing.T) {
+	ref := actor.Spawn(context.Background(), wordInit, wordReceive, actor.Restart(3, time.Hour))
+	_, err := askWords(ref, "panic")
+	var pe *tame.PanicError
+	if !errors.As(err, &pe) || pe.Value != "boom" {
+		t.Errorf("Ask() whose receive panicked = %v, want an error wrapping the *tame.PanicError", err)
+	}
+	if got, err := askWords(ref, "next"); err != nil || len(got) != 2 {
+		t.Errorf("Ask() after the restart = %v, %v; want [init next], nil", got, err)
+	}
+	if err := ref.Stop(); !errors.As(err, &pe) {
+		t.Errorf("Stop() = %v, want the panic", err)
+	}
+}
+
+// TestAsksAnsweredLater keeps the Replies of many asks in the state and
+// answers some of them later: those get their answer, the others fail when
+// the actor stops.
+func TestAsksAnsweredLater(t *testing.T) {
+	base := runtime.NumGoroutine()
+	type msg struct {
+		answerAll bool
+		reply     actor.Reply[int]
+	}
+	ref := actor.Spawn(context.Background(), func() []actor.Reply[int] { return nil },
+		func(_ context.Context, kept *[]actor.Reply[int], m msg) {
+			if !m.answerAll {
+				*kept = append(*kept, m.reply)
+				return
+			}
+			for i, r := range *kept {
+				if i%2 == 0 {
+					r.Send(i)
+				}
+			}
+			*kept = nil
+		})
+	const n = 300
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := actor.Ask(context.Background(), ref, func(r actor.Reply[int]) msg { return msg{reply: r} })
+			errs <- err
+		}()
+	}
+	for ref.Stats().Handled < n {
+		runtime.Gosched()
+	}
+	_ = ref.Tell(context.Background(), msg{answerAll: true})
+	if err := ref.Stop(); err != nil {
+		t.Errorf("Stop() = %v", err)
+	}
+	answered, closed := 0, 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			answered++
+		case errors.Is(err, tame.ErrClosed):
+			closed++
+		default:
+			t.Errorf("Ask() = %v, want nil or tame.ErrClosed", err)
+		}
+	}
+	if answered != n/2 || closed != n/2 {
+		t.Errorf("%d answered, %d failed with ErrClosed; want %d and %d", answered, closed, n/2, n/2)
+	}
+	leaktest.Back(t, base)
 }

@@ -259,9 +259,13 @@ func TestInitPanics(t *testing.T) {
 	}
 	leaktest.Back(t, base)
 
-	never := actor.Spawn(context.Background(), func() int { panic("always") },
+	gate := make(chan struct{})
+	never := actor.Spawn(context.Background(), func() int { <-gate; panic("always") },
 		func(context.Context, *int, int) { t.Error("receive ran without a state") })
-	_ = never.Tell(context.Background(), 1)
+	if err := never.Tell(context.Background(), 1); err != nil { // accepted before init fails
+		t.Fatalf("Tell() = %v", err)
+	}
+	close(gate)
 	var dl *actor.DeadLetterError
 	if err := never.Stop(); !errors.As(err, &dl) || dl.Count != 1 {
 		t.Errorf("Stop() = %v, want the init panic and 1 dead letter", err)

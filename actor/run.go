@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/tamego/tame"
@@ -34,6 +35,8 @@ type actor[S, M any] struct {
 	failed     bool             // stopped after a failure: what is left goes to dead letters
 	asksFailed bool             // drop has failed the pending asks
 	taken, i   int              // the batch: ring slots head..head+taken, i of them handled
+	cur        ask              // the ask being handled, if any
+	unanswered []ask            // asks handled and not answered yet: they fail when the actor ends
 	base       *actorCtx
 }
 
@@ -118,6 +121,10 @@ func (a *actor[S, M]) finish() {
 	if r.unwatch != nil {
 		r.unwatch()
 	}
+	for _, k := range a.unanswered {
+		k.c.fail(k.ticket, errNoReply)
+	}
+	a.unanswered = nil
 	r.err = r.result()
 	close(r.done)
 }
@@ -146,7 +153,16 @@ func (a *actor[S, M]) loop() {
 			if e.chain != nil {
 				ctx = &actorCtx{Context: a.base.Context, self: r, waiting: e.chain}
 			}
+			if e.ask == nil {
+				a.receive(ctx, &a.state, e.msg)
+				continue
+			}
+			a.cur = ask{e.ask, e.ticket}
 			a.receive(ctx, &a.state, e.msg)
+			if a.cur.pending() {
+				a.keep(a.cur)
+			}
+			a.cur = ask{}
 		}
 		if !a.next() {
 			return
@@ -201,6 +217,10 @@ func (a *actor[S, M]) release(handled bool) {
 func (a *actor[S, M]) fail(pe *tame.PanicError) {
 	r := a.ref
 	r.panics.Add(pe)
+	if a.cur.pending() {
+		a.cur.c.fail(a.cur.ticket, fmt.Errorf("actor: receive panicked before replying: %w", pe))
+	}
+	a.cur = ask{}
 	restart := !a.failed && a.allow != nil && a.allow(time.Now())
 	r.mu.Lock()
 	if restart {
@@ -284,6 +304,28 @@ func (a *actor[S, M]) slot(k int) int {
 	}
 	return j
 }
+
+// ask is an ask handled by receive: its reply cell and ticket.
+type ask struct {
+	c      failer
+	ticket uint64
+}
+
+func (k ask) pending() bool { return k.c != nil && k.c.pending(k.ticket) }
+
+// keep remembers an ask that receive returned from without answering (it
+// may answer later, with the Reply it kept), so that it fails when the actor
+// ends. The asks answered since are dropped from the list whenever it has
+// doubled, so it stays as long as the asks really unanswered.
+func (a *actor[S, M]) keep(k ask) {
+	if len(a.unanswered) >= 64 && len(a.unanswered) == cap(a.unanswered) {
+		a.unanswered = slices.DeleteFunc(a.unanswered, func(k ask) bool { return !k.pending() })
+		a.unanswered = slices.Grow(a.unanswered, len(a.unanswered)+1)
+	}
+	a.unanswered = append(a.unanswered, k)
+}
+
+var errNoReply = fmt.Errorf("actor: stopped before replying: %w", tame.ErrClosed)
 
 var errStoppedAsk = fmt.Errorf("actor: stopped after a panic before handling the ask: %w", tame.ErrClosed)
 
