@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"runtime"
 	"sync"
 
 	"github.com/tamego/tame"
@@ -28,8 +29,10 @@ type core[T any] struct {
 	backlog  int // bound on n, except for the overflow of Group.Go from a task
 	wakeAt   int // free backlog slots at which a blocked submitter is woken
 	limit    int
-	workers  int // worker goroutines alive (each is running or fetching a task)
-	maxWork  int // high-water mark of workers
+	workers  int // worker goroutines alive
+	busy     int // the workers that hold a task (taken from the ring, not yet done)
+	maxBusy  int // high-water mark of busy
+	spinning int // the workers that found the ring empty and look again before exiting
 	finished uint64
 	waiters  int // submitters blocked until there is room
 	tasks    int // the waiters that are themselves tasks (see Group.Go)
@@ -37,10 +40,18 @@ type core[T any] struct {
 	space chan struct{} // one token: "there may be room", for a blocked submitter
 	idle  chan struct{} // made by a waiter; closed when workers drops to 0
 
-	run    func(T)                // runs one task; its panics are recovered by the worker
-	failed func(*tame.PanicError) // told of every panic and Goexit of a task
-	drainF func()                 // c.drain, made once so that starting a worker does not allocate it
+	run     func(T)                // runs one task; its panics are recovered by the worker
+	failed  func(*tame.PanicError) // told of every panic and Goexit of a task
+	drainF  func()                 // c.drain, made once so that starting a worker does not allocate it
+	failedF func(*tame.PanicError) // c.taskFailed, the same
 }
+
+// spins is how many times a worker that finds the backlog empty yields and
+// looks again before it exits. A submitter that is a little slower than the
+// workers (tiny tasks) then finds a worker still there instead of paying for
+// a new goroutine per task; an idle group or pool still has no goroutine a
+// few microseconds after its last task.
+const spins = 8
 
 func (c *core[T]) init(limit, backlog int, run func(T), failed func(*tame.PanicError)) {
 	c.limit = limit
@@ -50,17 +61,23 @@ func (c *core[T]) init(limit, backlog int, run func(T), failed func(*tame.PanicE
 	c.run = run
 	c.failed = failed
 	c.drainF = c.drain
+	c.failedF = c.taskFailed
 }
 
 // admit puts t in the backlog when there is room, and reports whether it
 // did and whether the caller must start a worker (after unlocking). It is
 // called with c.mu held.
 func (c *core[T]) admit(t T) (ok, start bool) {
-	if c.workers < c.limit {
+	if c.workers < c.limit && c.n >= c.spinning {
+		// Every worker is busy, or about to take a task already queued:
+		// start one more for this task.
 		c.put(t)
 		c.workers++
-		c.maxWork = max(c.maxWork, c.workers)
 		return true, true
+	}
+	if c.workers < c.limit {
+		c.put(t) // a spinning worker takes it within a moment
+		return true, false
 	}
 	if c.n < c.backlog {
 		c.put(t)
@@ -86,6 +103,14 @@ func (c *core[T]) put(t T) {
 // room reports whether a blocked submitter could be admitted now. It is
 // called with c.mu held.
 func (c *core[T]) room() bool { return c.workers < c.limit || c.n < c.backlog }
+
+// taskFailed is told of a task's panic or Goexit by catch.Loop.
+func (c *core[T]) taskFailed(pe *tame.PanicError) {
+	c.mu.Lock()
+	c.busy--
+	c.mu.Unlock()
+	c.failed(pe)
+}
 
 // signal wakes one blocked submitter, if none is already being woken. It is
 // called with c.mu held, when c.waiters > 0. The woken one passes the token
@@ -118,7 +143,7 @@ func (c *core[T]) worker() {
 			go c.worker()
 		}
 	}()
-	catch.Loop(c.drainF, c.failed)
+	catch.Loop(c.drainF, c.failedF)
 	goexit = false
 }
 
@@ -127,11 +152,23 @@ func (c *core[T]) worker() {
 // was already taken out of the ring, so nothing is run twice.
 func (c *core[T]) drain() {
 	ran := false
+	spun := 0
 	var zero T
+	c.mu.Lock()
 	for {
-		c.mu.Lock()
 		if ran {
 			c.finished++
+			c.busy--
+			ran = false
+		}
+		if c.n == 0 && spun < spins {
+			spun++
+			c.spinning++
+			c.mu.Unlock()
+			runtime.Gosched()
+			c.mu.Lock()
+			c.spinning--
+			continue
 		}
 		if c.n == 0 {
 			c.workers--
@@ -149,6 +186,9 @@ func (c *core[T]) drain() {
 		c.ring[c.head] = zero // the ring must not keep a finished task's closure alive
 		c.head = (c.head + 1) & (len(c.ring) - 1)
 		c.n--
+		c.busy++
+		c.maxBusy = max(c.maxBusy, c.busy)
+		spun = 0
 		if c.waiters > 0 && c.backlog-c.n >= c.wakeAt {
 			// Hysteresis: wake a blocked submitter only once half the
 			// backlog is free, so that it can add many tasks before it
@@ -156,10 +196,10 @@ func (c *core[T]) drain() {
 			c.signal()
 		}
 		c.mu.Unlock()
-		ran = false
 		c.run(t)
 		t = zero
 		ran = true
+		c.mu.Lock()
 	}
 }
 

@@ -201,8 +201,8 @@ func (p *Pool) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return Stats{
-		Running:    c.workers,
-		MaxRunning: c.maxWork,
+		Running:    c.busy,
+		MaxRunning: c.maxBusy,
 		Queued:     c.n,
 		Waiting:    c.waiters,
 		Completed:  c.finished,
