@@ -179,7 +179,10 @@ func (g *Guarded[T]) unlock() {
 
 // signal leaves a token in wake unless one is there already: one token is
 // enough, since whoever takes it either gets the lock (and signals again
-// when it releases it) or finds it held by someone who will.
+// when it releases it) or finds it held by someone who will. It is kept out
+// of line so that unlock, on every Do's path, stays small enough to inline.
+//
+//go:noinline
 func (g *Guarded[T]) signal() {
 	select {
 	case g.wakeChan() <- struct{}{}:
