@@ -108,30 +108,48 @@ func TestMapFirstErrorStops(t *testing.T) {
 }
 
 func TestMapPanic(t *testing.T) {
-	for _, k := range panicKinds {
-		for _, limit := range []int{1, 4} {
-			t.Run(fmt.Sprintf("%s/limit=%d", k.name, limit), func(t *testing.T) {
-				base := runtime.NumGoroutine()
-				var calls atomic.Int64
-				pe := recoverPanicError(t, func() {
-					_, _ = pool.Map(context.Background(), limit, make([]int, 100), func(ctx context.Context, _ int) (int, error) {
-						if calls.Add(1) == 3 {
-							k.do()
-						}
-						return 0, nil
-					})
-				})
-				if !k.check(pe.Value) {
-					t.Errorf("Value = %#v, not the panic", pe.Value)
-				}
-				if !strings.Contains(string(pe.Stack), "pool_test.TestMapPanic") {
-					t.Errorf("Stack does not show the panicking fn:\n%s", pe.Stack)
-				}
-				if limit == 1 && calls.Load() != 3 {
-					t.Errorf("fn called %d times, want 3 (none after the panic)", calls.Load())
-				}
-				leaktest.Back(t, base)
+	entries := []struct {
+		name string
+		run  func(limit int, fn func())
+	}{
+		{"Map", func(limit int, fn func()) {
+			_, _ = pool.Map(context.Background(), limit, make([]int, 100), func(context.Context, int) (int, error) {
+				fn()
+				return 0, nil
 			})
+		}},
+		{"ForEach", func(limit int, fn func()) {
+			_ = pool.ForEach(context.Background(), limit, make([]int, 100), func(context.Context, int) error {
+				fn()
+				return nil
+			})
+		}},
+	}
+	for _, e := range entries {
+		for _, k := range panicKinds {
+			for _, limit := range []int{1, 4} {
+				t.Run(fmt.Sprintf("%s/%s/limit=%d", e.name, k.name, limit), func(t *testing.T) {
+					base := runtime.NumGoroutine()
+					var calls atomic.Int64
+					pe := recoverPanicError(t, func() {
+						e.run(limit, func() {
+							if calls.Add(1) == 3 {
+								k.do()
+							}
+						})
+					})
+					if !k.check(pe.Value) {
+						t.Errorf("Value = %#v, not the panic", pe.Value)
+					}
+					if !strings.Contains(string(pe.Stack), "pool_test.TestMapPanic") {
+						t.Errorf("Stack does not show the panicking fn:\n%s", pe.Stack)
+					}
+					if limit == 1 && calls.Load() != 3 {
+						t.Errorf("fn called %d times, want 3 (none after the panic)", calls.Load())
+					}
+					leaktest.Back(t, base)
+				})
+			}
 		}
 	}
 	t.Run("ForEach keeps later panics", func(t *testing.T) {
@@ -204,4 +222,53 @@ func TestMapBadInput(t *testing.T) {
 	mustPanic(t, "pool: limit must be at least 1, got -2", func() { _ = pool.ForEach(ctx, -2, []int{}, func(context.Context, int) error { return nil }) })
 	mustPanic(t, "pool: Map called with a nil fn", func() { _, _ = pool.Map[int, int](ctx, 1, nil, nil) })
 	mustPanic(t, "pool: ForEach called with a nil fn", func() { _ = pool.ForEach[int](ctx, 1, nil, nil) })
+}
+
+// FuzzMap checks, for any input, limit and failing element, that Map either
+// returns every result in input order or the error of an element that fails,
+// and that with limit 1 no element after the failing one is handled.
+func FuzzMap(f *testing.F) {
+	f.Add(uint16(100), uint8(3), int16(-1))
+	f.Add(uint16(0), uint8(1), int16(0))
+	f.Add(uint16(1000), uint8(1), int16(500))
+	f.Add(uint16(37), uint8(64), int16(36))
+	f.Fuzz(func(t *testing.T, n uint16, limit uint8, failAt int16) {
+		if limit == 0 {
+			limit = 1
+		}
+		in := make([]int, int(n)%5000)
+		for i := range in {
+			in[i] = i
+		}
+		var maxSeen atomic.Int64
+		out, err := pool.Map(context.Background(), int(limit), in, func(_ context.Context, v int) (int, error) {
+			for {
+				m := maxSeen.Load()
+				if int64(v) <= m || maxSeen.CompareAndSwap(m, int64(v)) {
+					break
+				}
+			}
+			if v == int(failAt) {
+				return 0, fmt.Errorf("element %d", v)
+			}
+			return -v, nil
+		})
+		if int(failAt) >= 0 && int(failAt) < len(in) {
+			if want := fmt.Sprintf("element %d", failAt); err == nil || err.Error() != want || out != nil {
+				t.Fatalf("Map() = %v, %v; want nil, %q", out, err, want)
+			}
+			if limit == 1 && maxSeen.Load() != int64(failAt) {
+				t.Fatalf("limit 1: element %d handled after element %d failed", maxSeen.Load(), failAt)
+			}
+			return
+		}
+		if err != nil || len(out) != len(in) {
+			t.Fatalf("Map() = len %d, %v; want len %d, nil", len(out), err, len(in))
+		}
+		for i, v := range out {
+			if v != -i {
+				t.Fatalf("out[%d] = %d, want %d", i, v, -i)
+			}
+		}
+	})
 }
