@@ -54,7 +54,7 @@ func TestKitchen(t *testing.T) {
 		t.Fatalf("the SVG file was not written: %v", err)
 	}
 	defer f.Close()
-	rects, root := 0, ""
+	steps, root, inRect := 0, "", false
 	dec := xml.NewDecoder(f)
 	for {
 		tok, err := dec.Token()
@@ -64,21 +64,25 @@ func TestKitchen(t *testing.T) {
 		if err != nil {
 			t.Fatalf("SVG is not valid XML: %v", err)
 		}
-		if se, ok := tok.(xml.StartElement); ok {
+		switch tok := tok.(type) {
+		case xml.StartElement:
 			if root == "" {
-				root = se.Name.Local
+				root = tok.Name.Local
 			}
-			if se.Name.Local == "rect" {
-				rects++
+			if inRect && tok.Name.Local == "title" {
+				steps++ // a step's bar: a rect with a title
 			}
+			inRect = tok.Name.Local == "rect"
+		case xml.EndElement:
+			inRect = false
 		}
 	}
 	if root != "svg" {
 		t.Errorf("SVG root element = %q, want svg", root)
 	}
-	// A background, and 3 steps per dish, 6 dishes, 2 dinners.
-	if want := 1 + 3*6*2; rects != want {
-		t.Errorf("SVG has %d rect elements, want %d", rects, want)
+	// 3 steps per dish, 6 dishes, 2 dinners.
+	if want := 3 * 6 * 2; steps != want {
+		t.Errorf("SVG has %d bars for steps, want %d", steps, want)
 	}
 }
 

@@ -20,7 +20,7 @@ func SVG(w io.Writer, dinners []Dinner, titles []string) error {
 		row, gap    = 22.0, 44.0   // height of a dish row, of a section title
 	)
 	var longest time.Duration
-	height := 30.0
+	height := 30.0 + 40 // the legend above, the time axis below
 	for _, d := range dinners {
 		longest = max(longest, d.Wall)
 		height += gap + row*float64(len(d.Courses))
@@ -32,6 +32,13 @@ func SVG(w io.Writer, dinners []Dinner, titles []string) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="12">`+"\n", left+width+20, height)
 	fmt.Fprintf(b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
+	// The legend.
+	fmt.Fprintf(b, `<rect x="10" y="8" width="14" height="12" fill="%s"/>`+"\n", chefColors[0])
+	text(b, 28, 18, "normal", "a chef at work: chopping, then plating (the letter names the chef)")
+	fmt.Fprintf(b, `<rect x="470" y="8" width="14" height="12" fill="#e0e0e0"/>`+"\n")
+	text(b, 488, 18, "normal", "in the oven")
+	fmt.Fprintf(b, `<line x1="570" y1="14" x2="590" y2="14" stroke="#888" stroke-dasharray="2,2"/>`+"\n")
+	text(b, 594, 18, "normal", "waiting for a chef")
 	y := 10.0
 	for i, d := range dinners {
 		y += gap
@@ -57,9 +64,21 @@ func SVG(w io.Writer, dinners []Dinner, titles []string) error {
 				xml.EscapeText(b, []byte(fmt.Sprintf("%s: %s %s-%s", c.Dish.Name, label,
 					s.Start.Round(time.Millisecond), s.End.Round(time.Millisecond))))
 				fmt.Fprintf(b, "</title></rect>\n")
+				if s.Kind != Oven && x(s.End)-x(s.Start) >= 10 {
+					fmt.Fprintf(b, `<text x="%.1f" y="%.1f" fill="white" font-size="11">%s</text>`+"\n",
+						x(s.Start)+2, y+row*0.68, chefName(s.Chef))
+				}
 			}
 			y += row
 		}
+	}
+	// The time axis, shared by every dinner.
+	y += 10
+	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="black"/>`+"\n", left, y, left+width, y)
+	tick := axisStep(longest)
+	for t := time.Duration(0); t <= longest; t += tick {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="black"/>`+"\n", x(t), y, x(t), y+4)
+		text(b, x(t)-8, y+16, "normal", t.String())
 	}
 	fmt.Fprintf(b, "</svg>\n")
 	return b.Flush()
@@ -70,4 +89,18 @@ func text(b *bufio.Writer, x, y float64, weight, s string) {
 	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-weight="%s">`, x, y, weight)
 	xml.EscapeText(b, []byte(s))
 	fmt.Fprintf(b, "</text>\n")
+}
+
+// axisStep returns a round step between the ticks of an axis of length d:
+// 1, 2 or 5 times a power of ten milliseconds, giving at most 10 ticks.
+func axisStep(d time.Duration) time.Duration {
+	step := time.Millisecond
+	for {
+		for _, m := range []time.Duration{1, 2, 5} {
+			if d/(m*step) <= 10 {
+				return m * step
+			}
+		}
+		step *= 10
+	}
 }

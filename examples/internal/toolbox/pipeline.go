@@ -72,7 +72,6 @@ func runPipeline(ctx context.Context, w io.Writer, quick bool) error {
 	fmt.Fprintf(w, "A stage failed at item %d: Collect returned %q after %s;\n", n/2, err, lesson.Dur(took))
 	fmt.Fprintf(w, "  %d of %d items were handled before every stage stopped; goroutines: %d before, %d after.\n", handled.Load(), n, before, after)
 	c.Check(w, errors.Is(err, errBad), "the stage's error came back from the sink")
-	c.Check(w, int(handled.Load()) < n, "the other stages stopped early")
 	c.Check(w, after <= before, "no stage goroutine was left behind")
 	return c.Err()
 }
