@@ -6,6 +6,7 @@ import (
 	"iter"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tamego/tame/pipeline"
 )
@@ -133,4 +134,174 @@ func BenchmarkMap(b *testing.B) {
 		b.Run(name("tame-map"), func(b *testing.B) { run(b, func(n int) int { return tamePipe(n, w, false) }) })
 		b.Run(name("tame-ordered"), func(b *testing.B) { run(b, func(n int) int { return tamePipe(n, w, true) }) })
 	}
+}
+
+// chanBatched is the hand-written batched pipeline: the source sends slices
+// of size items, recycled through a free list so that nothing is allocated
+// in steady state.
+func chanBatched(n, size int) int {
+	const depth = 8
+	gen := make(chan []int, depth)
+	sq := make(chan []int, depth)
+	free := make(chan []int, 2*depth+2)
+	for range cap(free) {
+		free <- make([]int, 0, size)
+	}
+	go func() {
+		defer close(gen)
+		b := <-free
+		for i := range n {
+			if b = append(b, i); len(b) == size {
+				gen <- b
+				b = <-free
+			}
+		}
+		if len(b) > 0 {
+			gen <- b
+		}
+	}()
+	go func() {
+		defer close(sq)
+		for b := range gen {
+			for i, x := range b {
+				b[i] = x * x
+			}
+			sq <- b
+		}
+	}()
+	s := 0
+	for b := range sq {
+		for _, v := range b {
+			s += v
+		}
+		free <- b[:0]
+	}
+	return s
+}
+
+// chanBatcher is the hand-written pipeline with a batching stage: the source
+// sends items one by one, a goroutine groups them into slices of size.
+func chanBatcher(n, size int) int {
+	gen := make(chan int, benchBuf)
+	batches := make(chan []int, benchBuf)
+	sq := make(chan []int, benchBuf)
+	go func() {
+		defer close(gen)
+		for i := range n {
+			gen <- i
+		}
+	}()
+	go func() {
+		defer close(batches)
+		var b []int
+		for x := range gen {
+			if b == nil {
+				b = make([]int, 0, size)
+			}
+			if b = append(b, x); len(b) == size {
+				batches <- b
+				b = nil
+			}
+		}
+		if len(b) > 0 {
+			batches <- b
+		}
+	}()
+	go func() {
+		defer close(sq)
+		for b := range batches {
+			for i, x := range b {
+				b[i] = x * x
+			}
+			sq <- b
+		}
+	}()
+	s := 0
+	for b := range sq {
+		for _, v := range b {
+			s += v
+		}
+	}
+	return s
+}
+
+// chunks yields 0..n-1 in slices of size items, taken from free when it
+// has one (the consumer gives them back) or else new.
+func chunks(n, size int, free chan []int) iter.Seq[[]int] {
+	return func(yield func([]int) bool) {
+		for lo := 0; lo < n; lo += size {
+			var b []int
+			select {
+			case b = <-free:
+			default:
+				b = make([]int, 0, size)
+			}
+			for i := lo; i < min(lo+size, n); i++ {
+				b = append(b, i)
+			}
+			if !yield(b) {
+				return
+			}
+		}
+	}
+}
+
+func squareAll(_ context.Context, b []int) ([]int, error) {
+	for i, x := range b {
+		b[i] = x * x
+	}
+	return b, nil
+}
+
+// sumAll sums the batches of in; it gives each slice back to free, when
+// free is not nil and not full.
+func sumAll(p *pipeline.Pipeline, in <-chan []int, free chan []int) int {
+	s, err := pipeline.Reduce(p, in, 0, func(acc int, b []int) int {
+		for _, v := range b {
+			acc += v
+		}
+		select {
+		case free <- b[:0]:
+		default:
+		}
+		return acc
+	})
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// BenchmarkBatch shows that batching is the lever: the same 3-stage
+// pipeline, with batches of 100 items made at the source (tame-batched
+// beside the hand-written chan-batched; both recycle their slices, so
+// nothing is allocated in steady state) or by a batching stage after a
+// source of single items (tame-batch, with Batch, beside chan-batch; a new
+// slice per batch). Compare with BenchmarkPipeline's per-item
+// figures.
+func BenchmarkBatch(b *testing.B) {
+	name := func(impl string) string { return fmt.Sprintf("impl=%s/size=%d/items=%d", impl, benchBatch, benchItems) }
+	b.Run(name("chan-batched"), func(b *testing.B) { run(b, func(n int) int { return chanBatched(n, benchBatch) }) })
+	b.Run(name("tame-batched"), func(b *testing.B) {
+		run(b, func(n int) int {
+			p := pipeline.New(context.Background())
+			free := make(chan []int, 3*benchBuf)
+			return sumAll(p, pipeline.Map(p, pipeline.FromSeq(p, chunks(n, benchBatch, free)), 1, squareAll), free)
+		})
+	})
+	b.Run(name("chan-batch"), func(b *testing.B) { run(b, func(n int) int { return chanBatcher(n, benchBatch) }) })
+	b.Run(name("tame-batch"), func(b *testing.B) {
+		run(b, func(n int) int {
+			p := pipeline.New(context.Background())
+			batches := pipeline.Batch(p, pipeline.FromSeq(p, upTo(n)), benchBatch, 0)
+			return sumAll(p, pipeline.Map(p, batches, 1, squareAll), nil)
+		})
+	})
+	b.Run(name("tame-batch-maxwait"), func(b *testing.B) {
+		run(b, func(n int) int {
+			p := pipeline.New(context.Background())
+			batches := pipeline.Batch(p, pipeline.FromSeq(p, upTo(n)), benchBatch, time.Second)
+			return sumAll(p, pipeline.Map(p, batches, 1, squareAll), nil)
+		})
+	})
 }
