@@ -89,10 +89,14 @@
 //
 // # Hostile cases
 //
-//   - Go from inside a task is fine. When the group is full and every
-//     running task is itself waiting in Go, nothing could make room: instead
-//     of deadlocking, the last one queues its task past the backlog bound.
-//     The limit still holds.
+//   - Go (or Submit) from inside a task is fine. When the group (or pool) is
+//     full and every running task is itself waiting in Go, nothing could make
+//     room: instead of deadlocking, the last one queues its task past the
+//     backlog bound. The limit still holds. Go and Submit cannot see which
+//     goroutine calls them, so they look at the caller's stack, on this slow
+//     path only; it shows that the caller is a task of some Group (or Pool),
+//     not of which one, so tasks of another group waiting on a full group
+//     count too, and can let a few tasks queue past the bound.
 //   - Close from inside a task of a Pool cannot wait for that task: it stops
 //     the pool accepting and returns [ErrCloseFromTask] at once; a Close from
 //     outside waits as usual.

@@ -145,10 +145,7 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 			c.mu.Lock()
 			continue
 		}
-		if inTask && c.tasks+1 >= c.workers {
-			// Every running task may be waiting here: no task would ever
-			// finish to make room. Queue over the bound instead.
-			c.put(task)
+		if c.overflow(task, inTask) {
 			c.mu.Unlock()
 			return
 		}
@@ -220,6 +217,18 @@ func (g *Group) Wait() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.err
+}
+
+// overflow queues t past the backlog bound when the caller is a task and
+// every running task may be waiting to submit, as the caller is about to:
+// then no task would ever finish to make room. It reports whether it did.
+// It is called with c.mu held.
+func (c *core[T]) overflow(t T, inTask bool) bool {
+	if !inTask || c.tasks+1 < c.busy {
+		return false
+	}
+	c.put(t)
+	return true
 }
 
 // wait blocks a submitter until there may be room, done is closed or

@@ -88,7 +88,13 @@ func (p *Pool) taskPanicked(pe *tame.PanicError) {
 // waits. It returns ctx.Err() without accepting the task when ctx is done
 // first (also when it is done on entry), and an error for which
 // errors.Is(err, tame.ErrClosed) once Close has been called. Submit panics
-// when task is nil.
+// when task or ctx is nil.
+//
+// A task may Submit to its own pool (to retry, say). When the pool is full
+// and every running task is itself waiting in Submit, nothing could ever make
+// room: the last of them queues its task past the backlog bound instead of
+// deadlocking, as [Group.Go] does, with the same caveat about tasks of other
+// pools.
 func (p *Pool) Submit(ctx context.Context, task func()) error {
 	if task == nil {
 		panic("pool: Submit called with a nil task")
@@ -96,9 +102,13 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 	if p.closedCh == nil {
 		panic("pool: Submit called on a Pool not made by NewPool")
 	}
+	if ctx == nil {
+		panic("pool: Submit called with a nil context")
+	}
 	done := ctx.Done()
 	c := &p.core
 	c.mu.Lock()
+	checked, inTask := false, false
 	for {
 		if p.closed {
 			c.mu.Unlock()
@@ -116,7 +126,17 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 			}
 			return nil
 		}
-		c.wait(false, done, p.closedCh)
+		if !checked {
+			c.mu.Unlock()
+			checked, inTask = true, calledFromTask(poolTaskFunc)
+			c.mu.Lock()
+			continue
+		}
+		if c.overflow(task, inTask) {
+			c.mu.Unlock()
+			return nil
+		}
+		c.wait(inTask, done, p.closedCh)
 	}
 }
 

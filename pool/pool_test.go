@@ -409,3 +409,34 @@ func TestPoolBadInput(t *testing.T) {
 	mustPanic(t, "pool: Submit called on a Pool not made by NewPool", func() { _ = zero.Submit(context.Background(), func() {}) })
 	mustPanic(t, "pool: Close called on a Pool not made by NewPool", func() { _ = zero.Close() })
 }
+
+// TestPoolSubmitFromTaskOnFullPool: every running task resubmits to its own
+// full pool. Without the overflow they would all wait forever.
+func TestPoolSubmitFromTaskOnFullPool(t *testing.T) {
+	for _, limit := range []int{1, 3} {
+		p := pool.NewPool(limit, pool.Backlog(4))
+		var ran atomic.Int64
+		const children = 200
+		var parents sync.WaitGroup
+		parents.Add(limit)
+		for range limit {
+			_ = p.Submit(context.Background(), func() {
+				defer parents.Done()
+				for range children {
+					if err := p.Submit(context.Background(), func() { ran.Add(1) }); err != nil {
+						t.Errorf("Submit() from a task = %v", err)
+					}
+				}
+			})
+		}
+		watchdog(t, 20*time.Second, func() {
+			parents.Wait() // Close would stop them submitting
+			if err := p.Close(); err != nil {
+				t.Errorf("Close() = %v", err)
+			}
+		})
+		if got := ran.Load(); got != int64(limit*children) {
+			t.Errorf("limit %d: %d children ran, want %d", limit, got, limit*children)
+		}
+	}
+}
