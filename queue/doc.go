@@ -1,0 +1,113 @@
+// Package queue funnels work through one ordered line, handled one item at a
+// time: many goroutines push, one goroutine handles.
+//
+// # Why one line removes the race
+//
+// Concurrency is not the hard part; shared mutable state is. When several
+// goroutines change the same data at unpredictable times they race, and the
+// program is right 99 times and corrupts the data on the 100th. A [Queue]
+// takes the "at the same time" out of the picture: producers only hand over
+// values, and the one consumer goroutine that calls the handler is the only
+// code that touches the state behind it. The handler is written as plain
+// sequential code, needs no lock, and sees the items in the order they were
+// accepted (the items of one producer in the order it pushed them).
+//
+//	account := queue.New(64, func(amount int) { balance += amount })
+//	account.Push(ctx, 100) // from any goroutine
+//	err := account.Close() // every accepted item handled; balance is final
+//
+// # When a queue beats a lock
+//
+// A lock makes every goroutine wait its turn to touch the data, and while it
+// waits it does nothing else. A queue lets a producer drop its item and go
+// on; the work is done later, in order, by the consumer. Prefer a queue when
+// the producers need not wait for the result (logging, writing to one file
+// or connection, applying events to one aggregate, booking to one account),
+// when the order of the operations matters, or when the operation is slow
+// and its callers should not pile up on a lock. Prefer a lock (package lock)
+// when the caller needs the result at once, and message passing to an actor
+// (package actor) when it needs a reply. Prefer, before either, not to share
+// the data at all.
+//
+// # Why bounded
+//
+// Every queue has a capacity: the most items that wait at once (the item
+// being handled is not counted; [Queue.Len] never exceeds the capacity). An
+// unbounded queue in front of a consumer that is slower than its producers
+// grows until the process runs out of memory, and every item in it waits
+// longer and longer. A bounded queue pushes back instead: [Queue.Push]
+// waits while the queue is full, so producers slow down to the consumer's
+// pace, and gives up with ctx.Err() when its context ends; [Queue.TryPush]
+// never waits and reports whether the item was taken, so a server can shed
+// load ("busy, try later") rather than queue it. [Queue.Stats] reports the
+// depth, its high-water mark and how long producers were held back.
+//
+// # One line per key
+//
+// A [Keyed] queue keeps one line per key: the items of one key are handled
+// one at a time, in order; the items of different keys are handled in
+// parallel, on at most workers goroutines. That is the shape of "serialize
+// per customer, per account, per document" that one Queue per key would
+// give, without a goroutine per key and with one capacity shared by all
+// keys. Ready keys take turns, one item each, so a hot key with a long
+// backlog never starves the others, and a slow item holds up only its own
+// key. A key whose line has drained is forgotten: it holds no memory.
+//
+// # Panics
+//
+// A panic is never lost, never swallowed, and never leaves a lock held, a
+// consumer dead or a Close hanging. A panic in the handler is recovered, the
+// queue keeps working (the next item is handled; the item that panicked is
+// not retried), the panic is reported at once to the function given with
+// [OnPanic], and Close returns it: errors.Join of *tame.PanicError with the
+// panic value and the stack of the handler, the first 32 of them and a
+// count of the rest. panic(nil) and runtime.Goexit in the handler are
+// failures too, reported the same way (Goexit ends the consumer goroutine; a
+// new one takes over and goes on with the next item, so the handler still
+// runs on one goroutine at a time). A panic in the OnPanic function itself
+// is recovered and returned by Close as well.
+//
+// # Hostile cases
+//
+// What each call does when it is used against the grain:
+//
+//   - Push and TryPush after Close return tame.ErrClosed and false; Pushes
+//     waiting for room when Close is called return tame.ErrClosed and their
+//     items are not handled. A Push that returned nil is handled exactly
+//     once, also when Close races with it: Close stops accepting, then
+//     handles everything accepted, then returns. No "send on closed
+//     channel", ever.
+//   - Push with a context that is already done returns ctx.Err() and never
+//     accepts the item, even when there is room.
+//   - Close is idempotent, safe to call from many goroutines at once, and
+//     returns the same error every time. Once it returns, no handler code
+//     runs any more and the queue's goroutines are exiting.
+//   - Close called by the handler (or by OnPanic) of the same queue cannot
+//     wait for the item it is part of. It stops accepting and returns at
+//     once, with the panics recorded so far; the items accepted before it
+//     are still handled, then the goroutines end on their own. A Close from
+//     another goroutine still waits for all of that and returns the full
+//     result.
+//   - Push called by the handler on its own queue is accepted while there is
+//     room; when the queue is full it returns [ErrDeadlock] at once instead
+//     of waiting for room that only its own goroutine could make. (For a
+//     Keyed queue this holds for every worker: if they all waited, none
+//     would make room.) The check costs nothing on the fast path: the
+//     goroutine's identity is read only when a Push is about to wait. A
+//     handler that hands the Push to another goroutine and waits for it is
+//     not detected: give that Push a context with a deadline.
+//   - A capacity or worker count below 1, a nil handler and a nil Option
+//     panic in New or NewKeyed with a "queue: ..." message; the zero Queue
+//     and Keyed panic when used.
+//
+// # Cost
+//
+// The consumer takes the waiting items a run at a time (up to 256 per
+// acquisition of the lock) and handles them outside the lock; producers
+// signal it only when it is parked, and an idle queue's consumer is parked
+// on a channel, using no CPU. Pushes that must wait are queued in order and
+// let in by the consumer as it makes room, a batch per acquisition; waiting
+// allocates nothing in the steady state. BenchmarkQueue compares a Queue
+// with a buffered channel drained by one goroutine and with a mutex-guarded
+// slice; BenchmarkKeyed does the same for Keyed.
+package queue
