@@ -157,3 +157,43 @@ func Example_deadlock() {
 	// main asked A: actor: deadlock: ask cycle (the target is waiting on the caller) <nil>
 	// <nil> <nil>
 }
+
+// This example shows a Supervisor with two children: one fails and is
+// restarted alone with fresh state, the other keeps its state; Stop stops
+// them, the latest started first, and returns the child's panic.
+func ExampleSupervisor() {
+	ctx := context.Background()
+	sup := actor.NewSupervisor(ctx, 3, time.Minute)
+	type msg struct {
+		word  string
+		reply actor.Reply[string]
+	}
+	receive := func(_ context.Context, last *string, m msg) {
+		if m.word == "boom" {
+			panic("boom")
+		}
+		if m.word != "" {
+			*last = m.word
+		}
+		m.reply.Send(*last)
+	}
+	fresh := func() string { return "(fresh)" }
+	logger, _ := actor.Supervise(sup, fresh, receive)
+	parser, _ := actor.Supervise(sup, fresh, receive)
+	_ = logger.Tell(ctx, msg{word: "started"})
+	_ = parser.Tell(ctx, msg{word: "header"})
+	_ = parser.Tell(ctx, msg{word: "boom"})
+	last := func(ref *actor.Ref[msg]) string {
+		s, _ := actor.Ask(ctx, ref, func(r actor.Reply[string]) msg { return msg{reply: r} })
+		return s
+	}
+	fmt.Println("logger:", last(logger))
+	fmt.Println("parser:", last(parser))
+	err := sup.Stop()
+	var pe *tame.PanicError
+	fmt.Println("Stop:", errors.As(err, &pe), pe.Value)
+	// Output:
+	// logger: started
+	// parser: (fresh)
+	// Stop: true boom
+}
