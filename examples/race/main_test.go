@@ -41,9 +41,9 @@ func TestLesson(t *testing.T) {
 	// Each lost-update size prints a line, with a plausible count of
 	// wrong runs.
 	lines := regexp.MustCompile(`(?m)^   n=\d+\s+(\d) of 5 runs wrong; updates lost in each run: \d+(, \d+){4}$`).FindAllStringSubmatch(got, -1)
-	want := 8
+	want := 12
 	if race.Detector {
-		want = 4 // the data-race version is skipped under -race
+		want = 8 // the data-race version is skipped under -race
 	}
 	if len(lines) != want {
 		t.Errorf("%d lost-update lines printed, want %d:\n%s", len(lines), want, got)

@@ -78,15 +78,15 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	start := time.Now()
 	if len(chosen) == len(chapters) {
 		lesson.Heading(w, "tame: a tour of concurrency in Go")
-		lesson.Wrap(w, "Each chapter explains one idea in a paragraph, then runs a small program and prints what "+
+		lesson.Wrap(w, "", "Each chapter explains one idea in a paragraph, then runs a small program and prints what "+
 			"it measured. Nothing is staged: the figures are this machine's, this time. Every chapter also checks "+
-			"its claims (\"check ok\"), and the tour fails if one does not hold.", 80)
+			"its claims (\"check ok\"), and the tour fails if one does not hold.")
 		fmt.Fprintln(w)
 	}
 	var failed []error
 	for i, ch := range chosen {
 		lesson.Heading(w, fmt.Sprintf("%d. %s", number(ch), ch.Title))
-		lesson.Wrap(w, ch.Intro, 80)
+		lesson.Wrap(w, "", ch.Intro)
 		fmt.Fprintln(w)
 		t := time.Now()
 		if err := ch.Run(ctx, w, *quick); err != nil {
@@ -110,11 +110,11 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	if len(chosen) == len(chapters) {
 		fmt.Fprintln(w)
-		lesson.Wrap(w, "The lesson: concurrency is dealing with many things at once, parallelism doing them at "+
+		lesson.Wrap(w, "", "The lesson: concurrency is dealing with many things at once, parallelism doing them at "+
 			"the same instant. Shared mutable state is the hard part. Prefer, in order: owning your data or "+
 			"sharing only data that never changes (pool, lock.Snapshot); passing messages (pipeline, actor); "+
 			"one ordered line (queue); and only then a lock (lock.Guarded), taken in one order (lock.Both). "+
-			"And the simplest correct program is sequential: add concurrency where it earns its cost.", 80)
+			"And the simplest correct program is sequential: add concurrency where it earns its cost.")
 	}
 	fmt.Fprintf(w, "The tour took %s.\n", lesson.Dur(time.Since(start)))
 	return errors.Join(failed...)

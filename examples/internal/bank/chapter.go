@@ -65,11 +65,12 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 			"%s: %d in all at the end, want %d; no account below zero; every transfer made or declined", r.Way, r.Total(), want)
 	}
 	fmt.Fprintln(w)
-	lesson.Wrap(w, "Which transfers are declined depends on the order in which they happen to run, so the "+
-		"made and declined counts may differ between ways and between runs; the money may not.", 100)
+	lesson.Wrap(w, "", "Which transfers are declined depends on the order in which they happen to run, so the "+
+		"made and declined counts may differ between ways and between runs; the money may not.")
 
-	fmt.Fprintln(w, "\nThe deadlock: goroutine 1 moves alice -> bob, locking alice then bob; goroutine 2 moves")
-	fmt.Fprintln(w, "bob -> alice, locking bob then alice. Each takes its first lock; then each waits for the other's.")
+	fmt.Fprintln(w)
+	lesson.Wrap(w, "", "The deadlock: goroutine 1 moves alice -> bob, locking alice then bob; goroutine 2 "+
+		"moves bob -> alice, locking bob then alice. Each takes its first lock; then each waits for the other's.")
 	timeout := 200 * time.Millisecond
 	if cfg.Quick {
 		timeout = 50 * time.Millisecond
@@ -94,10 +95,10 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	}
 	c.Check(w, finished && total == 200, "lock.Both: both transfers finished, money conserved")
 	fmt.Fprintln(w)
-	lesson.Wrap(w, "The program forced the unlucky timing (each goroutine waits until both hold their first "+
+	lesson.Wrap(w, "", "The program forced the unlucky timing (each goroutine waits until both hold their first "+
 		"lock); left to chance, the naive code deadlocks only once in a while, which is worse. Go reports "+
 		"\"all goroutines are asleep\" only when every goroutine is stuck; a server with other work just hangs. "+
 		"Here the locks are channels, so the stuck transfers could be cancelled; a sync.Mutex cannot be. "+
-		"lock.Both takes any two locks in one global order, so the cycle cannot form.", 100)
+		"lock.Both takes any two locks in one global order, so the cycle cannot form.")
 	return c.Err()
 }

@@ -54,19 +54,27 @@ func Ratio(a, b time.Duration) string {
 	}
 }
 
-// Wrap writes text to w as a paragraph of lines at most width runes long.
-func Wrap(w io.Writer, text string, width int) {
+// Width is the widest line of prose the programs print.
+const Width = 80
+
+// Wrap writes text to w as a paragraph: lines at most Width runes long, each
+// starting with indent.
+func Wrap(w io.Writer, indent, text string) {
 	line := 0
 	for _, word := range strings.Fields(text) {
 		n := len([]rune(word))
 		switch {
 		case line == 0:
-		case line+1+n > width:
+		case line+1+n > Width:
 			fmt.Fprintln(w)
 			line = 0
 		default:
 			fmt.Fprint(w, " ")
 			line++
+		}
+		if line == 0 {
+			fmt.Fprint(w, indent)
+			line = len([]rune(indent))
 		}
 		fmt.Fprint(w, word)
 		line += n

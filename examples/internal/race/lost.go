@@ -5,6 +5,7 @@
 package race
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -16,15 +17,18 @@ import (
 // update makes it smaller than goroutines*perItem.
 func DataRace(goroutines, perItem int) int {
 	counter := new(int)
+	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for range goroutines {
 		wg.Go(func() {
+			<-start
 			for range perItem {
 				v := *counter    // read
 				*counter = v + 1 // write: overwrites any update made since the read
 			}
 		})
 	}
+	close(start) // all at once, as requests to a server would
 	wg.Wait()
 	return *counter
 }
@@ -36,15 +40,42 @@ func DataRace(goroutines, perItem int) int {
 // race.
 func RaceCondition(goroutines, perItem int) int {
 	var counter atomic.Int64
+	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for range goroutines {
 		wg.Go(func() {
+			<-start
 			for range perItem {
 				v := counter.Load()
 				counter.Store(v + 1)
 			}
 		})
 	}
+	close(start)
+	wg.Wait()
+	return int(counter.Load())
+}
+
+// Interleaved is RaceCondition with a wait between the load and the store,
+// the way a handler reads a value, waits for a database or a network call,
+// then writes back what it computed. The goroutines take turns at each wait,
+// so they lose updates even on a single core, with no parallelism at all:
+// interleaving (concurrency) is enough. runtime.Gosched stands for the wait.
+func Interleaved(goroutines, perItem int) int {
+	var counter atomic.Int64
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			<-start
+			for range perItem {
+				v := counter.Load()
+				runtime.Gosched() // the wait: other goroutines run here
+				counter.Store(v + 1)
+			}
+		})
+	}
+	close(start)
 	wg.Wait()
 	return int(counter.Load())
 }

@@ -142,18 +142,20 @@ func plural(n int, noun string) string {
 // verdict says who won the race r, from its figures; small tells that r was
 // the run on little work.
 func verdict(w io.Writer, r Race, small bool) {
+	var v string
 	switch {
 	case lesson.Ratio(r.Pipeline, r.Sequential) == "no faster":
-		fmt.Fprintln(w, "  No real difference: what the pipeline overlaps is eaten by its goroutines and channels,")
-		fmt.Fprintln(w, "  so the plain loop, the simpler program, is the better one here.")
+		v = "No real difference: what the pipeline overlaps is eaten by its goroutines and channels, " +
+			"so the plain loop, the simpler program, is the better one here."
 	case r.Sequential < r.Pipeline && small:
-		fmt.Fprintln(w, "  Sequential wins here: the work is too small to pay for starting the stages' goroutines")
-		fmt.Fprintln(w, "  and handing every file from stage to stage.")
+		v = "Sequential wins here: the work is too small to pay for starting the stages' goroutines " +
+			"and handing every file from stage to stage."
 	case r.Sequential < r.Pipeline:
-		fmt.Fprintln(w, "  Sequential wins even here: the pipeline's goroutines found no spare core to run on (see how")
-		fmt.Fprintln(w, "  many cores were busy; other programs may be using them), so they only added handovers.")
+		v = "Sequential wins even here: the pipeline's goroutines found no spare core to run on (see how " +
+			"many cores were busy; other programs may be using them), so they only added handovers."
 	default:
-		fmt.Fprintln(w, "  The pipeline wins here: there is enough work per file to keep several cores busy,")
-		fmt.Fprintln(w, "  and reading one file overlaps with counting another.")
+		v = "The pipeline wins here: there is enough work to keep several cores busy, " +
+			"and reading one file overlaps with counting another."
 	}
+	lesson.Wrap(w, "  ", v)
 }
