@@ -124,7 +124,7 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 			c.mu.Unlock()
 			panic("pool: Go called after Wait returned")
 		}
-		if isDone(g.done) {
+		if g.ctx.Err() != nil {
 			c.mu.Unlock()
 			g.skipped()
 			return
@@ -170,7 +170,7 @@ func (g *Group) TryGo(task func(ctx context.Context) error) bool {
 		c.mu.Unlock()
 		panic("pool: TryGo called after Wait returned")
 	}
-	if isDone(g.done) {
+	if g.ctx.Err() != nil {
 		c.mu.Unlock()
 		return false
 	}

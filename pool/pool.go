@@ -105,7 +105,6 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 	if ctx == nil {
 		panic("pool: Submit called with a nil context")
 	}
-	done := ctx.Done()
 	c := &p.core
 	c.mu.Lock()
 	checked, inTask := false, false
@@ -114,9 +113,9 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 			c.mu.Unlock()
 			return tame.ErrClosed
 		}
-		if isDone(done) {
+		if err := ctx.Err(); err != nil {
 			c.mu.Unlock()
-			return ctx.Err()
+			return err
 		}
 		ok, start := c.admit(task)
 		if ok {
@@ -136,7 +135,7 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 			c.mu.Unlock()
 			return nil
 		}
-		c.wait(inTask, done, p.closedCh)
+		c.wait(inTask, ctx.Done(), p.closedCh)
 	}
 }
 
