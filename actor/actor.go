@@ -12,17 +12,25 @@ import (
 )
 
 // A Ref is the address of an actor: the only way to reach its state is to
-// send it a message through the Ref. [Spawn] returns it.
+// send it a message through the Ref. [Spawn] and [Supervise] return it.
 //
 // A Ref is safe for concurrent use by any number of goroutines. Its zero value
 // is not usable; make one with Spawn. Do not copy a Ref: share the pointer.
 //
-// Tell waits while the mailbox is full (until ctx is done); TryTell never
-// waits. Once Stop was called, or the actor stopped after a panic, or the
-// spawn context is done, Tell and TryTell refuse every message (Tell returns
-// an error that wraps [tame.ErrClosed]). A message that Tell accepted is
-// handled exactly once, or, when the actor stops after a panic, handed to the
-// dead-letter handler and counted in what Stop returns.
+// Blocking and cancellation: Tell waits while the mailbox is full, until
+// there is room or its ctx is done; TryTell and Stats never wait; Stop waits
+// for the actor's goroutine to end. Once Stop was called, the spawn context
+// is done, or the actor stopped after a panic, Tell and TryTell refuse every
+// message (Tell returns an error wrapping [tame.ErrClosed]).
+//
+// A message that Tell accepted is handled exactly once; only when the actor
+// stops after a panic is it not, and then it is handed to the [DeadLetter]
+// handler and counted in what Stop returns. A panic in receive never reaches
+// the sender: the actor restarts or stops (see [Restart]), and Stop returns
+// errors.Join of every panic, joined with a [*DeadLetterError] when messages
+// were left. The actor runs on one goroutine, started by Spawn, which ends
+// once the actor has stopped and handled what it accepted; Stop returns only
+// after it has ended.
 type Ref[M any] struct {
 	// mu guards the mailbox (ring, head, count), the flags and the counters.
 	// The ring holds count messages from head on; the consumer works through
@@ -60,7 +68,8 @@ type envelope[M any] struct {
 	chain  *actorCtx
 }
 
-// Stats is a snapshot of an actor's counters, as returned by [Ref.Stats].
+// Stats is a snapshot of an actor's counters, as returned by [Ref.Stats]. It
+// is a plain value: copy it freely; it does not change after it was taken.
 type Stats struct {
 	Mailbox  int    // messages accepted and not handled yet
 	Handled  uint64 // messages passed to receive (including those whose receive panicked)
@@ -108,7 +117,9 @@ func Spawn[S, M any](ctx context.Context, init func() S,
 // there is room or ctx is done (it returns context.Cause(ctx) then); it
 // returns an error wrapping [tame.ErrClosed] once the actor is stopping or
 // stopped. nil means the message was accepted: it will be handled (or, if the
-// actor stops after a panic first, reported as a dead letter).
+// actor stops after a panic first, reported as a dead letter). Like a send
+// on a buffered channel, Tell accepts a message when there is room even if
+// ctx is already done.
 //
 // Called from the actor's own receive with its ctx (or from an actor that
 // an actor waiting on this one asked), Tell returns an error wrapping
@@ -241,7 +252,8 @@ func (r *Ref[M]) Stats() Stats {
 
 // A DeadLetterError reports how many accepted messages an actor did not
 // handle because it stopped after a panic (pending asks not included: their
-// askers got an error). [Ref.Stop] returns it, joined with the panics.
+// askers got an error). [Ref.Stop] returns it, joined with the panics; find
+// it with errors.As.
 type DeadLetterError struct {
 	Count int
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tamego/tame"
@@ -380,4 +382,38 @@ func TestBadInputPanics(t *testing.T) {
 			tt.call()
 		})
 	}
+}
+
+// TestStopReleasesWaitingSenders checks, in a bubble, that a Tell waiting
+// for room in a full mailbox returns tame.ErrClosed once Stop is called,
+// while the message already accepted is still handled.
+func TestStopReleasesWaitingSenders(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		var got []int
+		ref := actor.Spawn(context.Background(), func() int { return 0 }, func(_ context.Context, _ *int, m int) {
+			<-gate
+			got = append(got, m)
+		}, actor.Mailbox(1))
+		_ = ref.Tell(context.Background(), 1)
+		errs := make(chan error, 2)
+		for i := range 2 {
+			go func() { errs <- ref.Tell(context.Background(), 10+i) }()
+		}
+		synctest.Wait() // both senders wait for room
+		stopped := make(chan error)
+		go func() { stopped <- ref.Stop() }()
+		for range 2 {
+			if err := <-errs; !errors.Is(err, tame.ErrClosed) {
+				t.Errorf("waiting Tell() after Stop = %v, want tame.ErrClosed", err)
+			}
+		}
+		close(gate)
+		if err := <-stopped; err != nil {
+			t.Errorf("Stop() = %v, want nil", err)
+		}
+		if !slices.Equal(got, []int{1}) {
+			t.Errorf("handled %v, want [1]", got)
+		}
+	})
 }

@@ -124,7 +124,7 @@
 //
 // A Tell is a short critical section on a mutex-guarded ring; the actor
 // takes its messages in batches, so the lock is not taken per message on the
-// receiving side, and recovery from panics is set up once per batch of work,
-// not per message. BenchmarkActor compares Tell and Ask with a hand-written
+// receiving side, and recovery from panics is set up once, not per message
+// (again only after a panic). BenchmarkActor compares Tell and Ask with a hand-written
 // goroutine and channel actor in the same run.
 package actor
