@@ -83,9 +83,9 @@ type Way struct {
 
 // Ways are the three correct ways of the chapter.
 var Ways = []Way{
-	{"actors", "an actor per account: withdraw by Ask, deposit by Tell", withActors},
-	{"keyed queue", "queue.Keyed: one line per account, one item at a time", withKeyed},
-	{"lock.Both", "lock.Guarded per account, both locked in one global order", withBoth},
+	{"actors", "an actor per account: Ask withdraw, Tell deposit", withActors},
+	{"keyed queue", "queue.Keyed: one line per account", withKeyed},
+	{"lock.Both", "lock.Guarded per account, lock.Both", withBoth},
 }
 
 // Measure runs way on wk and times it.

@@ -38,8 +38,9 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		wk.Goroutines, wk.PerWorker = 4, 300
 	}
 	want := int64(wk.Accounts) * wk.Opening
-	fmt.Fprintf(w, "%d accounts open with %d each (%d in all); %d goroutines make %d transfers each, the same lists every way.\n\n",
-		wk.Accounts, wk.Opening, want, wk.Goroutines, wk.PerWorker)
+	lesson.Wrap(w, "", fmt.Sprintf("%d accounts open with %d each (%d in all); %d goroutines make %d transfers each, "+
+		"the same lists every way.", wk.Accounts, wk.Opening, want, wk.Goroutines, wk.PerWorker))
+	fmt.Fprintln(w)
 
 	var c lesson.Checker
 	var results []Result
@@ -51,7 +52,7 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		results = append(results, r)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  way\thow\tmade\tdeclined\tmoney at the end\tconserved\ttime")
+	fmt.Fprintln(tw, "  way\thow\tmade\tdeclined\tmoney\tconserved\ttime")
 	for i, r := range results {
 		conserved := "yes"
 		if r.Total() != want || r.Negative() {
@@ -62,7 +63,7 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	tw.Flush()
 	for _, r := range results {
 		c.Check(w, r.Total() == want && !r.Negative() && r.Done+r.Declined == wk.Goroutines*wk.PerWorker,
-			"%s: %d in all at the end, want %d; no account below zero; every transfer made or declined", r.Way, r.Total(), want)
+			"%s: %d in all at the end, want %d; none below zero; all made or declined", r.Way, r.Total(), want)
 	}
 	fmt.Fprintln(w)
 	lesson.Wrap(w, "", "Which transfers are declined depends on the order in which they happen to run, so the "+

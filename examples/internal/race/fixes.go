@@ -21,13 +21,13 @@ type Fix struct {
 // Fixes are the patterns of the lesson, in its order of preference, after
 // the sequential program that needs none of them.
 var Fixes = []Fix{
-	{"sequential", "one goroutine, a plain loop", sequential},
-	{"own data", "pool.Map: each task counts its own int, then a sum", ownData},
-	{"immutable sharing", "lock.Snapshot: each Update publishes a new version", snapshot},
-	{"message passing", "actor: one goroutine owns the count, others Tell it", messages},
-	{"queue", "queue.New: every increment goes through one line", line},
-	{"lock", "lock.Guarded: the count is reachable only under its lock", guarded},
-	{"atomics", "sync/atomic: Add is one indivisible step", atomics},
+	{"sequential", "a plain loop, one goroutine", sequential},
+	{"own data", "pool.Map: each task its own int, then a sum", ownData},
+	{"immutable sharing", "lock.Snapshot: Update publishes a new version", snapshot},
+	{"message passing", "actor: owns the count; others Tell it", messages},
+	{"queue", "queue.New: one line, one consumer", line},
+	{"lock", "lock.Guarded: Do runs under the lock", guarded},
+	{"atomics", "atomic.Int64.Add: one indivisible step", atomics},
 }
 
 func sequential(_ context.Context, goroutines, perItem int) (int, error) {
