@@ -91,11 +91,13 @@ func Supervise[S, M any](s *Supervisor, init func() S,
 	return a.ref, nil
 }
 
-// allow is the children's restart policy: one window for all of them.
+// allow is the children's restart policy: one window for all of them. It
+// holds while the Supervisor stops too, so that a child that fails while
+// handling what it accepted before the stop restarts and goes on handling it.
 func (s *Supervisor) allow(now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return !s.stopping && s.restarts.allow(now)
+	return s.restarts.allow(now)
 }
 
 // Stop stops every child in the reverse order of their start, each as
@@ -107,6 +109,11 @@ func (s *Supervisor) allow(now time.Time) bool {
 // Called from a child's own goroutine (its receive, init or a handler), Stop
 // cannot wait for that child: it starts the shutdown and returns nil at once.
 func (s *Supervisor) Stop() error {
+	select {
+	case <-s.done:
+		return s.err
+	default:
+	}
 	s.mu.Lock()
 	kids := s.children
 	s.mu.Unlock()
