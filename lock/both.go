@@ -45,20 +45,20 @@ func Both[A, B any](a *Guarded[A], b *Guarded[B], fn func(a *A, b *B)) {
 	if ida == idb {
 		panic("lock: Both called with the same Guarded twice")
 	}
-	bothAcquire(&a.check, &b.check)
+	h := bothAcquire(&a.check, &b.check)
 	// Each unlock is deferred right after its lock, so that a panic in fn
 	// (or in the second Lock, which cannot happen today) releases exactly
 	// what was taken.
 	if ida < idb {
 		a.mu.Lock()
-		defer a.unlock()
+		defer a.unlock(h)
 		b.mu.Lock()
-		defer b.unlock()
+		defer b.unlock(h)
 	} else {
 		b.mu.Lock()
-		defer b.unlock()
+		defer b.unlock(h)
 		a.mu.Lock()
-		defer a.unlock()
+		defer a.unlock(h)
 	}
 	fn(&a.v, &b.v)
 }

@@ -55,6 +55,10 @@ func (e *edge) other(c *class) *class {
 	return e.from
 }
 
+// holder is the id of the goroutine that acquired a lock, handed from the
+// acquisition to its release so that the release need not find it again.
+type holder int64
+
 // A heldLock is a lock a goroutine holds, or waits for, right now.
 type heldLock struct {
 	id    uint64
@@ -120,7 +124,7 @@ func (c *checked) identify() (uint64, *class) {
 	return id, cl
 }
 
-func (c *checked) acquire() {
+func (c *checked) acquire() holder {
 	stack := callers()
 	g := goid()
 	checker.mu.Lock()
@@ -135,19 +139,21 @@ func (c *checked) acquire() {
 		addOrdered(h, cl, stack)
 	}
 	checker.held[g] = append(held, heldLock{id, cl, stack})
+	return holder(g)
 }
 
-func (c *checked) tryAcquired() {
+func (c *checked) tryAcquired() holder {
 	stack := callers()
 	g := goid()
 	checker.mu.Lock()
 	defer checker.mu.Unlock()
 	id, cl := c.identify()
 	checker.held[g] = append(checker.held[g], heldLock{id, cl, stack})
+	return holder(g)
 }
 
-func (c *checked) release() {
-	g := goid()
+func (c *checked) release(h holder) {
+	g := int64(h)
 	checker.mu.Lock()
 	defer checker.mu.Unlock()
 	id := c.id.Load()
@@ -165,7 +171,7 @@ func (c *checked) release() {
 	}
 }
 
-func bothAcquire(a, b *checked) {
+func bothAcquire(a, b *checked) holder {
 	stack := callers()
 	g := goid()
 	checker.mu.Lock()
@@ -199,6 +205,7 @@ func bothAcquire(a, b *checked) {
 		}
 	}
 	checker.held[g] = append(held, heldLock{ida, ca, stack}, heldLock{idb, cb, stack})
+	return holder(g)
 }
 
 // checkHeld panics when the goroutine already holds the lock id.

@@ -69,9 +69,9 @@ func (g *Guarded[T]) Do(fn func(v *T)) {
 	if fn == nil {
 		panic("lock: Guarded.Do called with a nil fn")
 	}
-	g.check.acquire()
+	h := g.check.acquire()
 	g.mu.Lock()
-	defer g.unlock()
+	defer g.unlock(h)
 	fn(&g.v)
 }
 
@@ -83,9 +83,9 @@ func With[T, R any](g *Guarded[T], fn func(v *T) R) R {
 	if fn == nil {
 		panic("lock: With called with a nil fn")
 	}
-	g.check.acquire()
+	h := g.check.acquire()
 	g.mu.Lock()
-	defer g.unlock()
+	defer g.unlock(h)
 	return fn(&g.v)
 }
 
@@ -101,8 +101,7 @@ func (g *Guarded[T]) TryDo(fn func(v *T)) bool {
 	if !g.mu.TryLock() {
 		return false
 	}
-	g.check.tryAcquired()
-	defer g.unlock()
+	defer g.unlock(g.check.tryAcquired())
 	fn(&g.v)
 	return true
 }
@@ -123,12 +122,12 @@ func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	g.check.acquire()
+	h := g.check.acquire()
 	if err := g.lockContext(ctx); err != nil {
-		g.check.release()
+		g.check.release(h)
 		return err
 	}
-	defer g.unlock()
+	defer g.unlock(h)
 	fn(&g.v)
 	return nil
 }
@@ -169,8 +168,8 @@ func (g *Guarded[T]) lockContext(ctx context.Context) error {
 }
 
 // unlock releases g and wakes a DoContext waiter, if any.
-func (g *Guarded[T]) unlock() {
-	g.check.release()
+func (g *Guarded[T]) unlock(h holder) {
+	g.check.release(h)
 	g.mu.Unlock()
 	if g.waiters.Load() != 0 {
 		g.signal()

@@ -61,9 +61,9 @@ func (g *RWGuarded[T]) Read(fn func(v T)) {
 	if fn == nil {
 		panic("lock: RWGuarded.Read called with a nil fn")
 	}
-	g.check.acquire()
+	h := g.check.acquire()
 	g.mu.RLock()
-	defer g.runlock()
+	defer g.runlock(h)
 	fn(g.v)
 }
 
@@ -74,18 +74,18 @@ func (g *RWGuarded[T]) Write(fn func(v *T)) {
 	if fn == nil {
 		panic("lock: RWGuarded.Write called with a nil fn")
 	}
-	g.check.acquire()
+	h := g.check.acquire()
 	g.mu.Lock()
-	defer g.unlock()
+	defer g.unlock(h)
 	fn(&g.v)
 }
 
-func (g *RWGuarded[T]) runlock() {
-	g.check.release()
+func (g *RWGuarded[T]) runlock(h holder) {
+	g.check.release(h)
 	g.mu.RUnlock()
 }
 
-func (g *RWGuarded[T]) unlock() {
-	g.check.release()
+func (g *RWGuarded[T]) unlock(h holder) {
+	g.check.release(h)
 	g.mu.Unlock()
 }

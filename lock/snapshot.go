@@ -64,15 +64,15 @@ func (s *Snapshot[T]) Update(fn func(old T) T) T {
 	if fn == nil {
 		panic("lock: Snapshot.Update called with a nil fn")
 	}
-	s.check.acquire()
+	h := s.check.acquire()
 	s.mu.Lock()
-	defer s.unlock()
+	defer s.unlock(h)
 	v := fn(s.Load())
 	s.p.Store(&v)
 	return v
 }
 
-func (s *Snapshot[T]) unlock() {
-	s.check.release()
+func (s *Snapshot[T]) unlock(h holder) {
+	s.check.release(h)
 	s.mu.Unlock()
 }
