@@ -29,8 +29,8 @@ func TestKitchen(t *testing.T) {
 		"One chef, 6 dishes: wall time",
 		"3 chefs, the same dishes: wall time",
 		"soup",
-		"check ok: 1 chef(s)",
-		"check ok: 3 chef(s)",
+		"check ok: 1 chef(s): dishes cooked in order",
+		"check ok: 3 chef(s): dishes cooked in order",
 		"check ok: one chef: never two dishes chopped at the same instant",
 	} {
 		if !strings.Contains(got, want) {

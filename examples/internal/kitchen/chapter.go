@@ -83,20 +83,31 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	many.Draw(w, scale)
 
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "One chef who stood by the oven would have needed the sum of the steps: %s.\n", lesson.Dur(one.StepTotal()))
-	fmt.Fprintf(w, "Interleaving the dishes, one chef took %s instead: %s with the same one chef (concurrency).\n",
-		lesson.Dur(one.Wall), lesson.Ratio(one.Wall, one.StepTotal()))
-	fmt.Fprintf(w, "%d chefs took %s: %s than one chef (parallelism); at most %d chopped or plated at the same instant.\n",
+	lesson.Wrap(w, "", fmt.Sprintf("One chef who stood by the oven while it baked would have needed the sum of "+
+		"the steps: %s. Interleaving the dishes, the same one chef took %s: %s (concurrency).",
+		lesson.Dur(one.StepTotal()), lesson.Dur(one.Wall), lesson.Ratio(one.Wall, one.StepTotal())))
+	fmt.Fprintln(w)
+	verdict := fmt.Sprintf("%d chefs took %s: %s than one chef; at most %d chopped or plated at the same instant.",
 		chefs, lesson.Dur(many.Wall), lesson.Ratio(many.Wall, one.Wall), many.MostChefsAtOnce())
-	if p := runtime.GOMAXPROCS(0); p < 2 {
-		fmt.Fprintf(w, "This process may use %d core (GOMAXPROCS=%d): chefs take turns on it, so they cannot be faster.\n", p, p)
-	} else {
-		fmt.Fprintf(w, "This process may use %d cores (GOMAXPROCS); other programs share them, so the gain varies from run to run.\n", p)
+	p := runtime.GOMAXPROCS(0)
+	switch {
+	case p < 2:
+		verdict += fmt.Sprintf(" This process may use only %d core (GOMAXPROCS=%d): the chefs take turns on it, "+
+			"so they cannot be faster.", p, p)
+	case many.CPU > 0 && float64(many.CPU) > 1.1*float64(many.Wall):
+		verdict += fmt.Sprintf(" The chopping ran on several cores at once (parallelism: %.1f cores busy "+
+			"on average).", float64(many.CPU)/float64(many.Wall))
+	case many.Wall < one.Wall && lesson.Ratio(many.Wall, one.Wall) != "no faster":
+		verdict += " Yet no more than one core was busy on average: the gain is the machine's load changing, " +
+			"not parallelism; other programs were using the other cores."
+	default:
+		verdict += fmt.Sprintf(" This process may use %d cores, but the chefs found no spare one: other programs "+
+			"were using them (see the cores busy above). Parallelism needs idle cores; concurrency does not.", p)
 	}
-
+	lesson.Wrap(w, "", verdict)
 	var c lesson.Checker
 	for _, d := range []Dinner{one, many} {
-		what := fmt.Sprintf("%d chef(s): every dish chopped, baked and plated in order, no chef in two places, dishes interleaved", d.Chefs)
+		what := fmt.Sprintf("%d chef(s): dishes cooked in order, no chef in two places, dishes interleaved", d.Chefs)
 		probs := d.Problems()
 		if len(probs) > 0 {
 			what += fmt.Sprintf(" (%s)", strings.Join(probs, "; "))
