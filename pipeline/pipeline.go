@@ -110,7 +110,8 @@ func (p *Pipeline) Context() context.Context { return p.core().ctx }
 // Wait may be called several times and from several goroutines; each call
 // returns (or panics) the same way. Once it has returned, no stage code runs
 // any more and the pipeline's context is cancelled. Stages cannot be added
-// once Wait has been called.
+// once Wait has been called. A stage function must not call Wait (or a sink)
+// on its own pipeline: it would wait for itself forever.
 func (p *Pipeline) Wait() error {
 	c := p.core()
 	c.mu.Lock()

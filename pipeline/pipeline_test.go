@@ -342,18 +342,25 @@ func TestAllWorkersFailAtOnce(t *testing.T) {
 // TestConsumerStopsEarly: a consumer that reads 3 of 1000 results by hand,
 // then cancels, leaves no goroutine behind.
 func TestConsumerStopsEarly(t *testing.T) {
-	base := runtime.NumGoroutine()
-	ctx, cancel := context.WithCancel(context.Background())
-	p := pipeline.New(ctx)
-	out := pipeline.OrderedMap(p, pipeline.From(p, make([]int, 1000)), 4, square)
-	for range 3 {
-		<-out
+	for _, ordered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ordered=%v", ordered), func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			ctx, cancel := context.WithCancel(context.Background())
+			p := pipeline.New(ctx)
+			out := pipeline.Map(p, pipeline.From(p, make([]int, 1000)), 4, square)
+			if ordered {
+				out = pipeline.OrderedMap(p, out, 4, square)
+			}
+			for range 3 {
+				<-out
+			}
+			cancel()
+			if err := p.Wait(); !errors.Is(err, context.Canceled) {
+				t.Fatalf("Wait() = %v, want context.Canceled", err)
+			}
+			leaktest.Back(t, base)
+		})
 	}
-	cancel()
-	if err := p.Wait(); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Wait() = %v, want context.Canceled", err)
-	}
-	leaktest.Back(t, base)
 }
 
 // TestConsumerNeverReads: nothing reads the output; cancelling the parent

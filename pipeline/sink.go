@@ -122,6 +122,9 @@ func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Con
 		c.panicked(pe)
 		t.publish()
 		st.exited(nil)
+		c.mu.Lock()
+		c.waiting = true // no stage may be added while we wait
+		c.mu.Unlock()
 		c.wg.Wait()
 	})
 	t.publish()

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync/atomic"
@@ -336,5 +337,49 @@ func TestBufferedZeroIsUnbuffered(t *testing.T) {
 	}
 	if got, err := pipeline.Collect(p, pipeline.Merge(p, out, pipeline.From(p.Buffered(3), ints(5)))); len(got) != 15 || err != nil {
 		t.Fatalf("Collect() = %v, %v; want 15 items, nil", got, err)
+	}
+}
+
+// TestStatsWhileRunning reads the counters from another goroutine while the
+// pipeline runs (the race detector checks the reads) and checks that they
+// only grow.
+func TestStatsWhileRunning(t *testing.T) {
+	p := pipeline.New(context.Background())
+	out := pipeline.OrderedMap(p, pipeline.Map(p, pipeline.From(p, ints(20_000)), 2, square), 3, square)
+	stop := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		var last []pipeline.StageStats
+		for {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			cur := p.Stats()
+			for i := range min(len(last), len(cur)) {
+				if cur[i].In < last[i].In || cur[i].Out < last[i].Out {
+					done <- fmt.Errorf("stage %d went back from %+v to %+v", i, last[i], cur[i])
+					return
+				}
+			}
+			last = cur
+			runtime.Gosched()
+		}
+	}()
+	n := 0
+	err := pipeline.ForEach(p, out, func(context.Context, int) error { n++; return nil })
+	close(stop)
+	if err := <-done; err != nil {
+		t.Error(err)
+	}
+	if err != nil || n != 20_000 {
+		t.Fatalf("ForEach() = %v after %d items, want nil after 20000", err, n)
+	}
+	for _, s := range p.Stats() {
+		if s.In != 20_000 || s.InFlight != 0 {
+			t.Errorf("at the end: %+v, want In 20000 and nothing in flight", s)
+		}
 	}
 }
