@@ -129,10 +129,11 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 // cores describes how many cores were busy on average, from the CPU time the
 // process used during the dinner.
 func cores(d Dinner) string {
-	if d.CPU <= 0 || d.Wall <= 0 {
+	busy := lesson.Cores(d.CPU, d.Wall)
+	if busy == "" {
 		return ""
 	}
-	return fmt.Sprintf(", CPU time %s (%.1f cores busy on average)", lesson.Dur(d.CPU), float64(d.CPU)/float64(d.Wall))
+	return fmt.Sprintf(", CPU time %s %s", lesson.Dur(d.CPU), busy)
 }
 
 func writeSVG(name string, dinners []Dinner, titles []string) error {

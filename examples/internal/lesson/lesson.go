@@ -116,9 +116,10 @@ func (c *Checker) Err() error {
 }
 
 // Cores returns the average number of cores busy while cpu of CPU time was
-// used in wall time, as text ("(1.6 cores busy)"), or "" when unknown.
+// used in wall time, as text ("(1.6 cores busy)"), or "" when unknown or
+// when wall is too short for the operating system's CPU accounting.
 func Cores(cpu, wall time.Duration) string {
-	if cpu <= 0 || wall <= 0 {
+	if cpu <= 0 || wall < 20*time.Millisecond {
 		return ""
 	}
 	return fmt.Sprintf("(%.1f cores busy)", float64(cpu)/float64(wall))

@@ -92,7 +92,7 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	if len(all.Files) == 0 {
 		return errEmpty
 	}
-	fmt.Fprintf(w, "Counting words in %s: %d .go files there.\n", all.Root, len(all.Files))
+	lesson.Wrap(w, "", fmt.Sprintf("Counting words in %s: %d .go files there.", all.Root, len(all.Files)))
 	fmt.Fprintf(w, "Pipeline: read -> tokenize -> count (%d goroutines each) -> merge (one goroutine).\n", workers)
 
 	// Read the large sample once, untimed, so that neither version pays
