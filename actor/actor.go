@@ -42,7 +42,8 @@ type Ref[M any] struct {
 	count    int
 	idle     bool          // the consumer is parked on wake and needs a token
 	closed   bool          // no more messages are accepted
-	space    chan struct{} // non-nil while producers wait for room; closed when there is some
+	waiters  int           // producers waiting for room
+	space    chan struct{} // 1-buffered: a token for the producers waiting for room
 	handled  uint64
 	restarts int
 	dead     int // dead letters
@@ -144,10 +145,22 @@ func (r *Ref[M]) TryTell(msg M) bool {
 var errClosed = fmt.Errorf("actor: stopped: %w", tame.ErrClosed)
 
 // put adds e to the mailbox, waiting for room while ctx allows it.
+//
+// Producers that wait for room are counted in r.waiters and wait for a token
+// on r.space (1-buffered, so a token sent before the wait is not lost). The
+// consumer sends one when it gives slots back, and each producer woken by it
+// passes it on while there is still room (or the mailbox is closed) and
+// others still wait: one token wakes them in turn, with no allocation.
 func (r *Ref[M]) put(ctx context.Context, e envelope[M], checkDeadlock bool) error {
+	waiting := false
 	for {
 		r.mu.Lock()
+		if waiting {
+			r.waiters--
+			waiting = false
+		}
 		if r.closed {
+			r.passSpace()
 			r.mu.Unlock()
 			return errClosed
 		}
@@ -155,21 +168,37 @@ func (r *Ref[M]) put(ctx context.Context, e envelope[M], checkDeadlock bool) err
 			r.push(e)
 			return nil
 		}
-		if r.space == nil {
-			r.space = make(chan struct{})
+		if checkDeadlock {
+			// Full. Waiting is fine unless the only one who can make room
+			// is waiting on the caller: the actor itself, or one that
+			// asked it (directly or through others).
+			r.mu.Unlock()
+			if fromContext(ctx).has(r) {
+				return fmt.Errorf("%w: Tell to a full mailbox that only the sender's own wait could empty", ErrDeadlock)
+			}
+			checkDeadlock = false
+			continue
 		}
-		space := r.space
+		r.waiters++
+		waiting = true
 		r.mu.Unlock()
-		// Full. Waiting is fine unless the only one who can make room is
-		// waiting on the caller: the actor itself, or one that asked it.
-		if checkDeadlock && fromContext(ctx).has(r) {
-			return fmt.Errorf("%w: Tell to a full mailbox that only the sender's own wait could empty", ErrDeadlock)
-		}
-		checkDeadlock = false
 		select {
-		case <-space:
+		case <-r.space:
 		case <-ctx.Done():
+			r.mu.Lock()
+			r.waiters--
+			r.mu.Unlock()
 			return context.Cause(ctx)
+		}
+	}
+}
+
+// passSpace wakes one producer waiting for room, if any; r.mu is held.
+func (r *Ref[M]) passSpace() {
+	if r.waiters > 0 {
+		select {
+		case r.space <- struct{}{}:
+		default: // a token is already there
 		}
 	}
 }
@@ -182,6 +211,9 @@ func (r *Ref[M]) push(e envelope[M]) {
 	}
 	r.ring[i] = e
 	r.count++
+	if r.count < len(r.ring) {
+		r.passSpace()
+	}
 	wake := r.idle
 	r.idle = false
 	r.mu.Unlock()
@@ -198,10 +230,7 @@ func (r *Ref[M]) closeLocked() {
 		return
 	}
 	r.closed = true
-	if r.space != nil {
-		close(r.space)
-		r.space = nil
-	}
+	r.passSpace()
 	if r.idle {
 		r.idle = false
 		r.wake <- struct{}{}

@@ -44,9 +44,10 @@ func newActor[S, M any](ctx context.Context, init func() S,
 	receive func(context.Context, *S, M), cfg config) *actor[S, M] {
 	a := &actor[S, M]{
 		ref: &Ref[M]{
-			ring: make([]envelope[M], cfg.mailbox),
-			wake: make(chan struct{}, 1),
-			done: make(chan struct{}),
+			ring:  make([]envelope[M], cfg.mailbox),
+			wake:  make(chan struct{}, 1),
+			space: make(chan struct{}, 1),
+			done:  make(chan struct{}),
 		},
 		init:    init,
 		receive: receive,
@@ -205,10 +206,7 @@ func (a *actor[S, M]) release(handled bool) {
 		r.handled += uint64(a.i)
 	}
 	a.taken, a.i = 0, 0
-	if r.space != nil {
-		close(r.space)
-		r.space = nil
-	}
+	r.passSpace()
 }
 
 // fail accounts for a panic or Goexit of init or receive: it records it,
