@@ -76,7 +76,9 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 
 	scale := max(one.Wall, many.Wall) / 64
 	scale = max(scale, time.Microsecond)
-	fmt.Fprintf(w, "Each column is %s. A-Z: a chef chopping, a-z: plating, ~: in the oven, .: waiting for a chef.\n\n", lesson.Dur(scale))
+	lesson.Wrap(w, "", fmt.Sprintf("Each column is %s. A-Z: a chef chopping, a-z: plating, ~: in the oven, "+
+		".: waiting for a chef.", lesson.Dur(scale)))
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "One chef, %d dishes: wall time %s%s\n", len(menu), lesson.Dur(one.Wall), cores(one))
 	one.Draw(w, scale)
 	fmt.Fprintf(w, "\n%d chefs, the same dishes: wall time %s%s\n", chefs, lesson.Dur(many.Wall), cores(many))

@@ -3,7 +3,6 @@ package toolbox
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -62,14 +61,14 @@ func runActor(ctx context.Context, w io.Writer, _ bool) error {
 		}
 	}
 	total, err := get()
-	fmt.Fprintf(w, "Told 1..100, asked the total: %d.\n", total)
+	say(w, "Told 1..100, asked the total: %d.", total)
 	c.Check(w, err == nil && total == 5050, "the actor added every message (5050)")
 
 	if err := ref.Tell(ctx, tally{poison: true}); err != nil {
 		return err
 	}
 	afterPanic, err := get()
-	fmt.Fprintf(w, "A poisoned message made it panic; restarted with fresh state, its total is %d.\n", afterPanic)
+	say(w, "A poisoned message made it panic; restarted with fresh state, its total is %d.", afterPanic)
 	c.Check(w, err == nil && afterPanic == 0, "the restarted actor runs, with its state from init")
 
 	start := time.Now()
@@ -77,13 +76,13 @@ func runActor(ctx context.Context, w io.Writer, _ bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Asked itself while handling a message: %q, after %s.\n", selfErr, lesson.Dur(time.Since(start)))
+	say(w, "Asked itself while handling a message: %q, after %s.", selfErr, lesson.Dur(time.Since(start)))
 	c.Check(w, errors.Is(selfErr, actor.ErrDeadlock), "the self-Ask failed with actor.ErrDeadlock instead of hanging")
 
 	stopErr := ref.Stop()
 	pe, isPanic := panicked(stopErr)
 	if isPanic {
-		fmt.Fprintf(w, "Stop returned the panic it had survived: %q.\n", describe(pe.Value))
+		say(w, "Stop returned the panic it had survived: %q.", describe(pe.Value))
 	}
 	c.Check(w, isPanic && pe.Value == "poisoned message", "Stop returned the recovered panic")
 	return c.Err()

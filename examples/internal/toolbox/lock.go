@@ -3,7 +3,6 @@ package toolbox
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -63,7 +62,7 @@ func runLock(ctx context.Context, w io.Writer, quick bool) error {
 		totalReads += reads[r]
 		totalTorn += torn[r]
 	}
-	fmt.Fprintf(w, "Snapshot: 1 writer published %d versions while 4 readers loaded %d times without a lock.\n", updates, totalReads)
+	say(w, "Snapshot: 1 writer published %d versions while 4 readers loaded %d times without a lock.", updates, totalReads)
 	c.Check(w, totalTorn == 0, "no reader saw a half-made version (Left+Right was always 100; torn reads: %d)", totalTorn)
 
 	g := lock.New(0)
@@ -82,7 +81,7 @@ func runLock(ctx context.Context, w io.Writer, quick bool) error {
 	cancel()
 	close(release)
 	holder.Wait()
-	fmt.Fprintf(w, "Guarded: while another goroutine held the lock, DoContext with a 20ms timeout returned %q.\n", err)
+	say(w, "Guarded: while another goroutine held the lock, DoContext with a 20ms timeout returned %q.", err)
 	c.Check(w, errors.Is(err, context.DeadlineExceeded) && !ran, "DoContext gave up waiting and did not run its function")
 
 	a, b := lock.New(100), lock.New(100)
@@ -98,7 +97,7 @@ func runLock(ctx context.Context, w io.Writer, quick bool) error {
 	}
 	wg.Wait()
 	sum := lock.With(a, func(v *int) int { return *v }) + lock.With(b, func(v *int) int { return *v })
-	fmt.Fprintf(w, "Both: 1000 goroutines locked (a, b) or (b, a) at once and all finished; a+b = %d.\n", sum)
+	say(w, "Both: 1000 goroutines locked (a, b) or (b, a) at once and all finished; a+b = %d.", sum)
 	c.Check(w, sum == 200, "lock.Both never deadlocked and lost nothing")
 	return c.Err()
 }

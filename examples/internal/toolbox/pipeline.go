@@ -48,7 +48,7 @@ func runPipeline(ctx context.Context, w io.Writer, quick bool) error {
 	for v := 0; v < n; v += 2 {
 		want += v * v
 	}
-	fmt.Fprintf(w, "From 0..%d -> Map square (4 goroutines) -> Filter even -> Batch 100 -> sum: %d in %d batches.\n", n-1, sum, nb)
+	say(w, "From 0..%d -> Map square (4 goroutines) -> Filter even -> Batch 100 -> sum: %d in %d batches.", n-1, sum, nb)
 	c.Check(w, err == nil && sum == want, "the sum is %d, computed here by a plain loop", want)
 
 	// A failing stage: item n/2 cannot be parsed.
@@ -69,8 +69,8 @@ func runPipeline(ctx context.Context, w io.Writer, quick bool) error {
 	_, err = pipeline.Collect(p, slow)
 	took := time.Since(start)
 	after := settle(before)
-	fmt.Fprintf(w, "A stage failed at item %d: Collect returned %q after %s;\n", n/2, err, lesson.Dur(took))
-	fmt.Fprintf(w, "  %d of %d items were handled before every stage stopped; goroutines: %d before, %d after.\n", handled.Load(), n, before, after)
+	say(w, "A stage failed at item %d: Collect returned %q after %s; %d of %d items were handled before "+
+		"every stage stopped; goroutines: %d before, %d after.", n/2, err, lesson.Dur(took), handled.Load(), n, before, after)
 	c.Check(w, errors.Is(err, errBad), "the stage's error came back from the sink")
 	c.Check(w, after <= before, "no stage goroutine was left behind")
 	return c.Err()

@@ -3,7 +3,6 @@ package toolbox
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"sync/atomic"
 	"time"
@@ -40,7 +39,7 @@ func runPool(ctx context.Context, w io.Writer, _ bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "pool.Map squared 0..%d with limit %d: results %v ... %v, in input order.\n", n-1, limit, squares[:4], squares[n-2:])
+	say(w, "pool.Map squared 0..%d with limit %d: results %v ... %v, in input order.", n-1, limit, squares[:4], squares[n-2:])
 	inOrder := len(squares) == n
 	for i, s := range squares {
 		inOrder = inOrder && s == i*i
@@ -63,7 +62,7 @@ func runPool(ctx context.Context, w io.Writer, _ bool) error {
 		})
 	}
 	err = g.Wait()
-	fmt.Fprintf(w, "pool.Group: task 3 returned an error; Wait returned %q; %d running tasks saw their context cancelled.\n", err, cancelled.Load())
+	say(w, "pool.Group: task 3 returned an error; Wait returned %q; %d running tasks saw their context cancelled.", err, cancelled.Load())
 	c.Check(w, errors.Is(err, boom), "Wait returned the first error")
 
 	pe := recoverWait(func() error {
@@ -72,8 +71,8 @@ func runPool(ctx context.Context, w io.Writer, _ bool) error {
 		return g.Wait()
 	})
 	if pe != nil {
-		fmt.Fprintf(w, "pool.Group: a task panicked with %q; Wait re-panicked in the caller with a *tame.PanicError\n", describe(pe.Value))
-		fmt.Fprintf(w, "  whose stack points at %s.\n", where(pe.Stack))
+		say(w, "pool.Group: a task panicked with %q; Wait re-panicked in the caller with a *tame.PanicError "+
+			"whose stack points at %s.", describe(pe.Value), where(pe.Stack))
 	}
 	c.Check(w, pe != nil && pe.Value == "the oven caught fire", "the task's panic reached the caller of Wait, with its value")
 	return c.Err()

@@ -65,15 +65,15 @@ func runQueue(ctx context.Context, w io.Writer, quick bool) error {
 		return e
 	}
 	pe, isPanic := panicked(err)
-	fmt.Fprintf(w, "%d producers pushed %d items each; the one consumer handled %d, %d out of their producer's order.\n", producers, each, handled, outOfOrder)
+	say(w, "%d producers pushed %d items each; the one consumer handled %d, %d out of their producer's order.", producers, each, handled, outOfOrder)
 	if isPanic {
-		fmt.Fprintf(w, "One item panicked (%q): the line went on, OnPanic was told %d time(s), and Close returned it.\n", describe(pe.Value), len(reported))
+		say(w, "One item panicked (%q): the line went on, OnPanic was told %d time(s), and Close returned it.", describe(pe.Value), len(reported))
 	}
 	c.Check(w, handled == producers*each, "every accepted item was handled exactly once, the bad one included")
 	c.Check(w, outOfOrder == 0, "each producer's items were handled in the order pushed")
 	c.Check(w, isPanic && len(reported) == 1, "the handler's panic was reported at once and returned by Close")
 	err = q.Push(ctx, item{})
-	fmt.Fprintf(w, "Push after Close: %v.\n", err)
+	say(w, "Push after Close: %v.", err)
 	c.Check(w, errors.Is(err, tame.ErrClosed), "Push after Close returns tame.ErrClosed")
 	return c.Err()
 }

@@ -7,11 +7,13 @@ package toolbox
 import (
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/tamego/tame"
+	"github.com/tamego/tame/examples/internal/lesson"
 )
 
 // settle waits, without sleeping, until runtime.NumGoroutine is at most
@@ -58,6 +60,11 @@ func trimArgs(frame string) string {
 		return frame[:i]
 	}
 	return frame
+}
+
+// say writes a paragraph of prose, formatted and wrapped.
+func say(w io.Writer, format string, args ...any) {
+	lesson.Wrap(w, "", fmt.Sprintf(format, args...))
 }
 
 // describe formats a recovered value for the reader.

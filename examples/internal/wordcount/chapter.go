@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/tamego/tame/examples/internal/lesson"
@@ -116,9 +117,11 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		if r.Reps > 1 {
 			fmt.Fprintf(w, " (the fastest of %d runs each)", r.Reps)
 		}
-		fmt.Fprintf(w, ":\n  sequential %10s  %s\n  pipeline   %10s  %s than sequential  %s\n",
-			lesson.Dur(r.Sequential), lesson.Cores(r.SeqCPU, r.Sequential),
-			lesson.Dur(r.Pipeline), lesson.Ratio(r.Pipeline, r.Sequential), lesson.Cores(r.PipeCPU, r.Pipeline))
+		fmt.Fprintln(w, ":")
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  sequential %10s  %s",
+			lesson.Dur(r.Sequential), lesson.Cores(r.SeqCPU, r.Sequential)), " "))
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  pipeline   %10s  %s than sequential  %s",
+			lesson.Dur(r.Pipeline), lesson.Ratio(r.Pipeline, r.Sequential), lesson.Cores(r.PipeCPU, r.Pipeline)), " "))
 		verdict(w, r, i == 0)
 		c.Check(w, r.Equal && Total(r.Counts) > 0, "%d %s: both versions counted the same words", r.Files, plural(r.Files, "file"))
 		last = r
