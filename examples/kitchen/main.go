@@ -31,7 +31,7 @@ func main() {
 func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("kitchen", flag.ContinueOnError)
 	var cfg kitchen.Config
-	fs.IntVar(&cfg.Chefs, "chefs", 0, "chefs in the second dinner (0: one per core, at least 2)")
+	fs.IntVar(&cfg.Chefs, "chefs", 0, "chefs in the second dinner (0: one per core, at least 2, at most one per dish)")
 	fs.StringVar(&cfg.SVG, "svg", "", "also write the timelines to this SVG `file`")
 	fs.BoolVar(&cfg.Quick, "quick", false, "cook with less work (for tests)")
 	if err := fs.Parse(args); err != nil {

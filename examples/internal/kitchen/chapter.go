@@ -29,7 +29,7 @@ var Chapter = lesson.Chapter{
 // Config selects what Run does.
 type Config struct {
 	Quick bool   // small amounts of work, for tests
-	Chefs int    // the chefs of the second dinner; 0 means one per core, at least 2
+	Chefs int    // the chefs of the second dinner; 0 means one per core, at least 2, at most one per dish
 	SVG   string // when set, the timelines are also written to this file as SVG
 }
 
@@ -54,14 +54,14 @@ func Menu(quick bool) []Dish {
 // Run cooks the dinner with one chef and with several, prints both
 // timelines and the measured times, and returns an error if a check fails.
 func Run(ctx context.Context, w io.Writer, cfg Config) error {
+	menu := Menu(cfg.Quick)
 	chefs := cfg.Chefs
 	if chefs == 0 {
-		chefs = max(2, runtime.GOMAXPROCS(0))
+		chefs = min(max(2, runtime.GOMAXPROCS(0)), len(menu)) // more chefs than dishes would idle
 	}
 	if chefs < 1 {
 		return fmt.Errorf("kitchen: chefs must be at least 1, got %d", chefs)
 	}
-	menu := Menu(cfg.Quick)
 	var burn Burner
 	burn.Calibrate()
 

@@ -19,7 +19,7 @@ var Chapter = lesson.Chapter{
 	Intro: "Message passing: stages connected by channels, each with its own goroutines, handing values on " +
 		"instead of sharing them. The Go standard library's own source files are read, split into words, " +
 		"counted per file, and the counts merged into one total, which only the last stage touches. The same " +
-		"count is done by a plain loop, and both are timed: on a few files and on a few thousand. Concurrency " +
+		"count is done by a plain loop, and both are timed: on one file and on a thousand. Concurrency " +
 		"must earn its complexity; the figures say when it does.",
 	Run: func(ctx context.Context, w io.Writer, quick bool) error {
 		return Run(ctx, w, Config{Quick: quick})
