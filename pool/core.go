@@ -1,11 +1,9 @@
 package pool
 
 import (
-	"runtime"
 	"sync"
 
 	"github.com/tamego/tame"
-	"github.com/tamego/tame/internal/catch"
 )
 
 // defaultBacklog is how many tasks wait in a Group's backlog, and in a Pool's
@@ -30,9 +28,11 @@ type core[T any] struct {
 	wakeAt   int // free backlog slots at which a blocked submitter is woken
 	limit    int
 	workers  int // worker goroutines alive
-	busy     int // the workers that hold a task (taken from the ring, not yet done)
+	busy     int // the workers that hold tasks (taken from the ring, not all done)
 	maxBusy  int // high-water mark of busy
 	spinning int // the workers that found the ring empty and look again before exiting
+	free     *worker[T] // retired workers, for reuse
+	nfree    int
 	finished uint64
 	waiters  int // submitters blocked until there is room
 	tasks    int // the waiters that are themselves tasks (see Group.Go)
@@ -40,18 +40,10 @@ type core[T any] struct {
 	space chan struct{} // one token: "there may be room", for a blocked submitter
 	idle  chan struct{} // made by a waiter; closed when workers drops to 0
 
-	run     func(T)                // runs one task; its panics are recovered by the worker
-	failed  func(*tame.PanicError) // told of every panic and Goexit of a task
-	drainF  func()                 // c.drain, made once so that starting a worker does not allocate it
-	failedF func(*tame.PanicError) // c.taskFailed, the same
+	run    func(T)                // runs one task; its panics are recovered by the worker
+	failed func(*tame.PanicError) // told of every panic and Goexit of a task
 }
 
-// spins is how many times a worker that finds the backlog empty yields and
-// looks again before it exits. A submitter that is a little slower than the
-// workers (tiny tasks) then finds a worker still there instead of paying for
-// a new goroutine per task; an idle group or pool still has no goroutine a
-// few microseconds after its last task.
-const spins = 8
 
 func (c *core[T]) init(limit, backlog int, run func(T), failed func(*tame.PanicError)) {
 	c.limit = limit
@@ -60,30 +52,29 @@ func (c *core[T]) init(limit, backlog int, run func(T), failed func(*tame.PanicE
 	c.space = make(chan struct{}, 1)
 	c.run = run
 	c.failed = failed
-	c.drainF = c.drain
-	c.failedF = c.taskFailed
 }
 
 // admit puts t in the backlog when there is room, and reports whether it
-// did and whether the caller must start a worker (after unlocking). It is
-// called with c.mu held.
-func (c *core[T]) admit(t T) (ok, start bool) {
+// did and whether the caller must start a worker for it (after unlocking,
+// with c.launch(w)); w is a retired worker to reuse, or nil. It is called
+// with c.mu held.
+func (c *core[T]) admit(t T) (ok, start bool, w *worker[T]) {
 	if c.workers < c.limit && c.n >= c.spinning {
 		// Every worker is busy, or about to take a task already queued:
 		// start one more for this task.
 		c.put(t)
 		c.workers++
-		return true, true
+		if w = c.free; w != nil {
+			c.free, w.nextFree = w.nextFree, nil
+			c.nfree--
+		}
+		return true, true, w
 	}
-	if c.workers < c.limit {
-		c.put(t) // a spinning worker takes it within a moment
-		return true, false
+	if c.workers < c.limit || c.n < c.backlog {
+		c.put(t) // a spinning or busy worker takes it
+		return true, false, nil
 	}
-	if c.n < c.backlog {
-		c.put(t)
-		return true, false
-	}
-	return false, false
+	return false, false, nil
 }
 
 // put appends t to the ring, growing it when it is full. The ring starts
@@ -104,14 +95,6 @@ func (c *core[T]) put(t T) {
 // called with c.mu held.
 func (c *core[T]) room() bool { return c.workers < c.limit || c.n < c.backlog }
 
-// taskFailed is told of a task's panic or Goexit by catch.Loop.
-func (c *core[T]) taskFailed(pe *tame.PanicError) {
-	c.mu.Lock()
-	c.busy--
-	c.mu.Unlock()
-	c.failed(pe)
-}
-
 // signal wakes one blocked submitter, if none is already being woken. It is
 // called with c.mu held, when c.waiters > 0. The woken one passes the token
 // on when there is still room (see passOn), so every waiter is reached.
@@ -128,78 +111,6 @@ func (c *core[T]) signal() {
 func (c *core[T]) passOn() {
 	if c.waiters > 0 && c.room() {
 		c.signal()
-	}
-}
-
-// worker is the body of every worker goroutine. catch.Loop sets up the
-// recovery once per panic, not once per task.
-func (c *core[T]) worker() {
-	goexit := true
-	defer func() {
-		if goexit {
-			// A task called runtime.Goexit: this goroutine is ending inside
-			// the task. Its slot is still counted in c.workers, so a
-			// replacement takes it over and drains what is left.
-			go c.worker()
-		}
-	}()
-	catch.Loop(c.drainF, c.failedF)
-	goexit = false
-}
-
-// drain runs tasks from the backlog until it is empty, then retires the
-// worker. After a panic, catch.Loop calls it again: the task that panicked
-// was already taken out of the ring, so nothing is run twice.
-func (c *core[T]) drain() {
-	ran := false
-	spun := 0
-	var zero T
-	c.mu.Lock()
-	for {
-		if ran {
-			c.finished++
-			c.busy--
-			ran = false
-		}
-		if c.n == 0 && spun < spins {
-			spun++
-			c.spinning++
-			c.mu.Unlock()
-			runtime.Gosched()
-			c.mu.Lock()
-			c.spinning--
-			continue
-		}
-		if c.n == 0 {
-			c.workers--
-			if c.workers == 0 && c.idle != nil {
-				close(c.idle)
-				c.idle = nil
-			}
-			if c.waiters > 0 {
-				c.signal() // a worker slot is free
-			}
-			c.mu.Unlock()
-			return
-		}
-		t := c.ring[c.head]
-		c.ring[c.head] = zero // the ring must not keep a finished task's closure alive
-		c.head = (c.head + 1) & (len(c.ring) - 1)
-		c.n--
-		c.busy++
-		c.maxBusy = max(c.maxBusy, c.busy)
-		spun = 0
-		if c.waiters > 0 && c.backlog-c.n >= c.wakeAt {
-			// Hysteresis: wake a blocked submitter only once half the
-			// backlog is free, so that it can add many tasks before it
-			// blocks again instead of paying a wake-up per task.
-			c.signal()
-		}
-		c.mu.Unlock()
-		c.run(t)
-		t = zero
-		ran = true
-		c.mu.Lock()
 	}
 }
 

@@ -129,11 +129,11 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 			g.skipped()
 			return
 		}
-		ok, start := c.admit(task)
+		ok, start, w := c.admit(task)
 		if ok {
 			c.mu.Unlock()
 			if start {
-				go c.worker()
+				c.launch(w)
 			}
 			return
 		}
@@ -174,10 +174,10 @@ func (g *Group) TryGo(task func(ctx context.Context) error) bool {
 		c.mu.Unlock()
 		return false
 	}
-	ok, start := c.admit(task)
+	ok, start, w := c.admit(task)
 	c.mu.Unlock()
 	if start {
-		go c.worker()
+		c.launch(w)
 	}
 	return ok
 }

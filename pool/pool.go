@@ -117,11 +117,11 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 			c.mu.Unlock()
 			return err
 		}
-		ok, start := c.admit(task)
+		ok, start, w := c.admit(task)
 		if ok {
 			c.mu.Unlock()
 			if start {
-				go c.worker()
+				c.launch(w)
 			}
 			return nil
 		}
@@ -155,10 +155,10 @@ func (p *Pool) TrySubmit(task func()) bool {
 		c.mu.Unlock()
 		return false
 	}
-	ok, start := c.admit(task)
+	ok, start, w := c.admit(task)
 	c.mu.Unlock()
 	if start {
-		go c.worker()
+		c.launch(w)
 	}
 	return ok
 }
@@ -206,7 +206,7 @@ func (p *Pool) Close() error {
 type Stats struct {
 	Running    int    // tasks running now (a task that has just returned may still count)
 	MaxRunning int    // the most tasks that ever ran at once: the high-water mark of Running
-	Queued     int    // tasks accepted and waiting in the backlog
+	Queued     int    // tasks accepted and waiting in the backlog (a worker may hold a few more, taken in a batch from a long backlog)
 	Waiting    int    // Submit calls blocked until there is room
 	Completed  uint64 // tasks that returned normally
 	Failed     uint64 // tasks that panicked or called runtime.Goexit
