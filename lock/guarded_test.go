@@ -6,64 +6,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"testing/synctest"
-	"time"
-
-	"go.uber.org/goleak"
 
 	"github.com/tamego/tame/lock"
 )
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// watchdog is how long a test that waits on a mutex (which testing/synctest
-// cannot see) may take before it is declared stuck.
-const watchdog = 30 * time.Second
-
-// finish waits for wg, failing the test with every goroutine's stack if it
-// takes longer than the watchdog: a deadlock shows up as a failure, not a
-// hang.
-func finish(t *testing.T, wg *sync.WaitGroup) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	timer := time.NewTimer(watchdog)
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-		buf := make([]byte, 1<<20)
-		t.Fatalf("still waiting after %v (a deadlock?); goroutines:\n%s", watchdog, buf[:runtime.Stack(buf, true)])
-	}
-}
-
-// mustPanic calls f and returns what it panicked with, failing the test
-// when it returned.
-func mustPanic(t *testing.T, f func()) (v any) {
-	t.Helper()
-	panicked := true
-	func() {
-		defer func() { v = recover() }()
-		f()
-		panicked = false
-	}()
-	if !panicked {
-		t.Fatalf("call returned, want a panic")
-	}
-	return v
-}
-
-// mustPanicWith checks that f panics with a string that contains want.
-func mustPanicWith(t *testing.T, want string, f func()) {
-	t.Helper()
-	v := mustPanic(t, f)
-	s, ok := v.(string)
-	if !ok || !strings.Contains(s, want) {
-		t.Fatalf("panic value = %#v, want a string containing %q", v, want)
-	}
-}
 
 func TestNoLostUpdates(t *testing.T) {
 	const goroutines, each = 64, 1000
@@ -218,110 +164,6 @@ func TestTryDo(t *testing.T) {
 			t.Errorf("TryDo inside Do on the same Guarded = true, want false")
 		}
 	})
-}
-
-func TestDoContextDoneNeverRuns(t *testing.T) {
-	g := lock.New(0)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	ran := false
-	if err := g.DoContext(ctx, func(*int) { ran = true }); err != context.Canceled || ran {
-		t.Errorf("DoContext(done ctx) = %v (ran=%v), want %v without running fn", err, ran, context.Canceled)
-	}
-	if !g.TryDo(func(*int) {}) {
-		t.Errorf("TryDo after DoContext(done ctx) = false, want true")
-	}
-}
-
-func TestDoContextGivesUpWhileWaiting(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		g := lock.New(0)
-		held, release := make(chan struct{}), make(chan struct{})
-		go g.Do(func(*int) { close(held); <-release })
-		<-held
-		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-		defer cancel()
-		start := time.Now()
-		ran := false
-		err := g.DoContext(ctx, func(*int) { ran = true })
-		if err != context.DeadlineExceeded || ran {
-			t.Errorf("DoContext while held = %v (ran=%v), want %v without running fn", err, ran, context.DeadlineExceeded)
-		}
-		if waited := time.Since(start); waited != time.Minute {
-			t.Errorf("DoContext returned after %v, want %v (when ctx ended)", waited, time.Minute)
-		}
-		close(release)
-		if err := g.DoContext(t.Context(), func(n *int) { *n++ }); err != nil {
-			t.Errorf("DoContext after release = %v, want nil", err)
-		}
-	})
-}
-
-func TestDoContextWaiterGetsReleasedLock(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		g := lock.New(0)
-		held, release := make(chan struct{}), make(chan struct{})
-		go g.Do(func(*int) { close(held); <-release })
-		<-held
-		const waiters = 3
-		errs := make(chan error, waiters)
-		for range waiters {
-			go func() { errs <- g.DoContext(t.Context(), func(n *int) { *n++ }) }()
-		}
-		synctest.Wait() // every waiter is blocked in DoContext's select
-		if got := g.TryDo(func(*int) {}); got {
-			t.Fatalf("TryDo while held = true, want false")
-		}
-		close(release)
-		for range waiters {
-			if err := <-errs; err != nil {
-				t.Errorf("DoContext = %v, want nil", err)
-			}
-		}
-		if got := lock.With(g, func(n *int) int { return *n }); got != waiters {
-			t.Errorf("value = %d, want %d", got, waiters)
-		}
-	})
-}
-
-// TestDoContextUnderContention mixes Do with DoContext callers, some of which
-// give up, and checks that nobody waits forever (no lost wake-up) and that fn
-// ran exactly for the calls that returned nil.
-func TestDoContextUnderContention(t *testing.T) {
-	const goroutines, each = 16, 500
-	g := lock.New(0)
-	var ran, succeeded atomic.Int64
-	var wg sync.WaitGroup
-	for i := range goroutines {
-		wg.Go(func() {
-			for j := range each {
-				switch (i + j) % 3 {
-				case 0:
-					g.Do(func(n *int) { *n++; ran.Add(1) })
-					succeeded.Add(1)
-				case 1:
-					if g.DoContext(context.Background(), func(n *int) { *n++; ran.Add(1) }) == nil {
-						succeeded.Add(1)
-					}
-				default:
-					ctx, cancel := context.WithCancel(context.Background())
-					if j%2 == 0 {
-						cancel() // sometimes before, sometimes during the wait
-					}
-					go cancel()
-					if g.DoContext(ctx, func(n *int) { *n++; ran.Add(1) }) == nil {
-						succeeded.Add(1)
-					}
-					cancel()
-				}
-			}
-		})
-	}
-	finish(t, &wg)
-	got := lock.With(g, func(n *int) int { return *n })
-	if int64(got) != ran.Load() || ran.Load() != succeeded.Load() {
-		t.Errorf("value = %d, fn ran %d times, %d calls succeeded; want all equal", got, ran.Load(), succeeded.Load())
-	}
 }
 
 func TestNilArgumentsPanic(t *testing.T) {
