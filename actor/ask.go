@@ -35,7 +35,9 @@ func (r Reply[R]) Send(v R) {
 // replying; or context.Cause(ctx) when ctx is done first (a late answer is
 // then dropped). When the receive handling the message panics before
 // replying, Ask returns an error wrapping its *tame.PanicError. It waits for
-// room in a full mailbox like [Ref.Tell].
+// room in a full mailbox like [Ref.Tell]. An actor that keeps running and
+// never replies keeps Ask waiting until ctx is done: give it a deadline when
+// the actor may not answer.
 //
 // Ask called with the ctx of the same actor's receive, or of an actor that
 // the target is (directly or through others) waiting on, fails at once with

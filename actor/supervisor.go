@@ -62,10 +62,13 @@ func NewSupervisor(ctx context.Context, maxRestarts int, within time.Duration) *
 	return s
 }
 
-// Supervise spawns an actor as a child of s, like [Spawn] with s's context.
-// Its restarts are governed by s: passing the [Restart] option panics. The
-// other options apply as for Spawn. Once s is stopping, Supervise starts
-// nothing and returns an error wrapping [tame.ErrClosed].
+// Supervise spawns an actor as a child of s, like [Spawn]. Its restarts are
+// governed by s: passing the [Restart] option panics; the other options
+// apply as for Spawn. The ctx its receive gets carries the values of the
+// context given to [NewSupervisor] but is not cancelled with it: the
+// Supervisor stops its children in order instead. Once s is stopping,
+// Supervise starts nothing and returns an error wrapping [tame.ErrClosed].
+// It does not block.
 func Supervise[S, M any](s *Supervisor, init func() S,
 	receive func(ctx context.Context, state *S, msg M), opts ...Option) (*Ref[M], error) {
 	if init == nil {
