@@ -14,28 +14,29 @@ const defaultBacklog = 1024
 // a mutex) and at most limit worker goroutines that drain it.
 //
 // Workers follow Mills' advice: one is started when a task arrives and fewer
-// than limit are running, and it exits as soon as the backlog is empty. None
-// idles, so once the last worker has exited nothing of the group or pool is
-// left. A submitter never hands a task over with a rendezvous: it puts the
-// task in the ring and returns, so the cost per task is one short critical
-// section on each side.
+// than limit are running, and it exits once the backlog is empty (after
+// looking again a few times, see spins). None idles for long, so once the
+// last worker has exited nothing of the group or pool is left. A submitter
+// never hands a task over with a rendezvous: it puts the task in the ring and
+// returns, so the cost per task is one short critical section for the
+// submitter and at most one for the worker (less when it takes a batch).
 type core[T any] struct {
 	mu       sync.Mutex
 	ring     []T // len is a power of two; grows up to the first power >= backlog
 	head     int
 	n        int // tasks in the ring
-	backlog  int // bound on n, except for the overflow of Group.Go from a task
+	backlog  int // bound on n, except for the overflow (see overflow)
 	wakeAt   int // free backlog slots at which a blocked submitter is woken
 	limit    int
-	workers  int // worker goroutines alive
-	busy     int // the workers that hold tasks (taken from the ring, not all done)
-	maxBusy  int // high-water mark of busy
-	spinning int // the workers that found the ring empty and look again before exiting
+	workers  int        // worker goroutines alive
+	busy     int        // the workers that hold tasks (taken from the ring, not all done)
+	maxBusy  int        // high-water mark of busy
+	spinning int        // the workers that found the ring empty and look again before exiting
 	free     *worker[T] // retired workers, for reuse
 	nfree    int
 	finished uint64
 	waiters  int // submitters blocked until there is room
-	tasks    int // the waiters that are themselves tasks (see Group.Go)
+	tasks    int // the waiters that are themselves tasks (see overflow)
 
 	space chan struct{} // one token: "there may be room", for a blocked submitter
 	idle  chan struct{} // made by a waiter; closed when workers drops to 0
@@ -43,7 +44,6 @@ type core[T any] struct {
 	run    func(T)                // runs one task; its panics are recovered by the worker
 	failed func(*tame.PanicError) // told of every panic and Goexit of a task
 }
-
 
 func (c *core[T]) init(limit, backlog int, run func(T), failed func(*tame.PanicError)) {
 	c.limit = limit

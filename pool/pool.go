@@ -204,12 +204,22 @@ func (p *Pool) Close() error {
 
 // Stats is a snapshot of a Pool's counters, from [Pool.Stats].
 type Stats struct {
-	Running    int    // tasks running now (a task that has just returned may still count)
-	MaxRunning int    // the most tasks that ever ran at once: the high-water mark of Running
-	Queued     int    // tasks accepted and waiting in the backlog (a worker may hold a few more, taken in a batch from a long backlog)
-	Waiting    int    // Submit calls blocked until there is room
-	Completed  uint64 // tasks that returned normally
-	Failed     uint64 // tasks that panicked or called runtime.Goexit
+	// Running is how many workers are running tasks now; a worker whose
+	// task has just returned may still count for an instant.
+	Running int
+	// MaxRunning is the high-water mark of Running: the most tasks that
+	// ever ran at once. It never exceeds the limit.
+	MaxRunning int
+	// Queued is how many accepted tasks wait in the backlog. When the
+	// backlog is long, a worker takes a few at once (at most 16), and those
+	// count in neither Queued nor Running until they start.
+	Queued int
+	// Waiting is how many Submit calls are blocked until there is room.
+	Waiting int
+	// Completed is how many tasks returned normally.
+	Completed uint64
+	// Failed is how many tasks panicked or called runtime.Goexit.
+	Failed uint64
 }
 
 // Stats returns a snapshot of the pool's counters. It is safe to call at any
