@@ -56,8 +56,13 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	if waiting.has(ref) {
 		return zero, fmt.Errorf("%w: ask cycle (the target is waiting on the caller)", ErrDeadlock)
 	}
-	if err := ctx.Err(); err != nil {
-		return zero, context.Cause(ctx)
+	done := ctx.Done()
+	if done != nil {
+		select {
+		case <-done: // already over: send nothing
+			return zero, context.Cause(ctx)
+		default:
+		}
 	}
 	pool := cellPool[R](&ref.cells)
 	c := pool.Get().(*cell[R])
@@ -70,7 +75,6 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	// Every accepted ask gets an answer or a failure notice in c.ch: from
 	// Send, from a receive that panicked, from the actor stopping with the
 	// ask unanswered, or from a stopped actor's mailbox being emptied.
-	done := ctx.Done()
 	if done == nil { // a context that never ends: a plain receive is cheapest
 		a := <-c.ch
 		pool.Put(c)
