@@ -44,7 +44,7 @@
 // so an idle Group or Pool holds no goroutine and nothing outlives Wait or
 // Close. A submitter never waits for a worker to take its task: it puts the
 // task in a bounded backlog (a ring under a mutex) and returns, which is why
-// this is about as fast as the hand-written worker set (see BenchmarkGroup).
+// this is about as fast as the hand-written worker set (see BenchmarkPool).
 //
 // A fixed set is worth it when each worker holds something expensive that
 // tasks reuse: a connection, a large scratch buffer, a locked OS thread.
@@ -95,8 +95,9 @@
 //     backlog bound. The limit still holds. Go and Submit cannot see which
 //     goroutine calls them, so they look at the caller's stack, on this slow
 //     path only; it shows that the caller is a task of some Group (or Pool),
-//     not of which one, so tasks of another group waiting on a full group
-//     count too, and can let a few tasks queue past the bound.
+//     not of which one. So tasks of another group count too: a task that
+//     feeds a nested group of limit 1 queues past that group's bound rather
+//     than wait for it. The limit holds either way.
 //   - Close from inside a task of a Pool cannot wait for that task: it stops
 //     the pool accepting and returns [ErrCloseFromTask] at once; a Close from
 //     outside waits as usual.

@@ -105,8 +105,9 @@ func (g *Group) taskPanicked(pe *tame.PanicError) {
 // last of them queues its task past the backlog bound and returns, instead
 // of deadlocking. Go tells a task from another caller by its stack, and
 // cannot tell a task of this group from a task of another Group, so tasks of
-// other groups waiting in Go count too; at worst some more tasks queue past
-// the bound, and the limit still holds.
+// other groups count too: when as many tasks of any groups wait in Go on a
+// full group as it has running tasks (one, for a limit of 1), they queue past
+// the bound instead of waiting. The limit holds either way.
 //
 // Go panics when task is nil, and when it is called after Wait returned.
 func (g *Group) Go(task func(ctx context.Context) error) {
