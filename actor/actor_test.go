@@ -255,29 +255,40 @@ func TestSpawnContextDoneStops(t *testing.T) {
 	leaktest.Back(t, base)
 }
 
+// TestTellWaitsWhileFullUntilCtxDone runs in a bubble: the deadline passes
+// in fake time, as soon as every goroutine is blocked.
 func TestTellWaitsWhileFullUntilCtxDone(t *testing.T) {
-	gate := make(chan struct{})
-	ref := actor.Spawn(context.Background(), func() int { return 0 }, func(context.Context, *int, int) { <-gate },
-		actor.Mailbox(1))
-	defer ref.Stop()
-	defer close(gate)
-	if err := ref.Tell(context.Background(), 1); err != nil { // taken, receive blocks: the slot stays counted
-		t.Fatalf("Tell() = %v", err)
-	}
-	if ref.TryTell(2) {
-		t.Fatal("TryTell() = true on a full mailbox, want false")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	if err := ref.Tell(ctx, 3); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Tell() on a full mailbox = %v, want context.DeadlineExceeded", err)
-	}
-	cause := errors.New("gave up")
-	ctx, cancelCause := context.WithCancelCause(context.Background())
-	cancelCause(cause)
-	if err := ref.Tell(ctx, 4); err != cause {
-		t.Errorf("Tell() with a cancelled ctx = %v, want its cause %v", err, cause)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		ref := actor.Spawn(context.Background(), func() int { return 0 }, func(context.Context, *int, int) { <-gate },
+			actor.Mailbox(1))
+		defer ref.Stop()
+		defer close(gate)
+		if err := ref.Tell(context.Background(), 1); err != nil { // taken, receive blocks: the slot stays counted
+			t.Fatalf("Tell() = %v", err)
+		}
+		if ref.TryTell(2) {
+			t.Fatal("TryTell() = true on a full mailbox, want false")
+		}
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := ref.Tell(ctx, 3); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Tell() on a full mailbox = %v, want context.DeadlineExceeded", err)
+		}
+		if waited := time.Since(start); waited != time.Minute {
+			t.Errorf("Tell() returned after %v, want exactly the deadline, 1m0s", waited)
+		}
+		cause := errors.New("gave up")
+		ctx, cancelCause := context.WithCancelCause(context.Background())
+		cancelCause(cause)
+		if err := ref.Tell(ctx, 4); err != cause {
+			t.Errorf("Tell() with a cancelled ctx = %v, want its cause %v", err, cause)
+		}
+		if got := ref.Stats().Mailbox; got != 1 {
+			t.Errorf("Stats().Mailbox = %d, want 1: the refused messages were not added", got)
+		}
+	})
 }
 
 func TestTellToItselfWithFullMailbox(t *testing.T) {
