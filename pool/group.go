@@ -48,9 +48,9 @@ type Group struct {
 	cancel context.CancelCauseFunc
 	panics catch.Collector
 
-	mu     sync.Mutex // guards err and waited, besides core.mu for the hot path
+	mu     sync.Mutex // guards err
 	err    error
-	waited bool
+	waited bool // guarded by core.mu: Go checks it on its hot path
 }
 
 // New returns a Group that runs at most limit tasks at once (use [NoLimit]

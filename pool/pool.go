@@ -65,8 +65,8 @@ func NewPool(limit int, opts ...Option) *Pool {
 	return p
 }
 
-// runTask runs one task. Its name is looked for on the stack by Close (see
-// calledFromTask).
+// runTask runs one task. Its name is looked for on the stack by Submit and
+// Close (see calledFromTask).
 func (p *Pool) runTask(task func()) { task() }
 
 func (p *Pool) taskPanicked(pe *tame.PanicError) {
