@@ -71,8 +71,21 @@ func (g *Guarded[T]) Do(fn func(v *T)) {
 	}
 	h := g.check.acquire()
 	g.mu.Lock()
-	defer g.unlock(h)
+	done := false
+	defer func() {
+		if !done {
+			g.unlock(h) // fn panicked or called runtime.Goexit
+		}
+	}()
 	fn(&g.v)
+	done = true
+	// Unlocking here, inline, rather than in the deferred call keeps the
+	// critical section short and saves a call (see BenchmarkInc).
+	g.check.release(h)
+	g.mu.Unlock()
+	if g.waiters.Load() != 0 {
+		g.signal()
+	}
 }
 
 // With locks g, calls fn with a pointer to the value, unlocks g and returns
@@ -85,8 +98,21 @@ func With[T, R any](g *Guarded[T], fn func(v *T) R) R {
 	}
 	h := g.check.acquire()
 	g.mu.Lock()
-	defer g.unlock(h)
-	return fn(&g.v)
+	done := false
+	defer func() {
+		if !done {
+			g.unlock(h) // fn panicked or called runtime.Goexit
+		}
+	}()
+	r := fn(&g.v)
+	done = true
+	// As in Do: unlock inline, the deferred call is for panics only.
+	g.check.release(h)
+	g.mu.Unlock()
+	if g.waiters.Load() != 0 {
+		g.signal()
+	}
+	return r
 }
 
 // TryDo runs fn under the lock, as [Guarded.Do] does, only when g is not

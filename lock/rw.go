@@ -63,8 +63,17 @@ func (g *RWGuarded[T]) Read(fn func(v T)) {
 	}
 	h := g.check.acquire()
 	g.mu.RLock()
-	defer g.runlock(h)
+	done := false
+	defer func() {
+		if !done {
+			g.runlock(h) // fn panicked or called runtime.Goexit
+		}
+	}()
 	fn(g.v)
+	done = true
+	// Unlocking inline, not in the deferred call, keeps the read short
+	// (see Guarded.Do).
+	g.runlock(h)
 }
 
 // Write locks g for writing, calls fn with a pointer to the value, and
