@@ -26,8 +26,9 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 	if size < 1 {
 		panic(fmt.Sprintf("pipeline: Batch: size must be at least 1, got %d", size))
 	}
-	out := make(chan []T, p.buffer)
+	out := output[[]T](p)
 	c := p.core()
+	own := owns(p, in)
 	p.spawn("Batch", 1, func(_ int, t *tally) {
 		var b []T
 		// flush sends b; it reports false once the pipeline is stopped.
@@ -42,7 +43,7 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 		}
 		if maxWait <= 0 {
 			for {
-				v, ok := recv(c, in, t)
+				v, ok := recv(c, in, own, t)
 				if !ok {
 					break
 				}
@@ -66,7 +67,7 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 		for {
 			if len(b) == 0 {
 				// No batch, no timer: wait for the first item.
-				v, ok := recv(c, in, t)
+				v, ok := recv(c, in, own, t)
 				if !ok {
 					return
 				}

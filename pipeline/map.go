@@ -25,11 +25,12 @@ func Map[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Contex
 
 // mapStage is Map, reported as kind.
 func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn func(context.Context, T) (R, error)) <-chan R {
-	out := make(chan R, p.buffer)
+	out := output[R](p)
 	c := p.core()
+	own := owns(p, in)
 	p.spawn(kind, workers, func(_ int, t *tally) {
 		for {
-			v, ok := recv(c, in, t)
+			v, ok := recv(c, in, own, t)
 			if !ok {
 				return
 			}
@@ -58,11 +59,12 @@ func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Co
 	mustChan("FlatMap", in == nil)
 	mustWorkers("FlatMap", workers)
 	mustFunc("FlatMap", "fn", fn == nil)
-	out := make(chan R, p.buffer)
+	out := output[R](p)
 	c := p.core()
+	own := owns(p, in)
 	p.spawn("FlatMap", workers, func(_ int, t *tally) {
 		for {
-			v, ok := recv(c, in, t)
+			v, ok := recv(c, in, own, t)
 			if !ok {
 				return
 			}
@@ -91,11 +93,12 @@ func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Co
 func Filter[T any](p *Pipeline, in <-chan T, keep func(T) bool) <-chan T {
 	mustChan("Filter", in == nil)
 	mustFunc("Filter", "keep", keep == nil)
-	out := make(chan T, p.buffer)
+	out := output[T](p)
 	c := p.core()
+	own := owns(p, in)
 	p.spawn("Filter", 1, func(_ int, t *tally) {
 		for {
-			v, ok := recv(c, in, t)
+			v, ok := recv(c, in, own, t)
 			if !ok {
 				return
 			}

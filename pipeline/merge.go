@@ -13,17 +13,21 @@ func Merge[T any](p *Pipeline, ins ...<-chan T) <-chan T {
 			panic(fmt.Sprintf("pipeline: Merge: input %d is a nil channel", i))
 		}
 	}
-	out := make(chan T, p.buffer)
+	out := output[T](p)
 	if len(ins) == 0 {
 		p.core()
 		close(out)
 		return out
 	}
 	c := p.core()
+	own := make([]bool, len(ins))
+	for i, in := range ins {
+		own[i] = owns(p, in)
+	}
 	p.spawn("Merge", len(ins), func(i int, t *tally) {
-		in := ins[i]
+		in, own := ins[i], own[i]
 		for {
-			v, ok := recv(c, in, t)
+			v, ok := recv(c, in, own, t)
 			if !ok {
 				return
 			}
@@ -56,13 +60,14 @@ func Broadcast[T any](p *Pipeline, in <-chan T, n int) []<-chan T {
 	outs := make([]chan T, n)
 	ro := make([]<-chan T, n)
 	for i := range outs {
-		outs[i] = make(chan T, p.buffer)
+		outs[i] = output[T](p)
 		ro[i] = outs[i]
 	}
 	c := p.core()
+	own := owns(p, in)
 	p.spawn("Broadcast", 1, func(_ int, t *tally) {
 		for {
-			v, ok := recv(c, in, t)
+			v, ok := recv(c, in, own, t)
 			if !ok {
 				return
 			}

@@ -1,9 +1,19 @@
 package pipeline
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
 
 // chunkMax is the most items the feeder of an OrderedMap puts in one chunk.
 const chunkMax = 32
+
+// cheapItem is the time per item under which an OrderedMap's feeder makes
+// full chunks: a whole chunk then takes a worker at most chunkMax×cheapItem
+// (32 µs), less than spreading it would save, and the handoffs, which cost
+// per chunk, are what bounds the throughput.
+const cheapItem = time.Microsecond
 
 // A chunk is a run of consecutive input items and their results. Chunks are
 // what an OrderedMap hands from its feeder to its workers and to its emitter,
@@ -18,10 +28,12 @@ type chunk[T, R any] struct {
 // of the items of in, with workers goroutines computing them in parallel.
 //
 // A feeder goroutine takes the items from in and groups the ones that are
-// already waiting into chunks (as many as are waiting divided by workers, at
-// most 32, so that every worker gets some while all are needed); the
+// already waiting into chunks of at most 32 (when fn takes more than a
+// microsecond per item, at most a fair share per worker of the items
+// waiting, so that a few slow items are spread over the workers); the
 // workers compute chunks in any order; an emitter goroutine sends the
-// results chunk by chunk in input order. The reordering window is bounded:
+// results chunk by chunk in input order. The handoffs between them cost per
+// chunk, so keeping the order costs little per item. The reordering window is bounded:
 // at most 2×workers chunks wait for their results or their turn, so when
 // one item is slow, the others go ahead by at most (2×workers+2)×32 items
 // and then wait; memory stays bounded and backpressure reaches in.
@@ -36,20 +48,22 @@ func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context
 	if workers == 1 {
 		return mapStage(p, "OrderedMap", in, 1, fn)
 	}
-	out := make(chan R, p.buffer)
+	out := output[R](p)
 	window := 2 * workers
 	order := make(chan *chunk[T, R], window) // its capacity bounds the window
 	jobs := make(chan *chunk[T, R], window+1)
 	free := make(chan *chunk[T, R], window+2)
 	c := p.core()
+	own := owns(p, in)
+	var cost atomic.Int64 // the last measured time per item in ns; 0 until measured
 	p.spawn("OrderedMap", workers+2, func(i int, t *tally) {
 		switch i {
 		case 0:
-			feed(c, in, workers, order, jobs, free, t)
+			feed(c, in, own, workers, &cost, order, jobs, free, t)
 		case 1:
 			emit(c, order, out, free, t)
 		default:
-			work(c, jobs, fn, t)
+			work(c, jobs, fn, &cost, t)
 		}
 	}, func() { close(out) })
 	return out
@@ -58,11 +72,11 @@ func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context
 // feed takes the items from in, groups them into chunks and hands each chunk
 // to the emitter (order, in input order) and to the workers (jobs). It
 // closes both once in is closed or the pipeline is stopped.
-func feed[T, R any](c *core, in <-chan T, workers int, order, jobs chan *chunk[T, R], free chan *chunk[T, R], t *tally) {
+func feed[T, R any](c *core, in <-chan T, own bool, workers int, cost *atomic.Int64, order, jobs chan *chunk[T, R], free chan *chunk[T, R], t *tally) {
 	defer close(order)
 	defer close(jobs)
 	for {
-		v, ok := recv(c, in, t)
+		v, ok := recv(c, in, own, t)
 		if !ok {
 			return
 		}
@@ -81,10 +95,16 @@ func feed[T, R any](c *core, in <-chan T, workers int, order, jobs chan *chunk[T
 		}
 		ch.items = append(ch.items, v)
 		closed := false
-		// Take the items already waiting, up to a fair share per worker:
-		// never wait for more, so a chunk adds no latency.
+		// Take the items already waiting, never more, so that a chunk adds
+		// no latency: when the items are known to be cheap, up to a full
+		// chunk; otherwise up to a fair share per worker, so that a few
+		// slow items are spread over the workers.
+		limit := chunkMax
+		if ns := cost.Load(); ns == 0 || ns > int64(cheapItem) {
+			limit = min(chunkMax, 1+len(in)/workers)
+		}
 	fill:
-		for limit := min(chunkMax, 1+len(in)/workers); len(ch.items) < limit; {
+		for len(ch.items) < limit {
 			select {
 			case v, ok := <-in:
 				if !ok {
@@ -105,12 +125,13 @@ func feed[T, R any](c *core, in <-chan T, workers int, order, jobs chan *chunk[T
 
 // work computes the results of chunks until jobs is closed or the pipeline
 // is stopped; it checks before every item.
-func work[T, R any](c *core, jobs <-chan *chunk[T, R], fn func(context.Context, T) (R, error), t *tally) {
+func work[T, R any](c *core, jobs <-chan *chunk[T, R], fn func(context.Context, T) (R, error), cost *atomic.Int64, t *tally) {
 	for {
-		ch, ok := recv(c, jobs, t)
+		ch, ok := recv(c, jobs, true, t)
 		if !ok {
 			return
 		}
+		start := time.Now()
 		for i, v := range ch.items {
 			if c.stopped() {
 				return
@@ -122,6 +143,7 @@ func work[T, R any](c *core, jobs <-chan *chunk[T, R], fn func(context.Context, 
 			}
 			ch.res[i] = r
 		}
+		cost.Store(int64(time.Since(start)) / int64(len(ch.items)))
 		ch.ready <- struct{}{} // never blocks: one signal per handoff
 	}
 }
@@ -130,7 +152,7 @@ func work[T, R any](c *core, jobs <-chan *chunk[T, R], fn func(context.Context, 
 // chunk's worker, then recycles the chunk.
 func emit[T, R any](c *core, order <-chan *chunk[T, R], out chan<- R, free chan<- *chunk[T, R], t *tally) {
 	for {
-		ch, ok := recv(c, order, t)
+		ch, ok := recv(c, order, true, t)
 		if !ok {
 			return
 		}

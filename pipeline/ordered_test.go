@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -105,6 +106,30 @@ func TestOrderedMapWindowIsBounded(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestOrderedMapSpreadsSlowItems: a few items that take a while are spread
+// over the workers, not grouped into one worker's chunk. The first four
+// calls wait for each other, so the test hangs (and the watchdog fails it)
+// unless four workers run at once.
+func TestOrderedMapSpreadsSlowItems(t *testing.T) {
+	const workers = 4
+	watchdog(t, func() {
+		var calls atomic.Int64
+		var barrier sync.WaitGroup
+		barrier.Add(workers)
+		p := pipeline.New(context.Background())
+		out := pipeline.OrderedMap(p, pipeline.From(p, ints(2*workers)), workers, func(_ context.Context, v int) (int, error) {
+			if calls.Add(1) <= workers {
+				barrier.Done()
+				barrier.Wait()
+			}
+			return v, nil
+		})
+		if got, err := pipeline.Collect(p, out); err != nil || !slices.Equal(got, ints(2*workers)) {
+			t.Errorf("Collect() = %v, %v; want %v, nil", got, err, ints(2*workers))
+		}
+	})
 }
 
 // FuzzOrderedMap checks the invariant of OrderedMap on arbitrary inputs and

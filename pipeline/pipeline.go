@@ -67,9 +67,10 @@ type core struct {
 	stopParent func() bool   // stops the context.AfterFunc that sets halted
 	parentDone chan struct{} // closed once that AfterFunc has run
 
-	mu      sync.Mutex // guards waiting, stages and wg.Add
+	mu      sync.Mutex // guards waiting, stages, owned and wg.Add
 	waiting bool       // Wait was called: no stage can be added
 	stages  []*stage
+	owned   map[any]bool   // the output channels of the stages, as <-chan T
 	wg      sync.WaitGroup // one count per stage goroutine
 
 	panics catch.Collector
@@ -88,6 +89,9 @@ func New(ctx context.Context) *Pipeline {
 	c := &core{parentDone: make(chan struct{})}
 	c.ctx, c.cancel = context.WithCancelCause(ctx)
 	c.done = c.ctx.Done()
+	if ctx.Err() != nil {
+		c.halted.Store(true) // do not wait for the AfterFunc to run
+	}
 	c.stopParent = context.AfterFunc(ctx, func() {
 		c.halted.Store(true)
 		close(c.parentDone)
@@ -233,11 +237,40 @@ func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), last fun
 	}
 }
 
+// output makes the output channel of a stage and records that p owns it.
+func output[T any](p *Pipeline) chan T {
+	c := p.core()
+	ch := make(chan T, p.buffer)
+	c.mu.Lock()
+	if c.owned == nil {
+		c.owned = make(map[any]bool)
+	}
+	c.owned[(<-chan T)(ch)] = true
+	c.mu.Unlock()
+	return ch
+}
+
+// owns reports whether in is the output of a stage of p: a channel whose
+// sender closes it as soon as the pipeline is stopped.
+func owns[T any](p *Pipeline, in <-chan T) bool {
+	c := p.core()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.owned[in]
+}
+
 // recv receives the next item from in. It reports false when in is closed
 // or the pipeline is stopped; it never takes an item once the pipeline is
 // stopped. Before it blocks, it publishes t, so that the counters of a
 // stage that waits are exact.
-func recv[T any](c *core, in <-chan T, t *tally) (v T, ok bool) {
+//
+// own says that in is closed by its sender once the pipeline is stopped
+// (the output of a stage of the same pipeline): then a plain receive is
+// enough to wake up at the end, and it costs less than a select, which
+// locks both channels and queues on both each time it waits. Any other
+// channel, one of the caller's, is received from in a select with the
+// pipeline's done channel.
+func recv[T any](c *core, in <-chan T, own bool, t *tally) (v T, ok bool) {
 	if c.stopped() {
 		return v, false
 	}
@@ -247,6 +280,10 @@ func recv[T any](c *core, in <-chan T, t *tally) (v T, ok bool) {
 	default:
 	}
 	t.publish()
+	if own {
+		v, ok = <-in
+		return v, ok
+	}
 	select {
 	case v, ok = <-in:
 		return v, ok

@@ -65,6 +65,7 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 	mustChan("All", in == nil)
 	c := p.core()
 	st := p.sinkStage("All")
+	own := owns(p, in)
 	return func(yield func(T) bool) {
 		t := &tally{s: st}
 		ended := false
@@ -76,7 +77,7 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 			}
 		}()
 		for {
-			v, ok := recv(c, in, t)
+			v, ok := recv(c, in, own, t)
 			if !ok {
 				break
 			}
@@ -100,10 +101,11 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Context, T) error) error {
 	c := p.core()
 	st := p.sinkStage(kind)
+	own := owns(p, in)
 	t := &tally{s: st}
 	loop := func() {
 		for {
-			v, ok := recv(c, in, t)
+			v, ok := recv(c, in, own, t)
 			if !ok {
 				return
 			}

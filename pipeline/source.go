@@ -8,7 +8,7 @@ import "iter"
 // while the pipeline runs: do not change it until Wait has returned. An
 // empty or nil slice gives a channel that is closed at once.
 func From[T any](p *Pipeline, items []T) <-chan T {
-	out := make(chan T, p.buffer)
+	out := output[T](p)
 	c := p.core()
 	p.spawn("From", 1, func(_ int, t *tally) {
 		for _, v := range items {
@@ -30,7 +30,7 @@ func From[T any](p *Pipeline, items []T) <-chan T {
 // and Wait re-raises it. A nil seq panics.
 func FromSeq[T any](p *Pipeline, seq iter.Seq[T]) <-chan T {
 	mustFunc("FromSeq", "seq", seq == nil)
-	out := make(chan T, p.buffer)
+	out := output[T](p)
 	c := p.core()
 	p.spawn("FromSeq", 1, func(_ int, t *tally) {
 		for v := range seq {
