@@ -13,7 +13,8 @@ import (
 // argument order would deadlock within a few iterations; the watchdog in
 // finish turns a deadlock into a failure.
 func TestBothNeverDeadlocks(t *testing.T) {
-	const goroutines, each = 16, 2000
+	const goroutines = 16
+	each := 2000 / checkerSlowdown
 	a := lock.New(1000)        // *Guarded[int]
 	b := lock.New(int64(1000)) // *Guarded[int64]
 	var wg sync.WaitGroup

@@ -8,6 +8,10 @@ import (
 	"github.com/tamego/tame/lock"
 )
 
+// checkerSlowdown divides the sizes of the stress tests when the checker is
+// compiled in; without it, they run at full size.
+const checkerSlowdown = 1
+
 // Without the build tag lockcheck the checker is compiled out: opposite
 // orders that happen not to deadlock pass unnoticed, as with sync.Mutex.
 // Run the tests with -tags lockcheck to see them caught (check_test.go).

@@ -19,6 +19,10 @@ import (
 // each test makes its own classes: unique names, or creation sites that no
 // other test uses.
 
+// checkerSlowdown divides the sizes of the stress tests when the checker,
+// which costs microseconds per acquisition, is compiled in.
+const checkerSlowdown = 5
+
 var classSeq atomic.Int64
 
 // unique returns a class name no other call returns.
