@@ -246,3 +246,34 @@ func TestAsksAnsweredLater(t *testing.T) {
 	}
 	leaktest.Back(t, base)
 }
+
+// TestTellToWaitingAsker: B, handling A's ask, tells A, whose mailbox is
+// full: only A could make room, and A waits for B, so the Tell fails at once
+// with ErrDeadlock instead of waiting.
+func TestTellToWaitingAsker(t *testing.T) {
+	type msg struct {
+		to    *actor.Ref[msg] // A: ask to; B: tell to
+		reply actor.Reply[error]
+	}
+	none := func() struct{} { return struct{}{} }
+	var a *actor.Ref[msg]
+	b := actor.Spawn(context.Background(), none, func(ctx context.Context, _ *struct{}, m msg) {
+		m.reply.Send(m.to.Tell(ctx, msg{}))
+	})
+	a = actor.Spawn(context.Background(), none, func(ctx context.Context, _ *struct{}, m msg) {
+		if m.to == nil {
+			return
+		}
+		answer, err := actor.Ask(ctx, m.to, func(r actor.Reply[error]) msg { return msg{to: a, reply: r} })
+		m.reply.Send(errors.Join(answer, err))
+	}, actor.Mailbox(1))
+	got, err := actor.Ask(context.Background(), a, func(r actor.Reply[error]) msg { return msg{to: b, reply: r} })
+	if err != nil || !errors.Is(got, actor.ErrDeadlock) {
+		t.Errorf("B's Tell to A (full, waiting on B) = %v, %v; want actor.ErrDeadlock", got, err)
+	}
+	for _, r := range []*actor.Ref[msg]{a, b} {
+		if err := r.Stop(); err != nil {
+			t.Errorf("Stop() = %v", err)
+		}
+	}
+}

@@ -90,7 +90,12 @@ func (r *Ref[M]) push(e envelope[M]) {
 	r.idle = false
 	r.mu.Unlock()
 	if wake {
-		r.wake <- struct{}{} // never blocks: one token per idle period
+		// The token is the count of messages (here: 1, as the idle
+		// consumer left the mailbox empty), so that the consumer can take
+		// them without locking again: the channel orders the writes of
+		// the slot before its reads. It never blocks: one token per idle
+		// period.
+		r.wake <- 1
 	}
 }
 
@@ -105,6 +110,6 @@ func (r *Ref[M]) closeLocked() {
 	r.passSpace()
 	if r.idle {
 		r.idle = false
-		r.wake <- struct{}{}
+		r.wake <- 0 // no message: look again, under the lock
 	}
 }

@@ -44,7 +44,7 @@ func newActor[S, M any](ctx context.Context, init func() S,
 	a := &actor[S, M]{
 		ref: &Ref[M]{
 			ring:  make([]envelope[M], cfg.mailbox),
-			wake:  make(chan struct{}, 1),
+			wake:  make(chan int, 1),
 			space: make(chan struct{}, 1),
 			done:  make(chan struct{}),
 		},
@@ -184,7 +184,10 @@ func (a *actor[S, M]) next() bool {
 		}
 		r.idle = true
 		r.mu.Unlock()
-		<-r.wake
+		if n := <-r.wake; n > 0 {
+			a.taken = n
+			return true
+		}
 		r.mu.Lock()
 	}
 	a.taken = min(r.count, maxBatch)
