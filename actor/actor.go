@@ -48,7 +48,7 @@ type Ref[M any] struct {
 	restarts int
 	dead     int // dead letters
 
-	wake chan int // 1-buffered: one token per idle period of the consumer, see push
+	wake chan int      // 1-buffered: one token per idle period of the consumer, see push
 	done chan struct{} // closed once the actor's goroutine has ended
 	err  error         // what Stop returns; written before done is closed
 
