@@ -45,7 +45,7 @@
 // cause; a bounded one pushes back: Tell waits for room (until its ctx is
 // done) and [Ref.TryTell] reports false, so the senders slow down to the
 // actor's pace. The capacity counts the messages accepted and not yet
-// handled.
+// handled (the actor gives their slots back every few dozen messages).
 //
 // # Deadlocks detected
 //
@@ -109,6 +109,7 @@
 //   - Tell or Ask to a stopped actor: an error wrapping tame.ErrClosed, at once.
 //   - Ask whose ctx ends first: context.Cause(ctx) promptly; the late reply is
 //     dropped. Ask whose actor stops before replying: tame.ErrClosed, wrapped.
+//     Ask whose receive panics before replying: its *tame.PanicError, wrapped.
 //   - Tell to a full mailbox: waits until there is room or ctx is done; from
 //     the actor itself (with receive's ctx): ErrDeadlock, wrapped.
 //   - Ask to itself or around a cycle (with receive's ctx): ErrDeadlock, at once.
