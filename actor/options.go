@@ -12,7 +12,8 @@ import (
 const DefaultMailbox = 1024
 
 // An Option configures an actor at [Spawn] (or [Supervise]). Options are
-// values: one Option may be passed to several Spawn calls.
+// immutable values, safe for concurrent use: one Option may be passed to
+// several Spawn calls. A nil Option panics in Spawn.
 type Option interface {
 	apply(*config)
 }
@@ -69,7 +70,9 @@ func Restart(maxRestarts int, within time.Duration) Option {
 // OnPanic sets a function told at once, on the actor's goroutine, of every
 // panic or runtime.Goexit of init or receive, before the next message is
 // handled; Stop returns the same panics. A panic in fn itself is recorded
-// with the others (Stop returns it) and not told to fn. A nil fn panics.
+// with the others (Stop returns it) and not told to fn. fn must not wait for
+// its own actor (an Ask to it would wait forever: the actor is busy running
+// fn). A nil fn panics.
 func OnPanic(fn func(*tame.PanicError)) Option {
 	if fn == nil {
 		panic("actor: OnPanic needs a function, got nil")
