@@ -32,15 +32,17 @@ func (q *Queue[T]) consume() {
 // q.progress, which survives a panic: the item that panicked is not retried.
 func (q *Queue[T]) drain() {
 	var zero T
+	ring := q.ring
 	for {
+		first, taken := q.first, q.taken
 		p := int(q.progress.Load())
-		for p < q.taken {
-			i := q.head + p
-			if i >= len(q.ring) {
-				i -= len(q.ring)
+		for p < taken {
+			i := first + p
+			if i >= len(ring) {
+				i -= len(ring)
 			}
-			v := q.ring[i]
-			q.ring[i] = zero // do not keep what v points to alive
+			v := ring[i]
+			ring[i] = zero // do not keep what v points to alive
 			p++
 			q.progress.Store(int64(p)) // v is being handled: it waits no more
 			q.handle(v)
@@ -80,7 +82,7 @@ func (q *Queue[T]) next() bool {
 			finish(w, nil)
 		}
 		q.nwait.Store(int32(q.waiters.len()))
-		q.taken = min(q.n, maxRun, q.capacity)
+		q.first, q.taken = q.head, min(q.n, maxRun, q.capacity)
 		switch {
 		case q.taken > 0:
 			q.mu.Unlock()

@@ -110,7 +110,8 @@ func (q *Keyed[K, T]) mustBeMade() {
 // Close is called in the meantime. It returns ctx.Err() when ctx ends before
 // v is accepted (also when ctx is already done: it then never accepts v),
 // and tame.ErrClosed once Close was called. Called by the handler on its own
-// full queue, it returns ErrDeadlock instead of waiting.
+// full queue, it returns ErrDeadlock after a short wait (1 ms) instead of
+// waiting forever.
 func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	q.mustBeMade()
 	if done := ctx.Done(); done != nil {
@@ -120,34 +121,22 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 		default:
 		}
 	}
-	var id uint64 // the caller's goroutine id, read only when Push must wait
 	q.mu.Lock()
-	for {
-		if q.closed {
-			q.mu.Unlock()
-			return tame.ErrClosed
-		}
-		if q.waiters.len() == 0 && q.total < q.capacity {
-			q.add(key, v)
-			q.mu.Unlock()
-			return nil
-		}
-		if id != 0 {
-			break
-		}
+	if q.closed {
 		q.mu.Unlock()
-		id = goid()
-		q.mu.Lock()
+		return tame.ErrClosed
 	}
-	if slices.Contains(q.gids, id) {
-		// A worker: if all of them did this, none would make room.
+	if q.waiters.len() == 0 && q.total < q.capacity {
+		q.add(key, v)
 		q.mu.Unlock()
-		return ErrDeadlock
+		return nil
 	}
 	w := q.waiters.add(item[K, T]{key, v})
 	start := time.Now()
 	q.mu.Unlock()
-	err := await(ctx, &q.mu, &q.waiters, w)
+	// A worker waiting here could wait forever: if they all did, none would
+	// make room.
+	err := await(ctx, &q.mu, &q.waiters, w, func(id uint64) bool { return slices.Contains(q.gids, id) })
 	q.blocked += time.Since(start)
 	q.mu.Unlock()
 	return err

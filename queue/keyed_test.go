@@ -276,14 +276,16 @@ func TestKeyedPushToOwnFullQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var q *queue.Keyed[int, int]
 		var errs []error
+		pushed := make(chan struct{})
 		q = queue.NewKeyed(2, 1, func(k, v int) {
 			if v == 0 {
 				errs = append(errs, q.Push(context.Background(), k, 1)) // room: 0 is being handled
 				errs = append(errs, q.Push(context.Background(), k, 2)) // full
+				close(pushed)
 			}
 		})
 		q.Push(context.Background(), 7, 0)
-		synctest.Wait()
+		<-pushed
 		if err := q.Close(); err != nil {
 			t.Fatalf("Close() = %v", err)
 		}

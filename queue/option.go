@@ -12,7 +12,9 @@ import (
 
 // ErrDeadlock is returned by Push when the handler pushes to its own queue
 // while that queue is full. Waiting would never end: the room Push waits for
-// is made by the goroutine that is waiting. Test for it with errors.Is.
+// is made by the goroutine that is waiting. Push returns it once it has
+// waited 1 ms (checking sooner would slow every wait). Test for it with
+// errors.Is.
 var ErrDeadlock = errors.New("queue: Push from the handler to its own full queue would wait forever")
 
 // An Option configures a [Queue] or a [Keyed] queue.
@@ -71,9 +73,9 @@ type Stats struct {
 }
 
 // goid returns the id of the calling goroutine, read from the header of its
-// stack trace ("goroutine 18 [running]:"). It costs about a microsecond, so
-// it is called only on slow paths: when a Push is about to wait, in Close,
-// and once when a consumer starts.
+// stack trace ("goroutine 18 [running]:"). It is slow (it formats a stack
+// trace: about 15 µs here), so it is called only on slow paths: in Close,
+// once when a consumer starts, and when a Push has waited for a while.
 func goid() uint64 {
 	var buf [64]byte
 	b := buf[:runtime.Stack(buf[:], false)]
@@ -101,6 +103,7 @@ type waiter[T any] struct {
 	err   error
 	done  bool
 	ready chan struct{}
+	timer *time.Timer // for the check of await; reused with the waiter
 }
 
 // waitList is a FIFO of waiters and a free list to reuse them. It is guarded
@@ -177,26 +180,61 @@ func (l *waitList[T]) closeAll() {
 	}
 }
 
+// selfCheckAfter is how long a Push waits for room before it checks
+// whether it was called by the handler of its own queue, which would wait
+// forever. Reading the caller's goroutine id costs about 15 µs here, too much
+// to pay on every wait of a busy queue; a wait this long is rare for other
+// callers and costs far more than the check.
+const selfCheckAfter = time.Millisecond
+
 // await waits, without mu held, until w is done or ctx ends, and returns with
 // mu held: nil when w's item was accepted, tame.ErrClosed when it was
-// refused, ctx.Err() when ctx ended first (w is then taken out of the list,
-// so its item is not accepted later). w goes back to the free list.
-func await[T any](ctx context.Context, mu *sync.Mutex, l *waitList[T], w *waiter[T]) error {
-	select {
-	case <-w.ready:
-		mu.Lock()
-	case <-ctx.Done():
-		mu.Lock()
+// refused, ctx.Err() when ctx ended first. After selfCheckAfter, it reads
+// the caller's goroutine id and asks self (with mu held) whether the caller
+// is one of the queue's own handler goroutines; if so it gives up with
+// ErrDeadlock. When it gives up, w is taken out of the list, so its item is
+// never accepted later. w goes back to the free list.
+func await[T any](ctx context.Context, mu *sync.Mutex, l *waitList[T], w *waiter[T], self func(id uint64) bool) error {
+	if w.timer == nil {
+		w.timer = time.NewTimer(selfCheckAfter)
+	} else {
+		w.timer.Reset(selfCheckAfter)
+	}
+	check := w.timer.C
+	for {
+		var err error
+		signalled := false
+		select {
+		case <-w.ready:
+			signalled = true
+			mu.Lock()
+		case <-ctx.Done():
+			mu.Lock()
+			err = ctx.Err()
+		case <-check:
+			check = nil
+			id := goid()
+			mu.Lock()
+			if !self(id) {
+				mu.Unlock()
+				continue
+			}
+			err = ErrDeadlock
+		}
+		w.timer.Stop()
 		if !w.done {
 			l.remove(w)
 			l.release(w)
-			return ctx.Err()
+			return err
 		}
-		// Done at the same moment: the result stands (an accepted item is
-		// never taken back). The signal was sent under mu, so it is there.
-		<-w.ready
+		if !signalled {
+			// Done at the same moment as ctx or the check: the result
+			// stands (an accepted item is never taken back). The signal
+			// was sent under mu, which is held, so it is there.
+			<-w.ready
+		}
+		err = w.err
+		l.release(w)
+		return err
 	}
-	err := w.err
-	l.release(w)
-	return err
 }

@@ -35,18 +35,28 @@ const maxRun = 256
 // every accepted item was handled; Close waits for it, except when Close is
 // called by the handler itself (see the package documentation).
 type Queue[T any] struct {
+	// Set by New, then only read.
 	handle   func(T)
 	capacity int
+	ring     []T           // capacity+run slots: the waiting items and the current run
+	wake     chan struct{} // one signal per park: room for 1
+	done     chan struct{} // closed when the consumer has ended for good
+
+	_ [128]byte // the consumer writes the next line per item: keep producers off it
 
 	// progress is the number of items of the consumer's current run already
 	// given to the handler. Only the consumer writes it (once per item,
-	// without the lock); others read it under mu. nwait mirrors
-	// waiters.len() for the consumer's per-item check.
+	// without the lock); others read it under mu.
 	progress atomic.Int64
-	nwait    atomic.Int32
+	nwait    atomic.Int32 // waiters.len(), written under mu, read by the consumer per item
+	// Owned by the consumer: the current run is ring[first:first+taken].
+	// (Copies of what it read under mu, so that it does not read the
+	// producers' busy cache line per item.)
+	first, taken int
+
+	_ [128]byte
 
 	mu       sync.Mutex
-	ring     []T // capacity+run slots: the waiting items and the current run
 	head     int // ring index of the first item not released by the consumer
 	n        int // items in the ring: waiting plus the current run
 	closed   bool
@@ -57,11 +67,7 @@ type Queue[T any] struct {
 	maxDepth int
 	blocked  time.Duration
 
-	wake chan struct{} // one signal per park: room for 1
-	done chan struct{} // closed when the consumer has ended for good
-
-	// Owned by the consumer goroutine (and passed on to its replacement).
-	taken int // items in the current run: ring[head:head+taken]
+	_ [128]byte
 
 	fails failures
 }
@@ -100,7 +106,8 @@ func (q *Queue[T]) mustBeMade() {
 // Close is called in the meantime. It returns ctx.Err() when ctx ends before
 // v is accepted (also when ctx is already done: it then never accepts v),
 // and tame.ErrClosed once Close was called. Called by the handler on its own
-// full queue, it returns ErrDeadlock instead of waiting for itself.
+// full queue, it returns ErrDeadlock after a short wait (1 ms) instead of
+// waiting for itself forever.
 func (q *Queue[T]) Push(ctx context.Context, v T) error {
 	q.mustBeMade()
 	if done := ctx.Done(); done != nil {
@@ -110,35 +117,20 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 		default:
 		}
 	}
-	var id uint64 // the caller's goroutine id, read only when Push must wait
 	q.mu.Lock()
-	for {
-		if q.closed {
-			q.mu.Unlock()
-			return tame.ErrClosed
-		}
-		if q.waiters.len() == 0 && q.room() {
-			q.accept(v)
-			return nil
-		}
-		if id != 0 {
-			break
-		}
-		// Reading the id is slow: do it without the lock, then look again.
+	if q.closed {
 		q.mu.Unlock()
-		id = goid()
-		q.mu.Lock()
+		return tame.ErrClosed
 	}
-	if q.gid == id {
-		// The consumer itself: the room it would wait for is made by it.
-		q.mu.Unlock()
-		return ErrDeadlock
+	if q.waiters.len() == 0 && q.room() {
+		q.accept(v)
+		return nil
 	}
 	w := q.waiters.add(v)
 	q.nwait.Store(int32(q.waiters.len()))
 	start := time.Now()
 	q.mu.Unlock()
-	err := await(ctx, &q.mu, &q.waiters, w)
+	err := await(ctx, &q.mu, &q.waiters, w, func(id uint64) bool { return id == q.gid })
 	q.nwait.Store(int32(q.waiters.len()))
 	q.blocked += time.Since(start)
 	q.mu.Unlock()

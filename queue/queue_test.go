@@ -307,26 +307,34 @@ func TestQueuePushToOwnFullQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var handled []int
 		var errs []error
+		var waited time.Duration
+		pushed := make(chan struct{})
 		var q *queue.Queue[int]
 		q = queue.New(1, func(v int) {
 			handled = append(handled, v)
 			if v == 0 {
 				errs = append(errs, q.Push(context.Background(), 1)) // room: 0 is being handled
+				start := time.Now()
 				errs = append(errs, q.Push(context.Background(), 2)) // full
+				waited = time.Since(start)
 				if q.TryPush(3) {
 					t.Error("TryPush on the full queue = true, want false")
 				}
+				close(pushed)
 			}
 		})
 		if err := q.Push(context.Background(), 0); err != nil {
 			t.Fatalf("Push = %v", err)
 		}
-		synctest.Wait() // the handler has pushed: the consumer is parked again
+		<-pushed
 		if err := q.Close(); err != nil {
 			t.Fatalf("Close() = %v", err)
 		}
 		if len(errs) != 2 || errs[0] != nil || !errors.Is(errs[1], queue.ErrDeadlock) {
 			t.Errorf("Push in the handler = %v, want [nil, ErrDeadlock]", errs)
+		}
+		if waited > 10*time.Millisecond {
+			t.Errorf("Push in the handler on its full queue waited %v, want about 1ms", waited)
 		}
 		if fmt.Sprint(handled) != "[0 1]" {
 			t.Errorf("handled %v, want [0 1]", handled)
