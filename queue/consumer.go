@@ -1,6 +1,8 @@
 package queue
 
 import (
+	"reflect"
+
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 )
@@ -42,7 +44,9 @@ func (q *Queue[T]) drain() {
 				i -= len(ring)
 			}
 			v := ring[i]
-			ring[i] = zero // do not keep what v points to alive
+			if q.clear {
+				ring[i] = zero // do not keep what v points to alive
+			}
 			p++
 			q.progress.Store(int64(p)) // v is being handled: it waits no more
 			q.handle(v)
@@ -73,6 +77,7 @@ func (q *Queue[T]) next() bool {
 			q.n -= p
 			q.released += int64(p)
 			q.progress.Store(0)
+			q.seen = 0
 		}
 		// Waiting Pushes first, oldest first: they were refused room before
 		// the Pushes that come after them.
@@ -106,3 +111,26 @@ func (q *Queue[T]) goexited(pe *tame.PanicError) {
 }
 
 func (q *Queue[T]) replace() { go q.consume() }
+
+// mayPoint reports whether values of type t may hold pointers, which a slot
+// of the ring keeps alive until it is zeroed. Without pointers, the consumer
+// skips zeroing the slots it has read, sparing a write per item to a cache
+// line that the producers write next.
+func mayPoint(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return false
+	case reflect.Array:
+		return t.Len() > 0 && mayPoint(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if mayPoint(t.Field(i).Type) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}

@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,7 @@ type Queue[T any] struct {
 	handle   func(T)
 	capacity int
 	ring     []T           // capacity+run slots: the waiting items and the current run
+	clear    bool          // T holds pointers: the consumer zeroes the slots it has read
 	wake     chan struct{} // one signal per park: room for 1
 	done     chan struct{} // closed when the consumer has ended for good
 
@@ -59,6 +61,7 @@ type Queue[T any] struct {
 	mu       sync.Mutex
 	head     int // ring index of the first item not released by the consumer
 	n        int // items in the ring: waiting plus the current run
+	seen     int // the value of progress last read by a producer (see room)
 	closed   bool
 	parked   bool   // the consumer waits on wake; the next Push signals it
 	gid      uint64 // goroutine id of the consumer
@@ -88,6 +91,7 @@ func New[T any](capacity int, handle func(T), opts ...Option) *Queue[T] {
 		fails:    failures{onPanic: o.onPanic},
 		capacity: capacity,
 		ring:     make([]T, capacity+min(capacity, maxRun)),
+		clear:    mayPoint(reflect.TypeFor[T]()),
 		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
 	}
@@ -154,8 +158,18 @@ func (q *Queue[T]) TryPush(v T) bool {
 // room reports whether fewer than capacity items wait. The items of the
 // current run that the consumer has already taken on do not count; the
 // ring has room for them (run <= maxRun), so room implies a free slot.
+//
+// Reading progress costs a cache miss (the consumer writes it per item), so
+// producers keep the last value they read in seen and read it again only
+// when the old value says full. progress only grows during a run, so seen
+// is never more than the truth: a stale seen can only make a Push look
+// again, never let one in without room.
 func (q *Queue[T]) room() bool {
-	return q.n < q.capacity || q.n-int(q.progress.Load()) < q.capacity
+	if q.n-q.seen < q.capacity {
+		return true
+	}
+	q.seen = int(q.progress.Load())
+	return q.n-q.seen < q.capacity
 }
 
 // accept stores v, unlocks mu and wakes the consumer if it was parked.
@@ -177,10 +191,9 @@ func (q *Queue[T]) put(v T) {
 	}
 	q.ring[i] = v
 	q.n++
-	if q.n > q.maxDepth { // cheap test first: the depth is at most n
-		if d := q.n - int(q.progress.Load()); d > q.maxDepth {
-			q.maxDepth = d
-		}
+	if q.n-q.seen > q.maxDepth { // cheap test first: the depth is at most n-seen
+		q.seen = int(q.progress.Load())
+		q.maxDepth = max(q.maxDepth, q.n-q.seen)
 	}
 }
 
