@@ -204,6 +204,9 @@ func TestBadInputPanics(t *testing.T) {
 			defer ref.Stop()
 			_, _ = actor.Ask[int, int](ctx, ref, nil)
 		}, "actor: Ask needs a msg function, got nil"},
+		{"nil Ask ref", func() {
+			_, _ = actor.Ask(ctx, (*actor.Ref[int])(nil), func(actor.Reply[int]) int { return 0 })
+		}, "actor: Ask needs a Ref, got nil"},
 		{"supervisor restarts 0", func() { actor.NewSupervisor(ctx, 0, time.Second) }, "actor: maxRestarts must be at least 1, got 0"},
 		{"Supervise with Restart", func() {
 			s := actor.NewSupervisor(ctx, 1, time.Second)

@@ -45,10 +45,13 @@ func (r Reply[R]) Send(v R) {
 // cannot handle the message while it waits for the caller.
 //
 // msg runs in the caller's goroutine; a panic in it propagates to the caller.
-// A nil msg panics. Ask allocates nothing in steady state: the reply cells
+// A nil ref or msg panics. Ask allocates nothing in steady state: the reply cells
 // are pooled.
 func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, error) {
 	var zero R
+	if ref == nil {
+		panic("actor: Ask needs a Ref, got nil")
+	}
 	if msg == nil {
 		panic("actor: Ask needs a msg function, got nil")
 	}
