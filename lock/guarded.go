@@ -36,8 +36,8 @@ type Guarded[T any] struct {
 	// id orders Guarded values for Both; 0 until first needed.
 	id    atomic.Uint64
 	check checked
-	// v comes last, never at offset 0, so that no Guarded can share its
-	// address with a Guarded stored in its own value (see Both).
+	// v comes last, so that the lock's words share a cache line whatever
+	// the size of T.
 	v T
 }
 
