@@ -121,15 +121,12 @@ func startTame(h func(int)) (func(int, int), func()) {
 		}
 }
 
+// startKeyed runs a Keyed queue with the producer index as key; the handler
+// sums per key (keys run in parallel), and stop hands the total to h.
 func startKeyed(workers int) func(h func(int)) (func(int, int), func()) {
 	return func(h func(int)) (func(int, int), func()) {
-		var mu sync.Mutex
-		q := queue.NewKeyed(workers, benchCap, func(k, v int) {
-			_ = k
-			mu.Lock() // the handler of different keys may run at once
-			h(v)
-			mu.Unlock()
-		})
+		sums := make([]sink, 8)
+		q := queue.NewKeyed(workers, benchCap, func(k, v int) { sums[k].n += v })
 		ctx := context.Background()
 		return func(w, v int) {
 				if err := q.Push(ctx, w, v); err != nil {
@@ -138,6 +135,9 @@ func startKeyed(workers int) func(h func(int)) (func(int, int), func()) {
 			}, func() {
 				if err := q.Close(); err != nil {
 					panic(err)
+				}
+				for i := range sums {
+					h(sums[i].n)
 				}
 			}
 	}

@@ -39,20 +39,21 @@ type Keyed[K comparable, T any] struct {
 	capacity int
 	workers  int
 
-	mu       sync.Mutex
-	lines    map[K]*line[K, T]  // keys with items waiting or being handled
-	peak     int                // most entries lines had since it was made
-	ready    deque[*line[K, T]] // lines with items waiting and no worker, in turn
-	spare    []*line[K, T]
-	total    int // items waiting, over all keys
-	maxDepth int
-	handled  int64
-	blocked  time.Duration
-	closed   bool
-	running  int      // worker goroutines
-	idle     int      // workers parked on wake
-	gids     []uint64 // goroutine ids of the workers
-	waiters  waitList[item[K, T]]
+	mu         sync.Mutex
+	lines      map[K]*line[K, T]  // keys with items waiting or being handled
+	peak       int                // most entries lines had since it was made
+	ready      deque[*line[K, T]] // lines with items waiting and no worker, in turn
+	spare      []*line[K, T]      // drained lines, without a key, for reuse
+	spareSlots int                // the slots of their buffers
+	total      int                // items waiting, over all keys
+	maxDepth   int
+	handled    int64
+	blocked    time.Duration
+	closed     bool
+	running    int      // worker goroutines
+	idle       int      // workers parked on wake
+	gids       []uint64 // goroutine ids of the workers
+	waiters    waitList[item[K, T]]
 
 	wake chan struct{} // one signal per idle-- : room for workers
 	done chan struct{} // closed when the last worker has ended, after Close

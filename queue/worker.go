@@ -38,6 +38,7 @@ func (q *Keyed[K, T]) newLine(key K) *line[K, T] {
 	if n := len(q.spare); n > 0 {
 		l := q.spare[n-1]
 		q.spare = q.spare[:n-1]
+		q.spareSlots -= len(l.items.buf)
 		l.key = key
 		return l
 	}
@@ -52,8 +53,15 @@ func (q *Keyed[K, T]) drop(l *line[K, T]) {
 	delete(q.lines, l.key)
 	var zero K
 	l.key = zero
-	l.items.shrink(16)
 	if len(q.spare) < 64 {
+		// Keep the line for reuse, and its buffer too while the spare
+		// buffers hold no more slots than the capacity: a key that
+		// drains and fills again then allocates nothing.
+		if n := len(l.items.buf); q.spareSlots+n <= q.capacity {
+			q.spareSlots += n
+		} else {
+			l.items.shrink(0)
+		}
 		q.spare = append(q.spare, l)
 	}
 	if n := len(q.lines); q.peak >= 64 && n <= q.peak/4 {
