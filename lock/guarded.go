@@ -149,20 +149,32 @@ func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
 		return err
 	}
 	h := g.check.acquire()
-	if err := g.lockContext(ctx); err != nil {
-		g.check.release(h)
-		return err
+	if !g.mu.TryLock() {
+		if err := g.lockContext(ctx); err != nil {
+			g.check.release(h)
+			return err
+		}
 	}
-	defer g.unlock(h)
+	done := false
+	defer func() {
+		if !done {
+			g.unlock(h) // fn panicked or called runtime.Goexit
+		}
+	}()
 	fn(&g.v)
+	done = true
+	// As in Do: unlock inline, the deferred call is for panics only.
+	g.check.release(h)
+	g.mu.Unlock()
+	if g.waiters.Load() != 0 {
+		g.signal()
+	}
 	return nil
 }
 
-// lockContext locks g.mu, or returns ctx.Err() once ctx is done first.
+// lockContext waits for g.mu and locks it, or returns ctx.Err() once ctx is
+// done first. The caller has just failed to take the lock with TryLock.
 func (g *Guarded[T]) lockContext(ctx context.Context) error {
-	if g.mu.TryLock() {
-		return nil
-	}
 	wake := g.wakeChan()
 	// Registering before TryLock closes the race with unlock: either
 	// TryLock sees the lock free, or the unlocker (which releases the lock,
