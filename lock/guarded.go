@@ -26,6 +26,10 @@ import (
 // lock and propagates unchanged to the caller; the value keeps whatever fn
 // wrote before it panicked, and the next caller gets the lock. There are no
 // errors to combine and no goroutines: fn runs in the caller's goroutine.
+//
+// Cost: Do is a sync.Mutex Lock and Unlock plus the call of fn and a
+// deferred call that releases the lock only if fn panics, a few ns more than
+// a bare mutex, and allocates nothing (BenchmarkInc compares them).
 type Guarded[T any] struct {
 	mu sync.Mutex
 	// waiters counts the goroutines in DoContext waiting for mu. Every
