@@ -100,7 +100,9 @@
 //     deadline.
 //   - A capacity or worker count below 1, a nil handler and a nil Option
 //     panic in New or NewKeyed with a "queue: ..." message; the zero Queue
-//     and Keyed panic when used.
+//     and Keyed panic when used. A Keyed key that holds an interface value
+//     whose dynamic type is not comparable (a slice, say) panics in Push or
+//     TryPush, in the caller's goroutine, and leaves the queue working.
 //
 // # Cost
 //

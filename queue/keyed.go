@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -35,9 +36,10 @@ import (
 // was handled; Close waits for them, except when it is called by the handler
 // itself (see the package documentation).
 type Keyed[K comparable, T any] struct {
-	handle   func(K, T)
-	capacity int
-	workers  int
+	handle    func(K, T)
+	capacity  int
+	workers   int
+	checkKeys bool // K may hold an interface value, whose dynamic type may not be hashable
 
 	mu         sync.Mutex
 	lines      map[K]*line[K, T]  // keys with items waiting or being handled
@@ -90,13 +92,14 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 	}
 	o := collect(opts)
 	return &Keyed[K, T]{
-		handle:   handle,
-		capacity: capacity,
-		workers:  workers,
-		lines:    make(map[K]*line[K, T]),
-		wake:     make(chan struct{}, workers),
-		done:     make(chan struct{}),
-		fails:    failures{onPanic: o.onPanic},
+		handle:    handle,
+		capacity:  capacity,
+		workers:   workers,
+		checkKeys: mayHoldInterface(reflect.TypeFor[K]()),
+		lines:     make(map[K]*line[K, T]),
+		wake:      make(chan struct{}, workers),
+		done:      make(chan struct{}),
+		fails:     failures{onPanic: o.onPanic},
 	}
 }
 
@@ -115,6 +118,7 @@ func (q *Keyed[K, T]) mustBeMade() {
 // waiting forever.
 func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	q.mustBeMade()
+	q.checkKey(key)
 	if done := ctx.Done(); done != nil {
 		select {
 		case <-done:
@@ -148,6 +152,7 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 // (or Pushes are already waiting for room) and after Close.
 func (q *Keyed[K, T]) TryPush(key K, v T) bool {
 	q.mustBeMade()
+	q.checkKey(key)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed || q.waiters.len() > 0 || q.total >= q.capacity {
@@ -214,4 +219,38 @@ func (q *Keyed[K, T]) Close() error {
 	}
 	<-q.done
 	return q.fails.result()
+}
+
+// checkKey panics, in the caller's goroutine and before the lock is taken,
+// when key cannot be a map key: an interface value whose dynamic type is
+// not comparable (a slice, a map, a func). Found later, under the lock, it
+// would leave the queue locked for good.
+func (q *Keyed[K, T]) checkKey(key K) {
+	if !q.checkKeys {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			panic(fmt.Sprintf("queue: key %T cannot be a map key: %v", key, r))
+		}
+	}()
+	_ = map[K]bool(nil)[key] // hashes key, so it panics as a lookup under the lock would
+}
+
+// mayHoldInterface reports whether values of type t may hold an interface
+// value.
+func mayHoldInterface(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Array:
+		return mayHoldInterface(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if mayHoldInterface(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
 }

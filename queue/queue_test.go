@@ -521,6 +521,7 @@ func TestBadArguments(t *testing.T) {
 		{"keyed workers 0", func() { queue.NewKeyed(0, 1, func(int, int) {}) }, "queue: workers must be at least 1, got 0"},
 		{"keyed capacity 0", func() { queue.NewKeyed(1, 0, func(int, int) {}) }, "queue: capacity must be at least 1, got 0"},
 		{"keyed nil handle", func() { queue.NewKeyed[int, int](1, 1, nil) }, "queue: handle"},
+		{"unhashable key", func() { queue.NewKeyed(1, 1, func(any, int) {}).TryPush([]int{1}, 1) }, "queue: key []int cannot be a map key"},
 		{"zero Queue", func() { var q queue.Queue[int]; q.Push(context.Background(), 1) }, "queue: Queue used without New"},
 		{"zero Keyed", func() { var q queue.Keyed[int, int]; q.TryPush(1, 1) }, "queue: Keyed used without NewKeyed"},
 	}
