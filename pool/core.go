@@ -91,29 +91,6 @@ func (c *core[T]) put(t T) {
 	c.n++
 }
 
-// room reports whether a blocked submitter could be admitted now. It is
-// called with c.mu held.
-func (c *core[T]) room() bool { return c.workers < c.limit || c.n < c.backlog }
-
-// signal wakes one blocked submitter, if none is already being woken. It is
-// called with c.mu held, when c.waiters > 0. The woken one passes the token
-// on when there is still room (see passOn), so every waiter is reached.
-func (c *core[T]) signal() {
-	select {
-	case c.space <- struct{}{}:
-	default: // a token is already pending
-	}
-}
-
-// passOn wakes the next blocked submitter when there is room for it. A
-// submitter calls it, with c.mu held, when it leaves the waiting state, so
-// that a token it consumed is never lost.
-func (c *core[T]) passOn() {
-	if c.waiters > 0 && c.room() {
-		c.signal()
-	}
-}
-
 // waitIdle blocks until no worker is left, with c.mu held on entry and on
 // return. It waits on a channel, so a synctest bubble sees it as blocked.
 func (c *core[T]) waitIdle() {

@@ -164,3 +164,13 @@ func forChunks(ctx context.Context, limit, n int, name string, body func(r *chun
 	}
 	return nil
 }
+
+// isDone reports whether done is closed.
+func isDone(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
