@@ -69,22 +69,26 @@ func (c *core[T]) wait(inTask bool, done, closed <-chan struct{}) {
 	c.passOn()
 }
 
-// Go and Close have no context parameter, so they cannot be told whether
-// their caller is one of the tasks they would wait for. When they are about
-// to wait, and only then, they look at the caller's stack: a goroutine that is
-// running a task of a Group (or of a Pool) has that type's runTask method
-// on its stack. This costs a few hundred nanoseconds, paid on the slow path
-// only. The stack shows the method, not the receiver, so a task of another
-// Group counts too; the callers say what that changes.
+// Go, Submit and Close cannot be told whether their caller is one of the
+// tasks they would wait for: Go has no context parameter, and a goroutine
+// has no identity a library can read cheaply. When they are about to wait,
+// and only then, they look at the caller's stack: a goroutine that is running
+// a task of a Group (or of a Pool) has that type's runTask method on its
+// stack, and one that runs a Pool's OnPanic handler has taskPanicked. This
+// costs a few hundred nanoseconds, paid on the slow path only. The stack
+// shows the method, not the receiver, so a task of another Group (or Pool)
+// counts too; the callers' docs say what that changes.
 
-const (
-	groupTaskFunc = "github.com/tamego/tame/pool.(*Group).runTask"
-	poolTaskFunc  = "github.com/tamego/tame/pool.(*Pool).runTask"
+const pkgPath = "github.com/tamego/tame/pool."
+
+var (
+	groupTaskFuncs = []string{pkgPath + "(*Group).runTask"}
+	poolTaskFuncs  = []string{pkgPath + "(*Pool).runTask", pkgPath + "(*Pool).taskPanicked"}
 )
 
-// calledFromTask reports whether the calling goroutine is running a task
-// whose runner is the function named fn.
-func calledFromTask(fn string) bool {
+// calledFromTask reports whether the calling goroutine is running one of
+// the functions named in fns (or a method value of one).
+func calledFromTask(fns []string) bool {
 	pcs := make([]uintptr, 64)
 	for {
 		n := runtime.Callers(2, pcs)
@@ -97,10 +101,12 @@ func calledFromTask(fn string) bool {
 	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
-		// A method value shows as fn + "-fm"; runTask may also be inlined
-		// into it, which CallersFrames reports as a frame of its own.
-		if strings.HasPrefix(f.Function, fn) {
-			return true
+		// A method value shows as fn + "-fm"; the method may also be
+		// inlined into it, which CallersFrames reports as a frame of its own.
+		for _, fn := range fns {
+			if strings.HasPrefix(f.Function, fn) {
+				return true
+			}
 		}
 		if !more {
 			return false

@@ -142,7 +142,7 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 			// Full. Before waiting, find out whether the caller is a task
 			// (looking at the stack takes a while: not under the lock).
 			c.mu.Unlock()
-			checked, inTask = true, calledFromTask(groupTaskFunc)
+			checked, inTask = true, calledFromTask(groupTaskFuncs)
 			c.mu.Lock()
 			continue
 		}

@@ -127,7 +127,7 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 		}
 		if !checked {
 			c.mu.Unlock()
-			checked, inTask = true, calledFromTask(poolTaskFunc)
+			checked, inTask = true, calledFromTask(poolTaskFuncs)
 			c.mu.Lock()
 			continue
 		}
@@ -169,10 +169,10 @@ func (p *Pool) TrySubmit(task func()) bool {
 // pool's tasks (see [Pool]). Close may be called more than once, also
 // concurrently: every call waits and returns the same value.
 //
-// Called from a task running on a Pool, Close cannot wait for the task that
-// called it: it stops the pool accepting and returns [ErrCloseFromTask] at
-// once; the tasks already accepted still run, and a Close from outside the
-// pool waits for them as usual. Close tells a task from another caller by its
+// Called from a task running on a Pool (or from an OnPanic handler), Close
+// cannot wait for the task that called it: it stops the pool accepting and
+// returns [ErrCloseFromTask] at once; the tasks already accepted still run,
+// and a Close from outside the pool waits for them as usual. Close tells a task from another caller by its
 // stack, so this holds for a task of any Pool: a task that must wait for
 // another pool to finish should not do it from inside a pool.
 func (p *Pool) Close() error {
@@ -190,7 +190,7 @@ func (p *Pool) Close() error {
 		return p.result
 	}
 	c.mu.Unlock()
-	if calledFromTask(poolTaskFunc) {
+	if calledFromTask(poolTaskFuncs) {
 		return ErrCloseFromTask
 	}
 	c.mu.Lock()

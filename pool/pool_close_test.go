@@ -241,3 +241,20 @@ func TestPoolSubmitFromTaskOnFullPool(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolCloseFromOnPanic: the OnPanic handler runs on a worker, so a Close
+// there cannot wait either.
+func TestPoolCloseFromOnPanic(t *testing.T) {
+	var p *pool.Pool
+	inner := make(chan error, 1)
+	p = pool.NewPool(1, pool.OnPanic(func(*tame.PanicError) { inner <- p.Close() }))
+	_ = p.Submit(context.Background(), func() { panic("boom") })
+	var err error
+	watchdog(t, 10*time.Second, func() { err = <-inner })
+	if err != pool.ErrCloseFromTask {
+		t.Errorf("Close() from OnPanic = %v, want ErrCloseFromTask", err)
+	}
+	if err := p.Close(); err == nil {
+		t.Error("Close() = nil, want the panic")
+	}
+}
