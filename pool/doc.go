@@ -98,9 +98,9 @@
 //     not of which one. So tasks of another group count too: a task that
 //     feeds a nested group of limit 1 queues past that group's bound rather
 //     than wait for it. The limit holds either way.
-//   - Close from inside a task of a Pool cannot wait for that task: it stops
-//     the pool accepting and returns [ErrCloseFromTask] at once; a Close from
-//     outside waits as usual.
+//   - Close from inside a task of a Pool (or from its OnPanic handler) cannot
+//     wait for that task: it stops the pool accepting and returns
+//     [ErrCloseFromTask] at once; a Close from outside waits as usual.
 //   - Wait from inside one of the group's own tasks waits for itself, as
 //     sync.WaitGroup.Wait would: don't.
 //   - Go after Wait returned panics ("pool: Go called after Wait returned");

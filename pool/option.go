@@ -24,8 +24,9 @@ func (f optionFunc) apply(o *options) { f(o) }
 // a task, at once, in the worker goroutine that recovered it, before that
 // worker goes on with the next task; Close returns the same panics later. The
 // handler must not block for long: the worker's slot is held meanwhile. A
-// panic in the handler is recovered and reported by Close too. OnPanic
-// panics when fn is nil.
+// panic in the handler is recovered and reported by Close too; a Close in
+// the handler behaves as in a task (see [Pool.Close]). OnPanic panics when
+// fn is nil.
 func OnPanic(fn func(*tame.PanicError)) Option {
 	if fn == nil {
 		panic("pool: OnPanic called with a nil function")
