@@ -9,8 +9,9 @@ import (
 // of at most size items, in order. A batch is sent when it holds size items;
 // when maxWait > 0, also once its oldest item has waited maxWait (the timer
 // starts at the batch's first item and is not reset by the ones after it, so
-// no item waits much longer than maxWait while in is slow); and, with
-// whatever it holds, when in is closed. maxWait <= 0 means batches are sent
+// no item waits much longer than maxWait while in is slow; while items keep
+// arriving without a pause, Batch looks at the timer every 16 items); and,
+// with whatever it holds, when in is closed. maxWait <= 0 means batches are sent
 // at size and at the end only. No empty batch is ever sent. Each batch is a
 // new slice that the receiver owns.
 //
@@ -26,14 +27,14 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 	if size < 1 {
 		panic(fmt.Sprintf("pipeline: Batch: size must be at least 1, got %d", size))
 	}
-	out := output[[]T](p)
+	out, ol := output[[]T](p)
 	c := p.core()
 	own := owns(p, in)
 	p.spawn("Batch", 1, func(_ int, t *tally) {
 		var b []T
 		// flush sends b; it reports false once the pipeline is stopped.
 		flush := func() bool {
-			if !send(c, out, b, t) {
+			if !send(c, out, b, ol, t) {
 				return false
 			}
 			t.out++
@@ -100,7 +101,7 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 			}
 			if !got {
 				if len(in) == 0 {
-					t.publish() // likely to wait: make the counters exact
+					t.waiting(c)
 				}
 				select {
 				case v, ok = <-in:
@@ -128,6 +129,6 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 				}
 			}
 		}
-	}, func() { close(out) })
+	}, func(int) { drain(in, own) }, func() { close(out) })
 	return out
 }

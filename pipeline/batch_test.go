@@ -144,6 +144,7 @@ func TestBatchBackpressure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		p := pipeline.New(ctx)
+		p.Stats() // watch: stages publish their counters before they wait
 		in := make(chan int, 100)
 		for i := range 100 {
 			in <- i

@@ -25,7 +25,7 @@ func Map[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Contex
 
 // mapStage is Map, reported as kind.
 func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn func(context.Context, T) (R, error)) <-chan R {
-	out := output[R](p)
+	out, ol := output[R](p)
 	c := p.core()
 	own := owns(p, in)
 	p.spawn(kind, workers, func(_ int, t *tally) {
@@ -40,13 +40,13 @@ func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn f
 				c.fail(err)
 				return
 			}
-			if !send(c, out, r, t) {
+			if !send(c, out, r, ol, t) {
 				return
 			}
 			t.out++
 			t.done++
 		}
-	}, func() { close(out) })
+	}, func(int) { drain(in, own) }, func() { close(out) })
 	return out
 }
 
@@ -59,7 +59,7 @@ func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Co
 	mustChan("FlatMap", in == nil)
 	mustWorkers("FlatMap", workers)
 	mustFunc("FlatMap", "fn", fn == nil)
-	out := output[R](p)
+	out, ol := output[R](p)
 	c := p.core()
 	own := owns(p, in)
 	p.spawn("FlatMap", workers, func(_ int, t *tally) {
@@ -75,14 +75,14 @@ func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Co
 				return
 			}
 			for _, r := range rs {
-				if !send(c, out, r, t) {
+				if !send(c, out, r, ol, t) {
 					return
 				}
 				t.out++
 			}
 			t.done++
 		}
-	}, func() { close(out) })
+	}, func(int) { drain(in, own) }, func() { close(out) })
 	return out
 }
 
@@ -93,7 +93,7 @@ func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Co
 func Filter[T any](p *Pipeline, in <-chan T, keep func(T) bool) <-chan T {
 	mustChan("Filter", in == nil)
 	mustFunc("Filter", "keep", keep == nil)
-	out := output[T](p)
+	out, ol := output[T](p)
 	c := p.core()
 	own := owns(p, in)
 	p.spawn("Filter", 1, func(_ int, t *tally) {
@@ -104,13 +104,13 @@ func Filter[T any](p *Pipeline, in <-chan T, keep func(T) bool) <-chan T {
 			}
 			t.received()
 			if keep(v) {
-				if !send(c, out, v, t) {
+				if !send(c, out, v, ol, t) {
 					return
 				}
 				t.out++
 			}
 			t.done++
 		}
-	}, func() { close(out) })
+	}, func(int) { drain(in, own) }, func() { close(out) })
 	return out
 }

@@ -13,7 +13,7 @@ func Merge[T any](p *Pipeline, ins ...<-chan T) <-chan T {
 			panic(fmt.Sprintf("pipeline: Merge: input %d is a nil channel", i))
 		}
 	}
-	out := output[T](p)
+	out, ol := output[T](p)
 	if len(ins) == 0 {
 		p.core()
 		close(out)
@@ -32,13 +32,13 @@ func Merge[T any](p *Pipeline, ins ...<-chan T) <-chan T {
 				return
 			}
 			t.received()
-			if !send(c, out, v, t) {
+			if !send(c, out, v, ol, t) {
 				return
 			}
 			t.out++
 			t.done++
 		}
-	}, func() { close(out) })
+	}, func(i int) { drain(ins[i], own[i]) }, func() { close(out) })
 	return out
 }
 
@@ -58,9 +58,10 @@ func Broadcast[T any](p *Pipeline, in <-chan T, n int) []<-chan T {
 		panic(fmt.Sprintf("pipeline: Broadcast: n must be at least 1, got %d", n))
 	}
 	outs := make([]chan T, n)
+	links := make([]*link, n)
 	ro := make([]<-chan T, n)
 	for i := range outs {
-		outs[i] = output[T](p)
+		outs[i], links[i] = output[T](p)
 		ro[i] = outs[i]
 	}
 	c := p.core()
@@ -72,15 +73,15 @@ func Broadcast[T any](p *Pipeline, in <-chan T, n int) []<-chan T {
 				return
 			}
 			t.received()
-			for _, out := range outs {
-				if !send(c, out, v, t) {
+			for j, out := range outs {
+				if !send(c, out, v, links[j], t) {
 					return
 				}
 				t.out++
 			}
 			t.done++
 		}
-	}, func() {
+	}, func(int) { drain(in, own) }, func() {
 		for _, out := range outs {
 			close(out)
 		}

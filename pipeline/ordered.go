@@ -48,7 +48,7 @@ func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context
 	if workers == 1 {
 		return mapStage(p, "OrderedMap", in, 1, fn)
 	}
-	out := output[R](p)
+	out, ol := output[R](p)
 	window := 2 * workers
 	order := make(chan *chunk[T, R], window) // its capacity bounds the window
 	jobs := make(chan *chunk[T, R], window+1)
@@ -61,9 +61,13 @@ func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context
 		case 0:
 			feed(c, in, own, workers, &cost, order, jobs, free, t)
 		case 1:
-			emit(c, order, out, free, t)
+			emit(c, order, out, ol, free, t)
 		default:
 			work(c, jobs, fn, &cost, t)
+		}
+	}, func(i int) {
+		if i == 0 {
+			drain(in, own) // the feeder
 		}
 	}, func() { close(out) })
 	return out
@@ -117,7 +121,7 @@ func feed[T, R any](c *core, in <-chan T, own bool, workers int, cost *atomic.In
 				break fill
 			}
 		}
-		if !send(c, order, ch, t) || !send(c, jobs, ch, t) || closed {
+		if !send(c, order, ch, nil, t) || !send(c, jobs, ch, nil, t) || closed {
 			return
 		}
 	}
@@ -150,7 +154,7 @@ func work[T, R any](c *core, jobs <-chan *chunk[T, R], fn func(context.Context, 
 
 // emit sends the results of the chunks in input order, waiting for each
 // chunk's worker, then recycles the chunk.
-func emit[T, R any](c *core, order <-chan *chunk[T, R], out chan<- R, free chan<- *chunk[T, R], t *tally) {
+func emit[T, R any](c *core, order <-chan *chunk[T, R], out chan<- R, ol *link, free chan<- *chunk[T, R], t *tally) {
 	for {
 		ch, ok := recv(c, order, true, t)
 		if !ok {
@@ -159,7 +163,7 @@ func emit[T, R any](c *core, order <-chan *chunk[T, R], out chan<- R, free chan<
 		select {
 		case <-ch.ready:
 		default:
-			t.publish()
+			t.waiting(c)
 			select {
 			case <-ch.ready:
 			case <-c.done:
@@ -168,7 +172,7 @@ func emit[T, R any](c *core, order <-chan *chunk[T, R], out chan<- R, free chan<
 		}
 		n := len(ch.items)
 		for _, r := range ch.res[:n] {
-			if !send(c, out, r, t) {
+			if !send(c, out, r, ol, t) {
 				return
 			}
 			t.out++

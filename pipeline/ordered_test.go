@@ -79,6 +79,7 @@ func TestOrderedMapWindowIsBounded(t *testing.T) {
 				release := make(chan struct{})
 				var calls atomic.Int64
 				p := pipeline.New(t.Context())
+				p.Stats() // watch: stages publish their counters before they wait
 				out := pipeline.OrderedMap(p, pipeline.From(p, ints(n)), workers, func(_ context.Context, v int) (int, error) {
 					calls.Add(1)
 					if v == 0 {

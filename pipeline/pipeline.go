@@ -64,13 +64,14 @@ type core struct {
 	_          [64]byte
 	halted     atomic.Bool
 	_          [64]byte
+	watched    atomic.Bool   // Stats was called: publish counters before waiting
 	stopParent func() bool   // stops the context.AfterFunc that sets halted
 	parentDone chan struct{} // closed once that AfterFunc has run
 
 	mu      sync.Mutex // guards waiting, stages, owned and wg.Add
 	waiting bool       // Wait was called: no stage can be added
 	stages  []*stage
-	owned   map[any]bool   // the output channels of the stages, as <-chan T
+	owned   map[any]*link  // the output channels of the stages, as <-chan T
 	wg      sync.WaitGroup // one count per stage goroutine
 
 	panics catch.Collector
@@ -208,11 +209,13 @@ func (c *core) stopped() bool { return c.halted.Load() }
 // spawn registers a stage of the given kind and starts n goroutines for it,
 // running run(i, t) for i in [0, n), where t is the goroutine's own tally.
 // Each goroutine's panic or Goexit is recorded and cancels the pipeline;
-// then, in that goroutine, its tally is published and the last goroutine of
-// the stage to end runs last (when not nil), so that an output channel is
-// closed only after the failure that cut it short is recorded. spawn panics,
+// then, in that goroutine, drain(i) runs (when not nil: it drains the input
+// of a stage that reads a channel of its own pipeline, see send), its tally
+// is published and the last goroutine of the stage to end runs last (when
+// not nil), so that an output channel is closed only after the failure that
+// cut it short is recorded. spawn panics,
 // at the stage function's call site, when Wait was called already.
-func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), last func()) {
+func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), drain func(i int), last func()) {
 	c := p.core()
 	st := &stage{name: p.stageName(kind)}
 	st.left.Store(int32(n))
@@ -230,6 +233,9 @@ func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), last fun
 			defer c.wg.Done()
 			defer st.exited(last)
 			defer t.publish()
+			if drain != nil {
+				defer drain(i) // after a panic or Goexit too: it stopped the pipeline first
+			}
 			if pe := catch.Call(func() { run(i, t) }, c.panicked); pe != nil {
 				c.panicked(pe)
 			}
@@ -237,53 +243,77 @@ func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), last fun
 	}
 }
 
-// output makes the output channel of a stage and records that p owns it.
-func output[T any](p *Pipeline) chan T {
-	c := p.core()
-	ch := make(chan T, p.buffer)
-	c.mu.Lock()
-	if c.owned == nil {
-		c.owned = make(map[any]bool)
-	}
-	c.owned[(<-chan T)(ch)] = true
-	c.mu.Unlock()
-	return ch
+// A link is what a stage knows about its output channel: whether a stage of
+// the same pipeline receives from it.
+type link struct {
+	consumed atomic.Bool
 }
 
-// owns reports whether in is the output of a stage of p: a channel whose
-// sender closes it as soon as the pipeline is stopped.
+// output makes the output channel of a stage and records that p owns it.
+func output[T any](p *Pipeline) (chan T, *link) {
+	c := p.core()
+	ch := make(chan T, p.buffer)
+	l := new(link)
+	c.mu.Lock()
+	if c.owned == nil {
+		c.owned = make(map[any]*link)
+	}
+	c.owned[(<-chan T)(ch)] = l
+	c.mu.Unlock()
+	return ch, l
+}
+
+// owns reports whether in is the output of a stage of p, a channel whose
+// sender closes it as soon as the pipeline is stopped, and records that a
+// stage receives from it: the caller promises to drain it once the pipeline
+// is stopped (see send).
 func owns[T any](p *Pipeline, in <-chan T) bool {
 	c := p.core()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.owned[in]
+	l := c.owned[in]
+	if l != nil {
+		l.consumed.Store(true)
+	}
+	return l != nil
+}
+
+// drain receives from in, when own, until it is closed. Every stage that
+// receives from a channel of its own pipeline drains it when it ends, after
+// the pipeline is stopped (or in is closed): the sender may be blocked in a
+// plain send (see send), and stops at its next item.
+func drain[T any](in <-chan T, own bool) {
+	if own {
+		for range in {
+		}
+	}
 }
 
 // recv receives the next item from in. It reports false when in is closed
 // or the pipeline is stopped; it never takes an item once the pipeline is
-// stopped. Before it blocks, it publishes t, so that the counters of a
-// stage that waits are exact.
+// stopped. Before it waits, it publishes t when the counters are watched.
 //
 // own says that in is closed by its sender once the pipeline is stopped
 // (the output of a stage of the same pipeline): then a plain receive is
-// enough to wake up at the end, and it costs less than a select, which
-// locks both channels and queues on both each time it waits. Any other
-// channel, one of the caller's, is received from in a select with the
-// pipeline's done channel.
+// enough to wake up at the end. Any other channel, one of the caller's, is
+// received from in a select with the pipeline's done channel.
 func recv[T any](c *core, in <-chan T, own bool, t *tally) (v T, ok bool) {
 	if c.stopped() {
 		return v, false
+	}
+	if own {
+		if c.watched.Load() && len(in) == 0 {
+			t.publish()
+		}
+		v, ok = <-in
+		return v, ok
 	}
 	select {
 	case v, ok = <-in:
 		return v, ok
 	default:
 	}
-	t.publish()
-	if own {
-		v, ok = <-in
-		return v, ok
-	}
+	t.waiting(c)
 	select {
 	case v, ok = <-in:
 		return v, ok
@@ -293,17 +323,32 @@ func recv[T any](c *core, in <-chan T, own bool, t *tally) (v T, ok bool) {
 }
 
 // send sends v on out. It reports false, without sending, when the pipeline
-// is stopped. Before it blocks, it publishes t.
-func send[T any](c *core, out chan<- T, v T, t *tally) bool {
+// is stopped. Before it waits, it publishes t when the counters are watched.
+//
+// When a stage of the same pipeline receives from out (l.consumed), the send
+// is a plain one: that stage drains out once the pipeline is stopped, so the
+// send cannot block forever. A plain send that waits costs much less than a
+// select, which locks and queues on both channels every time it waits and
+// again when it wakes (BenchmarkPipeline: about a third more per item). A
+// send on a channel read by anyone else (the caller, by hand) waits in a
+// select with the pipeline's done channel.
+func send[T any](c *core, out chan<- T, v T, l *link, t *tally) bool {
 	if c.stopped() {
 		return false
+	}
+	if l != nil && l.consumed.Load() {
+		if c.watched.Load() && len(out) == cap(out) {
+			t.publish()
+		}
+		out <- v
+		return true
 	}
 	select {
 	case out <- v:
 		return true
 	default:
 	}
-	t.publish()
+	t.waiting(c)
 	select {
 	case out <- v:
 		return true

@@ -74,6 +74,7 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 			if !ended {
 				// The body panicked or called Goexit: stop the producers.
 				c.fail(errBreak)
+				drain(in, own)
 			}
 		}()
 		for {
@@ -91,7 +92,8 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 		ended = true
 		t.publish()
 		st.exited(nil)
-		_ = p.Wait() // the caller gets the error from its own Wait
+		drain(in, own) // closed, or the pipeline is stopped
+		_ = p.Wait()   // the caller gets the error from its own Wait
 	}
 }
 
@@ -122,6 +124,7 @@ func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Con
 		// Stop the stages and wait for them first, so that none outlives
 		// the call; a later Wait re-raises pe.
 		c.panicked(pe)
+		drain(in, own)
 		t.publish()
 		st.exited(nil)
 		c.mu.Lock()
@@ -134,5 +137,6 @@ func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Con
 	if pe != nil {
 		c.panicked(pe)
 	}
+	drain(in, own) // in is closed, or the pipeline is stopped
 	return p.Wait()
 }

@@ -8,18 +8,18 @@ import "iter"
 // while the pipeline runs: do not change it until Wait has returned. An
 // empty or nil slice gives a channel that is closed at once.
 func From[T any](p *Pipeline, items []T) <-chan T {
-	out := output[T](p)
+	out, ol := output[T](p)
 	c := p.core()
 	p.spawn("From", 1, func(_ int, t *tally) {
 		for _, v := range items {
 			t.received()
-			if !send(c, out, v, t) {
+			if !send(c, out, v, ol, t) {
 				return
 			}
 			t.out++
 			t.done++
 		}
-	}, func() { close(out) })
+	}, nil, func() { close(out) })
 	return out
 }
 
@@ -30,17 +30,17 @@ func From[T any](p *Pipeline, items []T) <-chan T {
 // and Wait re-raises it. A nil seq panics.
 func FromSeq[T any](p *Pipeline, seq iter.Seq[T]) <-chan T {
 	mustFunc("FromSeq", "seq", seq == nil)
-	out := output[T](p)
+	out, ol := output[T](p)
 	c := p.core()
 	p.spawn("FromSeq", 1, func(_ int, t *tally) {
 		for v := range seq {
 			t.received()
-			if !send(c, out, v, t) {
+			if !send(c, out, v, ol, t) {
 				return
 			}
 			t.out++
 			t.done++
 		}
-	}, func() { close(out) })
+	}, nil, func() { close(out) })
 	return out
 }

@@ -277,6 +277,7 @@ func TestBackpressure(t *testing.T) {
 		const workers, buffer = 2, 64
 		ctx, cancel := context.WithCancel(t.Context())
 		p := pipeline.New(ctx)
+		p.Stats() // watch: stages publish their counters before they wait
 		var calls atomic.Int64
 		src := pipeline.From(p.Named("source"), ints(10_000))
 		out := pipeline.Map(p.Named("square"), src, workers, func(_ context.Context, v int) (int, error) {

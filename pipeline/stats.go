@@ -3,11 +3,14 @@ package pipeline
 import "sync/atomic"
 
 // publishEvery is how many items a stage goroutine counts locally before it
-// adds them to the counters that [Pipeline.Stats] reads. An atomic add costs
-// about as much as a third of a channel handoff here, so counting every item
-// atomically would cost a few percent of every stage; counting locally costs
-// nothing measurable. A stage also publishes before it waits on a channel and
-// when it ends, so the counters of a stalled pipeline are exact.
+// adds them to the counters that [Pipeline.Stats] reads. Publishing costs
+// three atomic adds, about as much as a channel handoff here: done for every
+// item, it would make a pipeline of small stages a third slower. So a stage
+// goroutine publishes every 64 items and when it ends; and, once Stats has
+// been called, also before it waits on a channel, so that the counters of a
+// stage that waits are exact (in a pipeline whose stages take turns item by
+// item, that is once per item again: the cost is paid only when someone
+// watches).
 const publishEvery = 64
 
 // StageStats is a snapshot of the counters of one stage.
@@ -19,9 +22,11 @@ const publishEvery = 64
 // stage function, waiting in the reordering window of [OrderedMap], or held
 // in the current batch of [Batch]. Items waiting in the channel between two
 // stages belong to neither: they are the upstream stage's Out minus the
-// downstream stage's In. Once a stage has ended, InFlight is 0, and In minus
-// the items it finished tells how many it dropped because the pipeline
-// stopped.
+// downstream stage's In. Once a stage has ended, InFlight is 0: what it had
+// not sent when the pipeline stopped is dropped.
+//
+// A StageStats is a plain value, a snapshot that does not change once
+// [Pipeline.Stats] has returned it; copy it freely.
 type StageStats struct {
 	Name     string // given with [Pipeline.Named], or the stage function: "Map", "Batch", ...
 	In       int64
@@ -31,12 +36,19 @@ type StageStats struct {
 
 // Stats returns a snapshot of the counters of every stage, sinks included,
 // in the order the stages were added. It is safe to call at any time, also
-// while the pipeline runs: each stage goroutine publishes its counts every
-// 64 items, before it waits on a channel and when it ends, so a running
-// stage's figures lag by at most 63 items per goroutine, and those of a
-// stage that waits (on its input, on a full output) are exact.
+// while the pipeline runs, and never blocks on the stages.
+//
+// Each stage goroutine counts locally and publishes its counts every 64
+// items and when it ends, so a running stage's figures lag by at most 63
+// items per goroutine; once Stats has been called, a goroutine also
+// publishes before it waits on a channel, so that the figures of a stage
+// that waits (on its input, or on a full output) are exact. Call Stats once
+// when the pipeline starts, if a later snapshot of a stall must be exact:
+// a goroutine that was already waiting publishes when it next waits. The
+// figures of a stage that has ended are exact.
 func (p *Pipeline) Stats() []StageStats {
 	c := p.core()
+	c.watched.Store(true)
 	c.mu.Lock()
 	stages := append([]*stage(nil), c.stages...)
 	c.mu.Unlock()
@@ -99,6 +111,14 @@ type tally struct {
 func (t *tally) received() {
 	t.in++
 	if t.in >= publishEvery {
+		t.publish()
+	}
+}
+
+// waiting publishes the local counts when Stats has been called: the
+// goroutine is about to wait on a channel.
+func (t *tally) waiting(c *core) {
+	if c.watched.Load() {
 		t.publish()
 	}
 }
