@@ -486,3 +486,76 @@ func TestMisusePanics(t *testing.T) {
 		pipeline.Map(p, in, 1, id)
 	}()
 }
+
+// TestFailureWithBlockedUpstream: a stage that fails while the stages before
+// it wait to send to it (their buffers full) does not leave them blocked,
+// whatever the way it fails and whichever stage it is; Wait returns or
+// re-panics, and no goroutine is left.
+func TestFailureWithBlockedUpstream(t *testing.T) {
+	fail := map[string]func(){
+		"error":  nil,
+		"panic":  func() { panic(errBoom) },
+		"Goexit": runtime.Goexit,
+	}
+	stages := map[string]func(p *pipeline.Pipeline, in <-chan int, f func(int) error) <-chan int{
+		"Map": func(p *pipeline.Pipeline, in <-chan int, f func(int) error) <-chan int {
+			return pipeline.Map(p, in, 2, func(_ context.Context, v int) (int, error) { return v, f(v) })
+		},
+		"OrderedMap": func(p *pipeline.Pipeline, in <-chan int, f func(int) error) <-chan int {
+			return pipeline.OrderedMap(p, in, 3, func(_ context.Context, v int) (int, error) { return v, f(v) })
+		},
+		"FlatMap": func(p *pipeline.Pipeline, in <-chan int, f func(int) error) <-chan int {
+			return pipeline.FlatMap(p, in, 1, func(_ context.Context, v int) ([]int, error) { return []int{v}, f(v) })
+		},
+		"ForEach": func(p *pipeline.Pipeline, in <-chan int, f func(int) error) <-chan int {
+			_ = pipeline.ForEach(p, in, func(_ context.Context, v int) error { return f(v) })
+			return nil
+		},
+		"All": func(p *pipeline.Pipeline, in <-chan int, f func(int) error) <-chan int {
+			for v := range pipeline.All(p, in) {
+				if err := f(v); err != nil {
+					break
+				}
+			}
+			return nil
+		},
+	}
+	for fname, how := range fail {
+		for sname, stage := range stages {
+			t.Run(sname+"/"+fname, func(t *testing.T) {
+				base := runtime.NumGoroutine()
+				watchdog(t, func() {
+					p := pipeline.New(context.Background())
+					var pulled atomic.Int64
+					in := pipeline.Map(p, pipeline.FromSeq(p, count(1_000_000, &pulled)), 1, square)
+					f := func(v int) error {
+						if v < 100*100 {
+							return nil
+						}
+						if how != nil {
+							how()
+						}
+						return errBoom
+					}
+					done := make(chan struct{})
+					go func() { // a goroutine of its own: Goexit may end it
+						defer close(done)
+						defer func() { _ = recover() }()
+						if out := stage(p, in, f); out != nil {
+							_ = pipeline.ForEach(p, out, func(context.Context, int) error { return nil })
+						}
+					}()
+					<-done
+					pe := catchPanic(t, func() { _ = p.Wait() })
+					if fname == "error" && pe != nil {
+						t.Errorf("Wait panicked with %v, want an error", pe)
+					}
+					if fname != "error" && sname != "All" && pe == nil {
+						t.Errorf("Wait() returned, want a re-panic of the %s", fname)
+					}
+				})
+				leaktest.Back(t, base)
+			})
+		}
+	}
+}
