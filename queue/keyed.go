@@ -41,21 +41,21 @@ type Keyed[K comparable, T any] struct {
 	workers   int
 	checkKeys bool // K may hold an interface value, whose dynamic type may not be hashable
 
-	mu         sync.Mutex
-	lines      map[K]*line[K, T]  // keys with items waiting or being handled
-	peak       int                // most entries lines had since it was made
-	ready      deque[*line[K, T]] // lines with items waiting and no worker, in turn
-	spare      []*line[K, T]      // drained lines, without a key, for reuse
-	spareSlots int                // the slots of their buffers
-	total      int                // items waiting, over all keys
-	maxDepth   int
-	handled    int64
-	blocked    time.Duration
-	closed     bool
-	running    int      // worker goroutines
-	idle       int      // workers parked on wake
-	gids       []uint64 // goroutine ids of the workers
-	waiters    waitList[item[K, T]]
+	mu       sync.Mutex
+	lines    map[K]*line[K, T]  // keys with items waiting or being handled
+	peak     int                // most entries lines had since it was made
+	ready    deque[*line[K, T]] // lines with items waiting and no worker, in turn
+	spare    []*line[K, T]      // drained lines, without a key, for reuse
+	chunks   chunkPool[T]       // the chunks of every line
+	total    int                // items waiting, over all keys
+	maxDepth int
+	handled  int64
+	blocked  time.Duration
+	closed   bool
+	running  int      // worker goroutines
+	idle     int      // workers parked on wake
+	gids     []uint64 // goroutine ids of the workers
+	waiters  waitList[item[K, T]]
 
 	wake chan struct{} // one signal per idle-- : room for workers
 	done chan struct{} // closed when the last worker has ended, after Close
@@ -67,7 +67,7 @@ type Keyed[K comparable, T any] struct {
 // items and no other worker takes it: that keeps the key's order.
 type line[K comparable, T any] struct {
 	key   K
-	items deque[T]
+	items chunkList[T]
 	busy  bool
 }
 
@@ -100,6 +100,9 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 		wake:      make(chan struct{}, workers),
 		done:      make(chan struct{}),
 		fails:     failures{onPanic: o.onPanic},
+		// Enough chunks for capacity items in as few lines as possible,
+		// plus a partly used one at each end of every line a worker holds.
+		chunks: chunkPool[T]{max: capacity/chunkSize + 2*workers + 1},
 	}
 }
 

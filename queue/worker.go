@@ -15,7 +15,7 @@ func (q *Keyed[K, T]) add(key K, v T) {
 		q.lines[key] = l
 		q.peak = max(q.peak, len(q.lines))
 	}
-	l.items.push(v)
+	l.items.push(&q.chunks, v)
 	q.total++
 	q.maxDepth = max(q.maxDepth, q.total)
 	if l.busy || l.items.len() > 1 {
@@ -38,7 +38,6 @@ func (q *Keyed[K, T]) newLine(key K) *line[K, T] {
 	if n := len(q.spare); n > 0 {
 		l := q.spare[n-1]
 		q.spare = q.spare[:n-1]
-		q.spareSlots -= len(l.items.buf)
 		l.key = key
 		return l
 	}
@@ -46,7 +45,8 @@ func (q *Keyed[K, T]) newLine(key K) *line[K, T] {
 }
 
 // drop forgets a line that has drained: the key holds no memory any more
-// (a few empty lines are kept for reuse, without their key). The map is
+// (its chunks went back to the pool as they emptied; a few empty lines are
+// kept for reuse, without their key). The map is
 // made anew when it has shrunk to a quarter of its peak, since a Go map
 // keeps its buckets after deletes.
 func (q *Keyed[K, T]) drop(l *line[K, T]) {
@@ -54,16 +54,9 @@ func (q *Keyed[K, T]) drop(l *line[K, T]) {
 	var zero K
 	l.key = zero
 	if len(q.spare) < 64 {
-		// Keep the line for reuse, and its buffer too while the spare
-		// buffers hold no more slots than the capacity: a key that
-		// drains and fills again then allocates nothing.
-		if n := len(l.items.buf); q.spareSlots+n <= q.capacity {
-			q.spareSlots += n
-		} else {
-			l.items.shrink(0)
-		}
 		q.spare = append(q.spare, l)
 	}
+
 	if n := len(q.lines); q.peak >= 64 && n <= q.peak/4 {
 		m := make(map[K]*line[K, T], n)
 		for k, l := range q.lines {
@@ -143,7 +136,7 @@ func (w *worker[K, T]) loop() {
 		l := q.ready.pop()
 		l.busy = true
 		w.cur = l
-		v := l.items.pop()
+		v := l.items.pop(&q.chunks)
 		q.total--
 		q.handled++
 		q.admit()
