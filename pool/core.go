@@ -34,6 +34,7 @@ type core[T any] struct {
 	spinning int        // the workers that found the ring empty and look again before exiting
 	free     *worker[T] // retired workers, for reuse
 	nfree    int
+	spare    *sync.Pool // retired workers shared by every core of this T
 	finished uint64
 	waiters  int // submitters blocked until there is room
 	tasks    int // the waiters that are themselves tasks (see overflow)
@@ -45,7 +46,8 @@ type core[T any] struct {
 	failed func(*tame.PanicError) // told of every panic and Goexit of a task
 }
 
-func (c *core[T]) init(limit, backlog int, run func(T), failed func(*tame.PanicError)) {
+func (c *core[T]) init(limit, backlog int, spare *sync.Pool, run func(T), failed func(*tame.PanicError)) {
+	c.spare = spare
 	c.limit = limit
 	c.backlog = backlog
 	c.wakeAt = max(1, backlog/2)

@@ -53,6 +53,10 @@ type Group struct {
 	waited bool // guarded by core.mu: Go checks it on its hot path
 }
 
+// groupWorkers keeps the workers of finished groups for the next ones, so
+// that a group made per batch does not allocate its workers every time.
+var groupWorkers sync.Pool
+
 // New returns a Group that runs at most limit tasks at once (use [NoLimit]
 // for no limit). The context passed to the tasks is derived from ctx: it is
 // cancelled when ctx is, when a task fails, and when Wait returns.
@@ -67,7 +71,7 @@ func New(ctx context.Context, limit int) *Group {
 	g := &Group{}
 	g.ctx, g.cancel = context.WithCancelCause(ctx)
 	g.done = g.ctx.Done()
-	g.core.init(limit, defaultBacklog, g.runTask, g.taskPanicked)
+	g.core.init(limit, defaultBacklog, &groupWorkers, g.runTask, g.taskPanicked)
 	return g
 }
 
@@ -209,6 +213,7 @@ func (g *Group) Wait() error {
 	c := &g.core
 	c.mu.Lock()
 	c.waitIdle()
+	c.retire()
 	g.waited = true
 	c.mu.Unlock()
 	g.cancel(context.Canceled)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/tamego/tame"
@@ -47,6 +48,9 @@ type Pool struct {
 	onPanic  func(*tame.PanicError)
 }
 
+// poolWorkers keeps the workers of closed pools for new ones.
+var poolWorkers sync.Pool
+
 // NewPool returns a Pool that runs at most limit tasks at once (use
 // [NoLimit] for no limit). NewPool panics when limit < 1.
 func NewPool(limit int, opts ...Option) *Pool {
@@ -61,7 +65,7 @@ func NewPool(limit int, opts ...Option) *Pool {
 		opt.apply(&o)
 	}
 	p := &Pool{closedCh: make(chan struct{}), onPanic: o.onPanic}
-	p.core.init(limit, o.backlog, p.runTask, p.taskPanicked)
+	p.core.init(limit, o.backlog, &poolWorkers, p.runTask, p.taskPanicked)
 	return p
 }
 
@@ -196,6 +200,7 @@ func (p *Pool) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.waitIdle()
+	c.retire()
 	if !p.done {
 		p.done, p.result = true, p.panics.Err()
 	}

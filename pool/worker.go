@@ -48,10 +48,27 @@ const maxFree = 64
 // worker's, or nil for a fresh one.
 func (c *core[T]) launch(w *worker[T]) {
 	if w == nil {
-		w = &worker[T]{c: c}
-		w.runF, w.drainF = w.run, w.drain
+		if v := c.spare.Get(); v != nil {
+			w = v.(*worker[T])
+			w.c = c
+		} else {
+			w = &worker[T]{c: c}
+			w.runF, w.drainF = w.run, w.drain
+		}
 	}
 	go w.runF()
+}
+
+// retire hands the core's retired workers to the shared spares, once no
+// worker runs (after Wait or Close). It is called with c.mu held.
+func (c *core[T]) retire() {
+	for c.free != nil {
+		w := c.free
+		c.free, w.nextFree = w.nextFree, nil
+		w.c = nil // do not keep this core alive
+		c.spare.Put(w)
+	}
+	c.nfree = 0
 }
 
 // run is the body of a worker goroutine. catch.Loop sets up the recovery
