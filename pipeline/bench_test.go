@@ -35,16 +35,22 @@ func upTo(n int) iter.Seq[int] {
 
 func square(_ context.Context, x int) (int, error) { return x * x, nil }
 
-// run times run over benchItems items per op and reports ns/item.
+// run times run over benchItems items per op and reports ns/item (wall
+// time) and cpu-ns/item (CPU time of the whole process, all goroutines).
 func run(b *testing.B, run func(n int) int) {
 	b.ReportAllocs()
 	want := sumSquares(benchItems)
+	cpu0, ok := cpuTime()
 	for b.Loop() {
 		if got := run(benchItems); got != want {
 			b.Fatalf("sum = %d, want %d", got, want)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchItems, "ns/item")
+	items := float64(b.N) * benchItems
+	if cpu1, _ := cpuTime(); ok {
+		b.ReportMetric(float64(cpu1-cpu0)/items, "cpu-ns/item")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/items, "ns/item")
 }
 
 // chanPipe is the hand-written pipeline: one goroutine per stage, channels

@@ -44,11 +44,17 @@
 //     sent, or when the pipeline is stopped; a stage with several goroutines
 //     (Map with workers, Merge) closes it when the last one ends. A receive
 //     from a closed channel never blocks, so the stage after it sees the end.
-//   - Receive until closed or cancelled. Every stage reads its input until it
-//     is closed, and every receive and every send also waits on the pipeline's
-//     context: once the pipeline is stopped, no stage blocks on a channel and
-//     none takes another item. A sender blocked forever on a channel that
-//     nobody reads is the classic goroutine leak; here it cannot happen.
+//   - Receive until closed or cancelled, and never send where nobody will
+//     receive. Every stage reads its input until it is closed or the
+//     pipeline is stopped; once it is stopped, no stage takes another item.
+//     A send on a channel that the caller reads waits in a select with the
+//     pipeline's context, so it returns once the pipeline is stopped. A send
+//     on a channel that another stage of the same pipeline reads is a plain
+//     send, which costs less when it must wait; it cannot block forever,
+//     because a stage that ends drains its input once the pipeline is
+//     stopped, and its sender stops at its next item. A sender blocked
+//     forever on a channel that nobody reads is the classic goroutine leak;
+//     here it cannot happen.
 //   - A returned channel needs an owner. A function that returns a channel
 //     started a goroutine that sends on it, and that goroutine must end. The
 //     Pipeline is its owner: Wait waits for it. Whoever reads an output
