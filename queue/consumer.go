@@ -1,8 +1,6 @@
 package queue
 
 import (
-	"reflect"
-
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 )
@@ -111,26 +109,3 @@ func (q *Queue[T]) goexited(pe *tame.PanicError) {
 }
 
 func (q *Queue[T]) replace() { go q.consume() }
-
-// mayPoint reports whether values of type t may hold pointers, which a slot
-// of the ring keeps alive until it is zeroed. Without pointers, the consumer
-// skips zeroing the slots it has read, sparing a write per item to a cache
-// line that the producers write next.
-func mayPoint(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
-		return false
-	case reflect.Array:
-		return t.Len() > 0 && mayPoint(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if mayPoint(t.Field(i).Type) {
-				return true
-			}
-		}
-		return false
-	}
-	return true
-}

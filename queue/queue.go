@@ -155,48 +155,6 @@ func (q *Queue[T]) TryPush(v T) bool {
 	return true
 }
 
-// room reports whether fewer than capacity items wait. The items of the
-// current run that the consumer has already taken on do not count; the
-// ring has room for them (run <= maxRun), so room implies a free slot.
-//
-// Reading progress costs a cache miss (the consumer writes it per item), so
-// producers keep the last value they read in seen and read it again only
-// when the old value says full. progress only grows during a run, so seen
-// is never more than the truth: a stale seen can only make a Push look
-// again, never let one in without room.
-func (q *Queue[T]) room() bool {
-	if q.n-q.seen < q.capacity {
-		return true
-	}
-	q.seen = int(q.progress.Load())
-	return q.n-q.seen < q.capacity
-}
-
-// accept stores v, unlocks mu and wakes the consumer if it was parked.
-func (q *Queue[T]) accept(v T) {
-	q.put(v)
-	wake := q.parked
-	q.parked = false
-	q.mu.Unlock()
-	if wake {
-		q.wake <- struct{}{} // never blocks: one signal per park
-	}
-}
-
-// put stores v after the last item; mu is held and there is room.
-func (q *Queue[T]) put(v T) {
-	i := q.head + q.n
-	if i >= len(q.ring) {
-		i -= len(q.ring)
-	}
-	q.ring[i] = v
-	q.n++
-	if q.n-q.seen > q.maxDepth { // cheap test first: the depth is at most n-seen
-		q.seen = int(q.progress.Load())
-		q.maxDepth = max(q.maxDepth, q.n-q.seen)
-	}
-}
-
 // Len returns the number of items waiting: accepted and not yet given to
 // the handler. It never exceeds the capacity.
 func (q *Queue[T]) Len() int {

@@ -1,6 +1,9 @@
 package queue
 
 import (
+	"fmt"
+	"reflect"
+
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 )
@@ -169,4 +172,38 @@ func (q *Keyed[K, T]) exit(w *worker[K, T]) {
 	if last {
 		close(q.done)
 	}
+}
+
+// checkKey panics, in the caller's goroutine and before the lock is taken,
+// when key cannot be a map key: an interface value whose dynamic type is
+// not comparable (a slice, a map, a func). Found later, under the lock, it
+// would leave the queue locked for good.
+func (q *Keyed[K, T]) checkKey(key K) {
+	if !q.checkKeys {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			panic(fmt.Sprintf("queue: key %T cannot be a map key: %v", key, r))
+		}
+	}()
+	_ = map[K]bool(nil)[key] // hashes key, so it panics as a lookup under the lock would
+}
+
+// mayHoldInterface reports whether values of type t may hold an interface
+// value.
+func mayHoldInterface(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Array:
+		return mayHoldInterface(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if mayHoldInterface(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
 }

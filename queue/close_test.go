@@ -1,0 +1,225 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/leaktest"
+	"github.com/tamego/tame/queue"
+)
+
+// TestQueueCloseRacesPushers checks that every Push racing Close is either
+// accepted and handled exactly once, or refused with tame.ErrClosed.
+func TestQueueCloseRacesPushers(t *testing.T) {
+	const pushers = 32
+	for range 20 {
+		base := runtime.NumGoroutine()
+		var handled sync.Map
+		var count atomic.Int64
+		q := queue.New(4, func(p pushed) {
+			if _, dup := handled.LoadOrStore(p, true); dup {
+				t.Errorf("%v handled twice", p)
+			}
+			count.Add(1)
+		})
+		var accepted atomic.Int64
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for p := range pushers {
+			wg.Go(func() {
+				<-start
+				for i := 0; ; i++ {
+					err := q.Push(context.Background(), pushed{p, i})
+					if err != nil {
+						if !errors.Is(err, tame.ErrClosed) {
+							t.Errorf("Push = %v, want nil or tame.ErrClosed", err)
+						}
+						return
+					}
+					accepted.Add(1)
+				}
+			})
+		}
+		close(start)
+		runtime.Gosched()
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v, want nil", err)
+		}
+		n := count.Load() // nothing runs after Close returned
+		wg.Wait()
+		leaktest.Back(t, base)
+		if n != accepted.Load() {
+			t.Errorf("handled %d items, %d were accepted", n, accepted.Load())
+		}
+	}
+}
+
+func TestQueueCloseConcurrent(t *testing.T) {
+	base := runtime.NumGoroutine()
+	q := queue.New(4, func(v int) { panic(v) })
+	for i := range 3 {
+		if err := q.Push(context.Background(), i); err != nil {
+			t.Fatalf("Push = %v", err)
+		}
+	}
+	errs := make([]error, 8)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() { errs[i] = q.Close() })
+	}
+	wg.Wait()
+	leaktest.Back(t, base)
+	for i, err := range errs {
+		if err == nil || err != errs[0] {
+			t.Errorf("Close() #%d = %v, want the same non-nil error as #0 (%v)", i, err, errs[0])
+		}
+	}
+	if err := q.Push(context.Background(), 9); !errors.Is(err, tame.ErrClosed) {
+		t.Errorf("Push after Close = %v, want tame.ErrClosed", err)
+	}
+	if q.TryPush(9) {
+		t.Error("TryPush after Close = true, want false")
+	}
+}
+
+// TestQueueCloseFromHandler checks that Close called by the handler returns
+// at once, that the items accepted before it are still handled, and that a
+// Close from outside waits for them.
+func TestQueueCloseFromHandler(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var handled []int
+		var q *queue.Queue[int]
+		var inner error = errors.New("not called")
+		var afterClose error
+		q = queue.New(8, func(v int) {
+			handled = append(handled, v)
+			if v == 1 {
+				inner = q.Close() // must not wait for itself
+				afterClose = q.Push(context.Background(), 100)
+			}
+		})
+		for i := range 4 {
+			if err := q.Push(context.Background(), i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
+		}
+		if err := q.Close(); err != nil {
+			t.Errorf("Close() = %v, want nil", err)
+		}
+		if inner != nil {
+			t.Errorf("Close() in the handler = %v, want nil", inner)
+		}
+		if !errors.Is(afterClose, tame.ErrClosed) {
+			t.Errorf("Push in the handler after its Close = %v, want tame.ErrClosed", afterClose)
+		}
+		if fmt.Sprint(handled) != "[0 1 2 3]" {
+			t.Errorf("handled %v, want [0 1 2 3]", handled)
+		}
+	})
+}
+
+// TestQueueCloseOnlyFromHandler checks that a queue closed by its handler
+// alone ends its goroutine once the accepted items are handled.
+func TestQueueCloseOnlyFromHandler(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var q *queue.Queue[int]
+		handledAll := make(chan struct{})
+		q = queue.New(8, func(v int) {
+			if v == 0 {
+				q.Close()
+			}
+			if v == 2 {
+				close(handledAll)
+			}
+		})
+		for i := range 3 {
+			q.Push(context.Background(), i)
+		}
+		<-handledAll
+		synctest.Wait() // the consumer has ended: nothing is left in the bubble
+	})
+}
+
+// TestQueuePushToOwnFullQueue checks that the handler pushing to its own
+// full queue gets ErrDeadlock instead of waiting forever, and that what it
+// pushed while there was room is handled.
+func TestQueuePushToOwnFullQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var handled []int
+		var errs []error
+		var waited time.Duration
+		pushed := make(chan struct{})
+		var q *queue.Queue[int]
+		q = queue.New(1, func(v int) {
+			handled = append(handled, v)
+			if v == 0 {
+				errs = append(errs, q.Push(context.Background(), 1)) // room: 0 is being handled
+				start := time.Now()
+				errs = append(errs, q.Push(context.Background(), 2)) // full
+				waited = time.Since(start)
+				if q.TryPush(3) {
+					t.Error("TryPush on the full queue = true, want false")
+				}
+				close(pushed)
+			}
+		})
+		if err := q.Push(context.Background(), 0); err != nil {
+			t.Fatalf("Push = %v", err)
+		}
+		<-pushed
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		if len(errs) != 2 || errs[0] != nil || !errors.Is(errs[1], queue.ErrDeadlock) {
+			t.Errorf("Push in the handler = %v, want [nil, ErrDeadlock]", errs)
+		}
+		if waited > 10*time.Millisecond {
+			t.Errorf("Push in the handler on its full queue waited %v, want about 1ms", waited)
+		}
+		if fmt.Sprint(handled) != "[0 1]" {
+			t.Errorf("handled %v, want [0 1]", handled)
+		}
+	})
+}
+
+// TestQueueWaitingPushClosed checks that Pushes waiting for room
+// get tame.ErrClosed when Close is called, and that their items are not
+// handled.
+func TestQueueWaitingPushClosed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		var handled []int
+		q := queue.New(1, func(v int) {
+			if v == 0 {
+				<-gate
+			}
+			handled = append(handled, v)
+		})
+		q.Push(context.Background(), 0)
+		synctest.Wait()
+		q.Push(context.Background(), 1)
+		done := make(chan error)
+		go func() { done <- q.Push(context.Background(), 2) }()
+		synctest.Wait()
+		closed := make(chan error)
+		go func() { closed <- q.Close() }()
+		if err := <-done; !errors.Is(err, tame.ErrClosed) {
+			t.Errorf("waiting Push = %v after Close, want tame.ErrClosed", err)
+		}
+		close(gate)
+		if err := <-closed; err != nil {
+			t.Errorf("Close() = %v, want nil", err)
+		}
+		if fmt.Sprint(handled) != "[0 1]" {
+			t.Errorf("handled %v, want [0 1]", handled)
+		}
+	})
+}
