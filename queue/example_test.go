@@ -45,20 +45,23 @@ func ExampleQueue() {
 
 // This example keeps each customer's operations in order (a withdrawal must
 // not overtake the deposit it depends on) while different customers are
-// served in parallel, on at most 4 goroutines.
+// served in parallel, on at most 4 goroutines. Each customer's account is
+// touched only by the handler calls of that customer's key, which run one at
+// a time, so the accounts need no lock.
 func ExampleKeyed() {
-	var mu sync.Mutex
-	balances := map[string]int{}
-	history := map[string][]string{}
+	type account struct {
+		balance int
+		history []string
+	}
+	accounts := map[string]*account{"ann": {}, "bob": {}, "cid": {}} // not changed below: read concurrently
 	bank := queue.NewKeyed(4, 64, func(customer string, op int) {
-		mu.Lock() // different customers run at once: the maps are shared
-		defer mu.Unlock()
-		if balances[customer]+op < 0 {
-			history[customer] = append(history[customer], fmt.Sprintf("refused %d", op))
+		a := accounts[customer]
+		if a.balance+op < 0 {
+			a.history = append(a.history, fmt.Sprintf("refused %d", op))
 			return
 		}
-		balances[customer] += op
-		history[customer] = append(history[customer], fmt.Sprintf("%+d", op))
+		a.balance += op
+		a.history = append(a.history, fmt.Sprintf("%+d", op))
 	})
 
 	ops := map[string][]int{
@@ -70,7 +73,9 @@ func ExampleKeyed() {
 	for customer, list := range ops {
 		wg.Go(func() {
 			for _, op := range list {
-				bank.Push(context.Background(), customer, op)
+				if err := bank.Push(context.Background(), customer, op); err != nil {
+					fmt.Println(err)
+				}
 			}
 		})
 	}
@@ -79,7 +84,7 @@ func ExampleKeyed() {
 		fmt.Println(err)
 	}
 	for _, c := range []string{"ann", "bob", "cid"} {
-		fmt.Printf("%s: %s = %d\n", c, strings.Join(history[c], ", "), balances[c])
+		fmt.Printf("%s: %s = %d\n", c, strings.Join(accounts[c].history, ", "), accounts[c].balance)
 	}
 	// Output:
 	// ann: +100, -30, refused -80, +50 = 120
