@@ -31,8 +31,8 @@ var errBreak = errors.New("pipeline: the consumer stopped early")
 //
 // The first stage error or panic, or the end of the parent context, cancels
 // the pipeline's context ([Pipeline.Context]): from then on no stage takes
-// another item or blocks on a send; each one returns and closes its output
-// channel. Wait returns the first error (the cause the context was cancelled
+// another item, and none stays blocked on a send; each one returns and
+// closes its output channel. Wait returns the first error (the cause the context was cancelled
 // with, see [context.Cause]); a panic in a stage, including panic(nil) and
 // [runtime.Goexit], is recovered in the stage's goroutine, cancels the
 // pipeline at once and is re-raised by Wait in its caller's goroutine as a
