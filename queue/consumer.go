@@ -3,6 +3,7 @@ package queue
 import (
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
+	"runtime"
 )
 
 // consume is the consumer goroutine. It runs drain under catch.Call, which
@@ -65,6 +66,7 @@ func (q *Queue[T]) drain() {
 // in, and takes the next run. When nothing waits it parks until a Push or
 // Close wakes it. It reports false when the queue is closed and empty.
 func (q *Queue[T]) next() bool {
+	spins := 0
 	q.mu.Lock()
 	for {
 		if p := int(q.progress.Load()); p > 0 {
@@ -93,7 +95,18 @@ func (q *Queue[T]) next() bool {
 		case q.closed:
 			q.mu.Unlock()
 			return false
+		case spins < 3:
+			// Nothing to do: yield a few times before parking, so that a
+			// producer that is about to push (perhaps on this very
+			// processor) does not have to wake us. Bounded: an idle queue
+			// parks and uses no CPU.
+			spins++
+			q.mu.Unlock()
+			runtime.Gosched()
+			q.mu.Lock()
+			continue
 		}
+		spins = 0
 		q.parked = true
 		q.mu.Unlock()
 		<-q.wake
