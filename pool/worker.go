@@ -18,7 +18,12 @@ const maxBatch = 16
 // workers (tiny tasks) then finds a worker still there instead of paying for
 // a new goroutine per task; an idle group or pool still has no goroutine a
 // few microseconds after its last task.
-var spins = 8
+const spins = 8
+
+// maxSpinning is how many workers of a core look again at once; the others
+// exit at once when they find the backlog empty, instead of taking turns at
+// the lock that the submitters need.
+const maxSpinning = 2
 
 // A worker is the state of one worker goroutine. It lives on the heap so
 // that it survives a panic (catch.Loop calls drain again) and a Goexit (a
@@ -124,7 +129,7 @@ func (w *worker[T]) take() bool {
 			c.busy--
 			w.holding = false
 		}
-		if spun == spins {
+		if spun == spins || spun == 0 && c.spinning >= maxSpinning {
 			c.workers--
 			if c.nfree < maxFree {
 				w.next, w.end = 0, 0
