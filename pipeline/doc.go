@@ -111,16 +111,23 @@
 // # Performance: batching is the lever
 //
 // A channel handoff is the whole cost of a pipeline of small stages: tens of
-// nanoseconds when the other side is running, and a goroutine switch when it
-// must be woken. A pipeline made with this package costs about what the same
-// pipeline written by hand with buffered channels costs (BenchmarkPipeline
-// measures both in one run), and a channel handoff costs about the same for a
-// slice of 100 items as for one item. So when the work per item is small,
-// send batches: put [Batch] early, or produce slices at the source, and write
-// the later stages over slices. BenchmarkBatch shows the gain, over an order
-// of magnitude per item. Fanning a cheap stage out over more workers does not
-// help: they queue on the same channels. Workers pay off when each item
-// takes real time (I/O, or microseconds of CPU).
+// nanoseconds when the other side is running, a goroutine switch when it
+// must be woken. A pipeline made with this package costs a little more per
+// item than the same pipeline written by hand with channels of the same
+// capacity and a WaitGroup (BenchmarkPipeline and BenchmarkMap measure both in
+// one run; about 1.1 to 1.4 times here, the difference being the checks and
+// counters that make it stop and report), and several times less than
+// unbuffered channels. Allocations do not grow with the number of items.
+//
+// A handoff costs about the same for a slice of 100 items as for one item.
+// So when the work per item is small, send batches: produce slices at the
+// source, or put [Batch] early, and write the later stages over slices.
+// BenchmarkBatch shows the gain: with batches of 100 made at the source, the
+// same three stages cost tens of times less per item. Fanning a cheap stage
+// out over more workers does not help: they queue on the same channels.
+// Workers pay off when each item takes real time (I/O, or microseconds of
+// CPU). [OrderedMap] hands items to its workers in chunks, so keeping the
+// order costs little beside [Map].
 //
 // # Hostile cases
 //
