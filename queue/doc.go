@@ -108,8 +108,9 @@
 //
 // The consumer takes the waiting items a run at a time (up to 256 per
 // acquisition of the lock) and handles them outside the lock; producers
-// signal it only when it is parked, and an idle queue's consumer is parked
-// on a channel, using no CPU. Pushes that must wait are queued in order and
+// signal it only when it is parked. When it finds nothing to do it yields
+// the processor a few times, then parks on a channel: an idle queue uses no
+// CPU. Keyed workers start when there is work and park when there is none. Pushes that must wait are queued in order and
 // let in by the consumer as it makes room, a batch per acquisition; waiting
 // allocates nothing in the steady state. BenchmarkQueue compares a Queue
 // with a buffered channel drained by one goroutine and with a mutex-guarded
