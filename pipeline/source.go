@@ -26,8 +26,11 @@ func From[T any](p *Pipeline, items []T) <-chan T {
 // FromSeq returns a channel that receives the values of seq, in order, and is
 // closed once seq ends. One goroutine of p ranges over seq; once the pipeline
 // is stopped, it breaks out of the loop (seq's yield returns false) and
-// closes the channel. A panic in seq is a stage panic: it stops the pipeline
-// and Wait re-raises it. A nil seq panics.
+// closes the channel. seq runs on that goroutine: while it blocks between
+// two values (reading a socket, say), the pipeline cannot stop it, so a seq
+// that can block should watch [Pipeline.Context] and return when it is done.
+// A panic in seq is a stage panic: it stops the pipeline and Wait re-raises
+// it. A nil seq panics.
 func FromSeq[T any](p *Pipeline, seq iter.Seq[T]) <-chan T {
 	mustFunc("FromSeq", "seq", seq == nil)
 	out, ol := output[T](p)
