@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -16,12 +17,12 @@ const chunkMax = 32
 const cheapItem = time.Microsecond
 
 // A chunk is a run of consecutive input items and their results. Chunks are
-// what an OrderedMap hands from its feeder to its workers and to its emitter,
-// so that the handoffs between them cost per chunk, not per item.
+// what an OrderedMap hands from its feeder to its workers, so that the
+// handoffs between them cost per chunk, not per item.
 type chunk[T, R any] struct {
+	seq   uint64 // the chunk's place in the input order
 	items []T
 	res   []R
-	ready chan struct{} // capacity 1: the worker's signal that res is complete
 }
 
 // OrderedMap is like [Map] but its channel receives the results in the order
@@ -30,13 +31,14 @@ type chunk[T, R any] struct {
 // A feeder goroutine takes the items from in and groups the ones that are
 // already waiting into chunks of at most 32 (when fn takes more than a
 // microsecond per item, at most a fair share per worker of the items
-// waiting, so that a few slow items are spread over the workers); the
-// workers compute chunks in any order; an emitter goroutine sends the
-// results chunk by chunk in input order. The handoffs between them cost per
-// chunk, so keeping the order costs little per item. The reordering window is bounded:
-// at most 2×workers chunks wait for their results or their turn, so when
-// one item is slow, the others go ahead by at most (2×workers+2)×32 items
-// and then wait; memory stays bounded and backpressure reaches in.
+// waiting, so that a few slow items are spread over the workers). The
+// workers compute chunks in any order; the worker that completes the chunk
+// whose turn it is sends its results, then those of the chunks completed
+// after it, in input order. The handoffs cost per chunk, so keeping the
+// order costs little per item. The reordering window is bounded: at most
+// 2×workers chunks are out at a time, so when one item is slow, the others
+// go ahead by at most (2×workers+1)×32 items and then wait; memory stays
+// bounded and backpressure reaches in.
 //
 // Errors and panics are handled as in Map: once the pipeline is stopped, no
 // worker starts another item. With workers = 1 it is Map with one worker.
@@ -49,37 +51,56 @@ func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context
 		return mapStage(p, "OrderedMap", in, 1, fn)
 	}
 	out, ol := output[R](p)
-	window := 2 * workers
-	order := make(chan *chunk[T, R], window) // its capacity bounds the window
-	jobs := make(chan *chunk[T, R], window+1)
-	free := make(chan *chunk[T, R], window+2)
-	c := p.core()
+	o := &ordered[T, R]{
+		c:       p.core(),
+		fn:      fn,
+		workers: workers,
+		out:     out,
+		ol:      ol,
+		slots:   make(chan struct{}, 2*workers), // one per chunk out: the window
+		jobs:    make(chan *chunk[T, R], 2*workers),
+		free:    make(chan *chunk[T, R], 2*workers+1),
+		ring:    make([]*chunk[T, R], 2*workers),
+	}
 	own := owns(p, in)
-	var cost atomic.Int64 // the last measured time per item in ns; 0 until measured
-	p.spawn("OrderedMap", workers+2, func(i int, t *tally) {
-		switch i {
-		case 0:
-			feed(c, in, own, workers, &cost, order, jobs, free, t)
-		case 1:
-			emit(c, order, out, ol, free, t)
-		default:
-			work(c, jobs, fn, &cost, t)
+	p.spawn("OrderedMap", workers+1, func(i int, t *tally) {
+		if i == 0 {
+			o.feed(in, own, t)
+		} else {
+			o.work(t)
 		}
 	}, func(i int) {
 		if i == 0 {
-			drain(in, own) // the feeder
+			drain(in, own) // the feeder's input
 		}
 	}, func() { close(out) })
 	return out
 }
 
-// feed takes the items from in, groups them into chunks and hands each chunk
-// to the emitter (order, in input order) and to the workers (jobs). It
-// closes both once in is closed or the pipeline is stopped.
-func feed[T, R any](c *core, in <-chan T, own bool, workers int, cost *atomic.Int64, order, jobs chan *chunk[T, R], free chan *chunk[T, R], t *tally) {
-	defer close(order)
-	defer close(jobs)
-	for {
+// ordered is the state of one OrderedMap stage.
+type ordered[T, R any] struct {
+	c        *core
+	fn       func(context.Context, T) (R, error)
+	workers  int
+	out      chan R
+	ol       *link
+	slots    chan struct{}     // a token per chunk between the feeder and its emission
+	jobs     chan *chunk[T, R] // chunks to compute, closed by the feeder
+	free     chan *chunk[T, R] // chunks to reuse
+	cost     atomic.Int64      // the last measured time per item in ns; 0 until measured
+	mu       sync.Mutex        // guards ring, next and emitting; never held across a channel operation
+	ring     []*chunk[T, R]    // completed chunks waiting for their turn, by seq % len(ring)
+	next     uint64            // the seq of the chunk whose results are sent next
+	emitting bool              // a worker is sending results
+}
+
+// feed takes the items from in, groups them into chunks and hands them to
+// the workers, numbered in input order. It closes jobs once in is closed or
+// the pipeline is stopped.
+func (o *ordered[T, R]) feed(in <-chan T, own bool, t *tally) {
+	c := o.c
+	defer close(o.jobs)
+	for seq := uint64(0); ; seq++ {
 		v, ok := recv(c, in, own, t)
 		if !ok {
 			return
@@ -87,16 +108,13 @@ func feed[T, R any](c *core, in <-chan T, own bool, workers int, cost *atomic.In
 		t.received()
 		var ch *chunk[T, R]
 		select {
-		case ch = <-free:
+		case ch = <-o.free:
 		default:
-			// At most window+2 chunks are ever alive: order holds window,
-			// the feeder and the emitter one each.
-			ch = &chunk[T, R]{
-				items: make([]T, 0, chunkMax),
-				res:   make([]R, chunkMax),
-				ready: make(chan struct{}, 1),
-			}
+			// At most 2×workers+1 chunks are ever alive: one per slot, and
+			// the one the feeder fills.
+			ch = &chunk[T, R]{items: make([]T, 0, chunkMax), res: make([]R, chunkMax)}
 		}
+		ch.seq = seq
 		ch.items = append(ch.items, v)
 		closed := false
 		// Take the items already waiting, never more, so that a chunk adds
@@ -104,8 +122,8 @@ func feed[T, R any](c *core, in <-chan T, own bool, workers int, cost *atomic.In
 		// chunk; otherwise up to a fair share per worker, so that a few
 		// slow items are spread over the workers.
 		limit := chunkMax
-		if ns := cost.Load(); ns == 0 || ns > int64(cheapItem) {
-			limit = min(chunkMax, 1+len(in)/workers)
+		if ns := o.cost.Load(); ns == 0 || ns > int64(cheapItem) {
+			limit = min(chunkMax, 1+len(in)/o.workers)
 		}
 	fill:
 		for len(ch.items) < limit {
@@ -121,17 +139,20 @@ func feed[T, R any](c *core, in <-chan T, own bool, workers int, cost *atomic.In
 				break fill
 			}
 		}
-		if !send(c, order, ch, nil, t) || !send(c, jobs, ch, nil, t) || closed {
+		// A slot first: it is what bounds the window.
+		if !send(c, o.slots, struct{}{}, nil, t) || !send(c, o.jobs, ch, nil, t) || closed {
 			return
 		}
 	}
 }
 
-// work computes the results of chunks until jobs is closed or the pipeline
-// is stopped; it checks before every item.
-func work[T, R any](c *core, jobs <-chan *chunk[T, R], fn func(context.Context, T) (R, error), cost *atomic.Int64, t *tally) {
+// work computes chunks until jobs is closed or the pipeline is stopped (it
+// checks before every item). When the chunk it completed is the next in
+// order, it sends the results.
+func (o *ordered[T, R]) work(t *tally) {
+	c := o.c
 	for {
-		ch, ok := recv(c, jobs, true, t)
+		ch, ok := recv(c, o.jobs, true, t)
 		if !ok {
 			return
 		}
@@ -140,40 +161,48 @@ func work[T, R any](c *core, jobs <-chan *chunk[T, R], fn func(context.Context, 
 			if c.stopped() {
 				return
 			}
-			r, err := fn(c.ctx, v)
+			r, err := o.fn(c.ctx, v)
 			if err != nil {
 				c.fail(err)
 				return
 			}
 			ch.res[i] = r
 		}
-		cost.Store(int64(time.Since(start)) / int64(len(ch.items)))
-		ch.ready <- struct{}{} // never blocks: one signal per handoff
+		o.cost.Store(int64(time.Since(start)) / int64(len(ch.items)))
+		o.mu.Lock()
+		o.ring[ch.seq%uint64(len(o.ring))] = ch
+		if ch.seq != o.next || o.emitting {
+			o.mu.Unlock() // its turn comes later, or the emitting worker takes it
+			continue
+		}
+		o.emitting = true
+		o.mu.Unlock()
+		if !o.emit(t) {
+			return
+		}
 	}
 }
 
-// emit sends the results of the chunks in input order, waiting for each
-// chunk's worker, then recycles the chunk.
-func emit[T, R any](c *core, order <-chan *chunk[T, R], out chan<- R, ol *link, free chan<- *chunk[T, R], t *tally) {
+// emit sends the results of the chunk whose turn it is, then of the next
+// ones while they are complete, then gives up emitting. It reports false
+// once the pipeline is stopped.
+func (o *ordered[T, R]) emit(t *tally) bool {
+	c := o.c
+	size := uint64(len(o.ring))
+	o.mu.Lock()
 	for {
-		ch, ok := recv(c, order, true, t)
-		if !ok {
-			return
+		ch := o.ring[o.next%size]
+		if ch == nil {
+			o.emitting = false
+			o.mu.Unlock()
+			return true
 		}
-		select {
-		case <-ch.ready:
-		default:
-			t.waiting(c)
-			select {
-			case <-ch.ready:
-			case <-c.done:
-				return
-			}
-		}
+		o.ring[o.next%size] = nil
+		o.mu.Unlock()
 		n := len(ch.items)
 		for _, r := range ch.res[:n] {
-			if !send(c, out, r, ol, t) {
-				return
+			if !send(c, o.out, r, o.ol, t) {
+				return false
 			}
 			t.out++
 			t.done++
@@ -183,8 +212,11 @@ func emit[T, R any](c *core, order <-chan *chunk[T, R], out chan<- R, ol *link, 
 		clear(ch.res[:n])
 		ch.items = ch.items[:0]
 		select {
-		case free <- ch:
+		case o.free <- ch:
 		default:
 		}
+		<-o.slots // the feeder put it there for this chunk: never blocks
+		o.mu.Lock()
+		o.next++
 	}
 }

@@ -75,7 +75,7 @@ func TestOrderedMapWindowIsBounded(t *testing.T) {
 		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				const n = 10_000
-				window := int64((2*workers + 2) * 32) // documented on OrderedMap
+				window := int64((2*workers + 1) * 32) // documented on OrderedMap
 				release := make(chan struct{})
 				var calls atomic.Int64
 				p := pipeline.New(t.Context())
