@@ -92,10 +92,14 @@
 // x/sync/errgroup lets a panic crash the program from the goroutine where it
 // happened; tame returns it to the owner of the work instead, because the
 // owner (a server handling a request, say) decides whether a failed request
-// takes the process down. Against errgroup's objections: the other stages
-// are cancelled at once, not left running until Wait; and the original stack
-// is kept and printed with the re-raised panic, so the panic is as easy to
-// debug as where it happened.
+// takes the process down. errgroup's objections, and what this package does
+// about them: a panic would be delayed until Wait (here it cancels the
+// pipeline at once, so every other stage stops at its next item and Wait is
+// reached promptly); its stack would become a mere value (here the original
+// stack is kept in the PanicError and printed with it); and a panic could
+// leave the program unable to reach Wait (here no stage stays blocked once
+// the pipeline is stopped, and the sinks, which run in the caller's
+// goroutine, wait themselves).
 //
 // # Bounds and backpressure
 //
