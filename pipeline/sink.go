@@ -65,8 +65,10 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 	mustChan("All", in == nil)
 	c := p.core()
 	st := p.sinkStage("All")
-	own := owns(p, in)
 	return func(yield func(T) bool) {
+		// Only now is in read by a stage of p: an iterator that is never
+		// ranged over must not let its sender wait in a plain send.
+		own := owns(p, in)
 		t := &tally{s: st}
 		ended := false
 		defer func() {

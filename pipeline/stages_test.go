@@ -223,6 +223,23 @@ func TestAllBreakStopsProducers(t *testing.T) {
 	}
 }
 
+// TestAllNeverRanged: an iterator that is made but never ranged over does
+// not hold up the stages once the pipeline is cancelled.
+func TestAllNeverRanged(t *testing.T) {
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := pipeline.New(ctx)
+	var pulled atomic.Int64
+	_ = pipeline.All(p, pipeline.Map(p, pipeline.FromSeq(p, count(1_000_000, &pulled)), 2, square))
+	cancel()
+	watchdog(t, func() {
+		if err := p.Wait(); !errors.Is(err, context.Canceled) {
+			t.Errorf("Wait() = %v, want context.Canceled", err)
+		}
+	})
+	leaktest.Back(t, base)
+}
+
 func TestAllToTheEnd(t *testing.T) {
 	p := pipeline.New(context.Background())
 	sum := 0
