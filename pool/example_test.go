@@ -59,6 +59,51 @@ func ExampleGroup_cancelOnError() {
 	// Wait: not found
 }
 
+// This example walks a tree: each task handles one node and calls Go for
+// the node's children, on the same group. Each task writes only its node's
+// own slot, so the sizes are read after Wait without a lock. Go from a task
+// never deadlocks, even when the group is full (see Group.Go).
+func ExampleGroup_goFromTask() {
+	type node struct {
+		name     string
+		size     int
+		children []int
+	}
+	tree := []node{
+		{"/", 1, []int{1, 2}},
+		{"/src", 10, []int{3, 4}},
+		{"/doc", 5, nil},
+		{"/src/a.go", 100, nil},
+		{"/src/b.go", 200, nil},
+	}
+	visited := make([]bool, len(tree)) // one slot per node
+
+	g := pool.New(context.Background(), 2)
+	var visit func(i int) func(context.Context) error
+	visit = func(i int) func(context.Context) error {
+		return func(ctx context.Context) error {
+			visited[i] = true
+			for _, c := range tree[i].children {
+				g.Go(visit(c))
+			}
+			return nil
+		}
+	}
+	g.Go(visit(0))
+	if err := g.Wait(); err != nil {
+		fmt.Println(err)
+	}
+	total := 0
+	for i, n := range tree {
+		if visited[i] {
+			total += n.size
+		}
+	}
+	fmt.Println("total size:", total)
+	// Output:
+	// total size: 316
+}
+
 // This example shows a task's panic arriving in Wait, in the goroutine that
 // owns the group, where it can be recovered like any panic: the value is
 // kept, with the stack of the goroutine that panicked.
