@@ -106,7 +106,16 @@ func chanFanout(n, workers int) int {
 // tamePipe is the same pipeline with package pipeline: FromSeq, Map (or
 // OrderedMap) on workers goroutines, ForEach.
 func tamePipe(n, workers int, ordered bool) int {
+	return tamePipeWatched(n, workers, ordered, false)
+}
+
+// tamePipeWatched is tamePipe; when watched, Stats is called first, so the
+// stages publish their counters before every wait.
+func tamePipeWatched(n, workers int, ordered, watched bool) int {
 	p := pipeline.New(context.Background())
+	if watched {
+		p.Stats()
+	}
 	src := pipeline.FromSeq(p, upTo(n))
 	var sq <-chan int
 	if ordered {
@@ -124,11 +133,14 @@ func tamePipe(n, workers int, ordered bool) int {
 
 // BenchmarkPipeline compares the 3-stage pipeline written with package
 // pipeline against the same pipeline hand-written with channels.
+// tame-watched is tame with Stats called first, which makes every stage
+// publish its counters before it waits: the cost of watching.
 func BenchmarkPipeline(b *testing.B) {
 	name := func(impl string) string { return fmt.Sprintf("impl=%s/items=%d", impl, benchItems) }
 	b.Run(name("chan-unbuffered"), func(b *testing.B) { run(b, func(n int) int { return chanPipe(n, 0) }) })
 	b.Run(name("chan-buffered"), func(b *testing.B) { run(b, func(n int) int { return chanPipe(n, benchBuf) }) })
 	b.Run(name("tame"), func(b *testing.B) { run(b, func(n int) int { return tamePipe(n, 1, false) }) })
+	b.Run(name("tame-watched"), func(b *testing.B) { run(b, func(n int) int { return tamePipeWatched(n, 1, false, true) }) })
 }
 
 // BenchmarkMap compares Map and OrderedMap with 1, 2 and 8 workers, beside
