@@ -268,6 +268,9 @@ func TestQueueLenBounded(t *testing.T) {
 				t.Errorf("Len() = %d, want 0..%d", n, capacity)
 				return
 			}
+			// Yield: with GOMAXPROCS=1 a poller that never yields holds
+			// the only P for a whole time slice at every handler's Gosched.
+			runtime.Gosched()
 		}
 	})
 	for q.Stats().Handled < 8000 {
