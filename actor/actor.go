@@ -9,6 +9,7 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
+	"github.com/tamego/tame/internal/goid"
 )
 
 // A Ref is the address of an actor: the only way to reach its state is to
@@ -200,5 +201,5 @@ func (r *Ref[M]) result() error {
 
 // onOwnGoroutine reports whether the caller runs on the actor's goroutine.
 func (r *Ref[M]) onOwnGoroutine() bool {
-	return r.consumer.Load() == goid()
+	return r.consumer.Load() == goid.ID()
 }

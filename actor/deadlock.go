@@ -3,7 +3,6 @@ package actor
 import (
 	"context"
 	"errors"
-	"runtime"
 )
 
 // ErrDeadlock is returned (wrapped) by [Ask] and [Ref.Tell] when the call
@@ -48,24 +47,4 @@ func (c *actorCtx) has(ref any) bool {
 		}
 	}
 	return false
-}
-
-// goid returns the id of the calling goroutine, read from the first line of
-// its stack ("goroutine 18 [running]:"). Stop uses it to tell a call from
-// the actor's own goroutine, which must not wait for itself.
-func goid() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	const prefix = "goroutine "
-	if len(b) < len(prefix) {
-		return 0
-	}
-	var id uint64
-	for _, c := range b[len(prefix):] {
-		if c < '0' || c > '9' {
-			break
-		}
-		id = id*10 + uint64(c-'0')
-	}
-	return id
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
+	"github.com/tamego/tame/internal/goid"
 )
 
 // maxBatch is how many messages the actor takes from its mailbox per lock.
@@ -82,7 +83,7 @@ func (a *actor[S, M]) start(ctx context.Context) {
 // catch.Call: a panic returns here and is handled by the next step; a
 // runtime.Goexit ends the goroutine, and exiting starts the replacement.
 func (a *actor[S, M]) run() {
-	a.ref.consumer.Store(goid())
+	a.ref.consumer.Store(goid.ID())
 	for {
 		pe := catch.Call(a.step, a.exiting)
 		if pe == nil {

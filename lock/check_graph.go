@@ -160,20 +160,3 @@ func formatStack(pcs []uintptr) string {
 		}
 	}
 }
-
-// goid returns the id of the calling goroutine, read from the first line of
-// its stack trace ("goroutine 42 [running]:"). Slow (a microsecond or so),
-// which is one reason the checker is off unless built with the tag.
-func goid() int64 {
-	var buf [64]byte
-	s := buf[:runtime.Stack(buf[:], false)]
-	s = s[len("goroutine "):]
-	var id int64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			break
-		}
-		id = id*10 + int64(c-'0')
-	}
-	return id
-}

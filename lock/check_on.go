@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/tamego/tame/internal/goid"
 )
 
 // The lock-order checker, built only with the tag lockcheck.
@@ -125,7 +127,7 @@ func (c *checked) identify() (uint64, *class) {
 
 func (c *checked) acquire() holder {
 	stack := callers()
-	g := goid()
+	g := int64(goid.ID())
 	checker.mu.Lock()
 	defer checker.mu.Unlock()
 	id, cl := c.identify()
@@ -143,7 +145,7 @@ func (c *checked) acquire() holder {
 
 func (c *checked) tryAcquired() holder {
 	stack := callers()
-	g := goid()
+	g := int64(goid.ID())
 	checker.mu.Lock()
 	defer checker.mu.Unlock()
 	id, cl := c.identify()
@@ -172,7 +174,7 @@ func (c *checked) release(h holder) {
 
 func bothAcquire(a, b *checked) holder {
 	stack := callers()
-	g := goid()
+	g := int64(goid.ID())
 	checker.mu.Lock()
 	defer checker.mu.Unlock()
 	ida, ca := a.identify()

@@ -3,6 +3,7 @@ package queue
 import (
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
+	"github.com/tamego/tame/internal/goid"
 	"runtime"
 )
 
@@ -14,7 +15,7 @@ import (
 // It is catch.Loop written out, because the two ways of failing need
 // different callbacks: a panic must not start a replacement, a Goexit must.
 func (q *Queue[T]) consume() {
-	id := goid()
+	id := goid.ID()
 	q.mu.Lock()
 	q.gid = id
 	q.mu.Unlock()

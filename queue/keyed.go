@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/goid"
 )
 
 // A Keyed queue keeps one line per key: items with the same key are handled
@@ -203,7 +204,7 @@ func (q *Keyed[K, T]) Stats() Stats {
 // end. A Close from another goroutine still waits for all of that.
 func (q *Keyed[K, T]) Close() error {
 	q.mustBeMade()
-	id := goid()
+	id := goid.ID()
 	q.mu.Lock()
 	if !q.closed {
 		q.closed = true

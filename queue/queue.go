@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/goid"
 )
 
 // maxRun is the most items the consumer takes per acquisition of the lock.
@@ -193,7 +194,7 @@ func (q *Queue[T]) Stats() Stats {
 // ends. A Close from another goroutine still waits for all of that.
 func (q *Queue[T]) Close() error {
 	q.mustBeMade()
-	id := goid()
+	id := goid.ID()
 	q.mu.Lock()
 	if !q.closed {
 		q.closed = true

@@ -3,11 +3,11 @@ package queue
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sync"
 	"time"
 
 	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/goid"
 )
 
 // ErrDeadlock is returned by Push when the handler pushes to its own queue
@@ -16,27 +16,6 @@ import (
 // waited 1 ms (checking sooner would slow every wait). Test for it with
 // errors.Is.
 var ErrDeadlock = errors.New("queue: Push from the handler to its own full queue would wait forever")
-
-// goid returns the id of the calling goroutine, read from the header of its
-// stack trace ("goroutine 18 [running]:"). It is slow (it formats a stack
-// trace: about 15 µs here), so it is called only on slow paths: in Close,
-// once when a consumer starts, and when a Push has waited for a while.
-func goid() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	const prefix = "goroutine "
-	if len(b) <= len(prefix) {
-		return 0
-	}
-	var id uint64
-	for _, c := range b[len(prefix):] {
-		if c < '0' || c > '9' {
-			break
-		}
-		id = id*10 + uint64(c-'0')
-	}
-	return id
-}
 
 // A waiter is a Push waiting for room. Whoever makes room accepts its item
 // (stores it and sets accepted) or refuses it (Close sets err), under the
@@ -158,7 +137,7 @@ func await[T any](ctx context.Context, mu *sync.Mutex, l *waitList[T], w *waiter
 			err = ctx.Err()
 		case <-check:
 			check = nil
-			id := goid()
+			id := goid.ID()
 			mu.Lock()
 			if !self(id) {
 				mu.Unlock()

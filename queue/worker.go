@@ -6,6 +6,7 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
+	"github.com/tamego/tame/internal/goid"
 )
 
 // add appends v to key's line; mu is held and there is room. A line that
@@ -80,7 +81,7 @@ type worker[K comparable, T any] struct {
 // work runs a worker goroutine: loop under catch.Call, once per panic (not
 // per item).
 func (q *Keyed[K, T]) work(w *worker[K, T]) {
-	id := goid()
+	id := goid.ID()
 	q.mu.Lock()
 	if i := slicesIndex(q.gids, w.gid); w.gid != 0 && i >= 0 {
 		q.gids[i] = id // a replacement after a Goexit

@@ -1,0 +1,26 @@
+package goid_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/tamego/tame/internal/goid"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestID(t *testing.T) {
+	mine := goid.ID()
+	if mine == 0 {
+		t.Fatal("ID() = 0, want the id of the test goroutine")
+	}
+	if again := goid.ID(); again != mine {
+		t.Errorf("ID() = %d then %d in one goroutine, want the same", mine, again)
+	}
+	other := make(chan uint64)
+	go func() { other <- goid.ID() }()
+	if o := <-other; o == mine || o == 0 {
+		t.Errorf("ID() in another goroutine = %d, want non-zero and not %d", o, mine)
+	}
+}
