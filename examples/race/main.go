@@ -12,21 +12,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 
+	"github.com/tamego/tame/examples/internal/lesson"
 	"github.com/tamego/tame/examples/internal/race"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout, os.Args[1:])
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "race:", err)
-		os.Exit(1)
-	}
-}
+func main() { lesson.Main("race", run) }
 
 // run parses args and runs the lesson, writing to w.
 func run(ctx context.Context, w io.Writer, args []string) error {

@@ -15,8 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"runtime"
 	"strings"
 	"time"
@@ -42,15 +40,7 @@ var chapters = []lesson.Chapter{
 	toolbox.Lock,
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout, os.Args[1:])
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "tour:", err)
-		os.Exit(1)
-	}
-}
+func main() { lesson.Main("tour", run) }
 
 // run parses args and runs the chosen chapters, writing to w. It returns an
 // error naming every chapter whose checks failed, and one if goroutines were

@@ -8,23 +8,13 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
 
+	"github.com/tamego/tame/examples/internal/lesson"
 	"github.com/tamego/tame/examples/internal/wordcount"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout, os.Args[1:])
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "wordcount:", err)
-		os.Exit(1)
-	}
-}
+func main() { lesson.Main("wordcount", run) }
 
 // run parses args and runs the lesson, writing to w.
 func run(ctx context.Context, w io.Writer, args []string) error {

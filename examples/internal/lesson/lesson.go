@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
 	"time"
 )
@@ -123,4 +125,18 @@ func Cores(cpu, wall time.Duration) string {
 		return ""
 	}
 	return fmt.Sprintf("(%.1f cores busy)", float64(cpu)/float64(wall))
+}
+
+// Main runs a lesson program. run gets a context that Ctrl-C cancels,
+// standard output and the command-line arguments. When run returns an error
+// (a failed check included), Main prints it and exits with status 1, so that
+// CI catches a broken lesson.
+func Main(name string, run func(ctx context.Context, w io.Writer, args []string) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Stdout, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
 }
