@@ -29,15 +29,29 @@ func (q *Queue[T]) consume() {
 	close(q.done)
 }
 
+// publishEvery is how often the consumer publishes its position in the run
+// (q.progress) to the producers: an atomic store per item costs more than
+// the rest of the consumer's work on it.
+const publishEvery = 16
+
 // drain hands the items of the current run to the handler, then takes the
-// next run, until the queue is closed and empty. Its position is in
-// q.progress, which survives a panic: the item that panicked is not retried.
+// next run, until the queue is closed and empty. Its position is in q.pos,
+// which survives a panic: the item that panicked is not retried.
+//
+// It publishes the position for the producers (q.progress) before it hands
+// over the first item of a run and then every publishEvery items, not per
+// item: between two stores the producers count up to publishEvery-1 items
+// the handler was already given as waiting, so they may find the queue full
+// a little early, never late. A Push that then waits is let in as soon as
+// the handler returns (the run ends early when Pushes wait), so nothing
+// waits for a store that never comes.
 func (q *Queue[T]) drain() {
 	var zero T
 	ring := q.ring
 	for {
 		first, taken := q.first, q.taken
-		p := int(q.progress.Load())
+		p := q.pos
+		pub := int(q.progress.Load())
 		for p < taken {
 			i := first + p
 			if i >= len(ring) {
@@ -48,7 +62,11 @@ func (q *Queue[T]) drain() {
 				ring[i] = zero // do not keep what v points to alive
 			}
 			p++
-			q.progress.Store(int64(p)) // v is being handled: it waits no more
+			q.pos = p
+			if p == 1 || p-pub >= publishEvery {
+				q.progress.Store(int64(p)) // v is being handled: it waits no more
+				pub = p
+			}
 			q.handle(v)
 			// Pushes wait for room: end the run early, as soon as the room
 			// made is enough for all of them, so they are let in by one
@@ -70,7 +88,7 @@ func (q *Queue[T]) next() bool {
 	spins := 0
 	q.mu.Lock()
 	for {
-		if p := int(q.progress.Load()); p > 0 {
+		if p := q.pos; p > 0 {
 			q.head += p
 			if q.head >= len(q.ring) {
 				q.head -= len(q.ring)
@@ -78,6 +96,7 @@ func (q *Queue[T]) next() bool {
 			q.n -= p
 			q.released += int64(p)
 			q.progress.Store(0)
+			q.pos = 0
 			q.seen = 0
 		}
 		// Waiting Pushes first, oldest first: they were refused room before

@@ -26,7 +26,10 @@ const maxRun = 256
 //
 // Push blocks while capacity items are waiting (the one being handled is not
 // counted); it returns ctx.Err() when its context ends first and
-// [tame.ErrClosed] once Close was called. TryPush never blocks.
+// [tame.ErrClosed] once Close was called. TryPush never blocks. The consumer
+// tells the producers how far it got every few items, not after each one
+// (see [Queue.Len]), so while the handler is in one call, Push may find the
+// queue full a little early; it is then let in when that call returns.
 //
 // A panic (or runtime.Goexit) in the handler skips only that item: the next
 // item is handled, OnPanic is told at once, and Close returns every panic,
@@ -47,15 +50,17 @@ type Queue[T any] struct {
 
 	_ [128]byte // the consumer writes the next line per item: keep producers off it
 
-	// progress is the number of items of the consumer's current run already
-	// given to the handler. Only the consumer writes it (once per item,
-	// without the lock); others read it under mu.
+	// progress is what the consumer has published of pos: a number of items
+	// of its current run already given to the handler, at most pos and at
+	// least pos-publishEvery+1. Only the consumer writes it, without the
+	// lock (see drain); others read it under mu.
 	progress atomic.Int64
 	nwait    atomic.Int32 // waiters.len(), written under mu, read by the consumer per item
-	// Owned by the consumer: the current run is ring[first:first+taken].
-	// (Copies of what it read under mu, so that it does not read the
-	// producers' busy cache line per item.)
-	first, taken int
+	// Owned by the consumer: the current run is ring[first:first+taken], and
+	// pos of its items were given to the handler. (Copies of what it read
+	// under mu, so that it does not read the producers' busy cache line per
+	// item; pos survives a panic in the handler.)
+	first, taken, pos int
 
 	_ [128]byte
 
@@ -157,7 +162,10 @@ func (q *Queue[T]) TryPush(v T) bool {
 }
 
 // Len returns the number of items waiting: accepted and not yet given to
-// the handler. It never exceeds the capacity.
+// the handler. It never exceeds the capacity. It may also count up to 15
+// items the handler was given just before its current call (the consumer
+// publishes its position every 16 items, and at the start of each run of
+// items), never fewer than are waiting.
 func (q *Queue[T]) Len() int {
 	q.mustBeMade()
 	q.mu.Lock()

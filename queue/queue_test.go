@@ -228,6 +228,75 @@ func TestQueueBackpressure(t *testing.T) {
 	})
 }
 
+// TestQueueWaitBehindUnpublishedPosition checks the consumer's lazy
+// publication of its position: while the handler is stuck on an item in the
+// middle of a run, Len stays within the capacity and counts at least the
+// items truly waiting, Pushes that find the queue full (perhaps a little
+// early) are let in once the handler returns, and nothing is lost or
+// reordered.
+func TestQueueWaitBehindUnpublishedPosition(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const capacity = 64
+		gates := map[int]chan struct{}{0: make(chan struct{}), 5: make(chan struct{})}
+		started := make(chan int, 128)
+		var handled []int
+		q := queue.New(capacity, func(v int) {
+			started <- v
+			if g := gates[v]; g != nil {
+				<-g
+			}
+			handled = append(handled, v)
+		})
+		ctx := context.Background()
+		q.Push(ctx, 0)
+		<-started // 0 is being handled, alone in its run
+		for i := 1; i <= capacity; i++ {
+			if err := q.Push(ctx, i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
+		}
+		close(gates[0]) // the next run is items 1..64; it stops in item 5
+		for v := range started {
+			if v == 5 {
+				break
+			}
+		}
+		const waiting = capacity - 5 // items 6..64
+		if n := q.Len(); n < waiting || n > capacity {
+			t.Errorf("Len() = %d with item 5 in the handler, want %d..%d", n, waiting, capacity)
+		}
+		done := make(chan error)
+		go func() {
+			for i := capacity + 1; i <= capacity+4; i++ { // fit: 5 slots are free
+				if err := q.Push(ctx, i); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+		synctest.Wait() // accepted, or waiting for the position
+		if n := q.Len(); n > capacity {
+			t.Errorf("Len() = %d, want at most %d", n, capacity)
+		}
+		close(gates[5])
+		if err := <-done; err != nil {
+			t.Errorf("Push after item 5 returned = %v, want nil", err)
+		}
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		for i, v := range handled {
+			if v != i {
+				t.Fatalf("handled[%d] = %d, want %d (handled %v)", i, v, i, handled)
+			}
+		}
+		if s := q.Stats(); len(handled) != capacity+5 || s.Handled != capacity+5 || s.MaxDepth > capacity {
+			t.Errorf("handled %d, Stats() = %+v; want %d handled, MaxDepth <= %d", len(handled), s, capacity+5, capacity)
+		}
+	})
+}
+
 func TestQueuePushDoneContext(t *testing.T) {
 	base := runtime.NumGoroutine()
 	q := queue.New(4, func(int) { t.Error("handled an item pushed with a cancelled context") })

@@ -6,7 +6,8 @@ import "time"
 // Keyed.Stats.
 type Stats struct {
 	// Depth is the number of items waiting now (Len): accepted, not yet
-	// given to the handler.
+	// given to the handler. For a Queue it is as exact as Len, and Handled
+	// may then miss as many (up to 15) of the latest items.
 	Depth int
 	// MaxDepth is the most items that were ever waiting at once. It never
 	// exceeds the capacity.
