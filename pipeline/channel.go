@@ -55,6 +55,14 @@ func drain[T any](in <-chan T, own bool) {
 	}
 }
 
+// fast reports whether the pipeline is running and nobody watches its
+// counters: one atomic load. Then recv from a channel of the pipeline's own
+// (own) is a plain receive, and send on a channel that another stage reads
+// (l.consumed) a plain send, with no publish before waiting. The hot loops
+// (Map, the sources, the sinks) write these fast paths out, and call recv or
+// send otherwise.
+func (c *core) fast() bool { return c.state.Load() == 0 }
+
 // recv receives the next item from in. It reports false when in is closed
 // or the pipeline is stopped; it never takes an item once the pipeline is
 // stopped. Before it waits, it publishes t when the counters are watched.
@@ -68,7 +76,7 @@ func recv[T any](c *core, in <-chan T, own bool, t *tally) (v T, ok bool) {
 		return v, false
 	}
 	if own {
-		if c.watched.Load() && len(in) == 0 {
+		if c.watching() && len(in) == 0 {
 			t.publish()
 		}
 		v, ok = <-in
@@ -103,7 +111,7 @@ func send[T any](c *core, out chan<- T, v T, l *link, t *tally) bool {
 		return false
 	}
 	if l != nil && l.consumed.Load() {
-		if c.watched.Load() && len(out) == cap(out) {
+		if c.watching() && len(out) == cap(out) {
 			t.publish()
 		}
 		out <- v

@@ -30,7 +30,16 @@ func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn f
 	own := owns(p, in)
 	p.spawn(kind, workers, func(_ int, t *tally) {
 		for {
-			v, ok := recv(c, in, own, t)
+			// The fast paths of recv and send, written out: a plain
+			// receive and a plain send between stages of a pipeline that
+			// is running and not watched (see fast).
+			var v T
+			var ok bool
+			if own && c.fast() {
+				v, ok = <-in
+			} else {
+				v, ok = recv(c, in, own, t)
+			}
 			if !ok {
 				return
 			}
@@ -40,7 +49,9 @@ func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn f
 				c.fail(err)
 				return
 			}
-			if !send(c, out, r, ol, t) {
+			if ol.consumed.Load() && c.fast() {
+				out <- r
+			} else if !send(c, out, r, ol, t) {
 				return
 			}
 			t.out++

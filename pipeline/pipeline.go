@@ -56,15 +56,17 @@ type core struct {
 	cancel context.CancelCauseFunc
 	done   <-chan struct{}
 
-	// halted is set once the context is done: by fail and panicked, and
-	// through stopParent when the parent context ends. Stages poll it before
-	// every item; it is read far more often than done and, unlike done, it
-	// is not written by every goroutine that blocks on it, so polling it
-	// costs no cache miss. It has a cache line of its own.
+	// state holds two flags. halted is set once the context is done: by
+	// fail and panicked, and through stopParent when the parent context
+	// ends. watched is set once Stats has been called: the stages then
+	// publish their counters before they wait. Stages poll state before
+	// every item (state == 0 is the fast path: a plain channel operation);
+	// it is read far more often than done and, unlike done, it is not
+	// written by every goroutine that blocks on it, so polling it costs no
+	// cache miss. It has a cache line of its own.
 	_          [64]byte
-	halted     atomic.Bool
+	state      atomic.Uint32
 	_          [64]byte
-	watched    atomic.Bool   // Stats was called: publish counters before waiting
 	stopParent func() bool   // stops the context.AfterFunc that sets halted
 	parentDone chan struct{} // closed once that AfterFunc has run
 
@@ -91,10 +93,10 @@ func New(ctx context.Context) *Pipeline {
 	c.ctx, c.cancel = context.WithCancelCause(ctx)
 	c.done = c.ctx.Done()
 	if ctx.Err() != nil {
-		c.halted.Store(true) // do not wait for the AfterFunc to run
+		c.state.Or(halted) // do not wait for the AfterFunc to run
 	}
 	c.stopParent = context.AfterFunc(ctx, func() {
-		c.halted.Store(true)
+		c.state.Or(halted)
 		close(c.parentDone)
 	})
 	return &Pipeline{c: c, buffer: defaultBuffer}
@@ -192,19 +194,28 @@ func (p *Pipeline) stageName(kind string) string {
 // halted too: what a stage does after it sees the failure is bounded by the
 // one item it had passed the check with.
 func (c *core) fail(err error) {
-	c.halted.Store(true)
+	c.state.Or(halted)
 	c.cancel(err)
 }
 
 // panicked records a recovered panic (or Goexit) and cancels the pipeline.
 func (c *core) panicked(pe *tame.PanicError) {
 	c.panics.Add(pe)
-	c.halted.Store(true)
+	c.state.Or(halted)
 	c.cancel(pe)
 }
 
 // stopped reports whether the pipeline is stopped: its context is done.
-func (c *core) stopped() bool { return c.halted.Load() }
+func (c *core) stopped() bool { return c.state.Load()&halted != 0 }
+
+// watching reports whether Stats has been called.
+func (c *core) watching() bool { return c.state.Load()&watched != 0 }
+
+// The flags of core.state.
+const (
+	halted  uint32 = 1 << iota // the context is done
+	watched                    // Stats was called
+)
 
 // spawn registers a stage of the given kind and starts n goroutines for it,
 // running run(i, t) for i in [0, n), where t is the goroutine's own tally.

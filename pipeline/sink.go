@@ -109,7 +109,13 @@ func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Con
 	t := &tally{s: st}
 	loop := func() {
 		for {
-			v, ok := recv(c, in, own, t)
+			var v T
+			var ok bool
+			if own && c.fast() {
+				v, ok = <-in // the fast path of recv
+			} else {
+				v, ok = recv(c, in, own, t)
+			}
 			if !ok {
 				return
 			}

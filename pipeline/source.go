@@ -13,7 +13,9 @@ func From[T any](p *Pipeline, items []T) <-chan T {
 	p.spawn("From", 1, func(_ int, t *tally) {
 		for _, v := range items {
 			t.received()
-			if !send(c, out, v, ol, t) {
+			if ol.consumed.Load() && c.fast() {
+				out <- v // the fast path of send
+			} else if !send(c, out, v, ol, t) {
 				return
 			}
 			t.out++
@@ -38,7 +40,9 @@ func FromSeq[T any](p *Pipeline, seq iter.Seq[T]) <-chan T {
 	p.spawn("FromSeq", 1, func(_ int, t *tally) {
 		for v := range seq {
 			t.received()
-			if !send(c, out, v, ol, t) {
+			if ol.consumed.Load() && c.fast() {
+				out <- v // the fast path of send
+			} else if !send(c, out, v, ol, t) {
 				return
 			}
 			t.out++

@@ -48,7 +48,7 @@ type StageStats struct {
 // figures of a stage that has ended are exact.
 func (p *Pipeline) Stats() []StageStats {
 	c := p.core()
-	c.watched.Store(true)
+	c.state.Or(watched)
 	c.mu.Lock()
 	stages := append([]*stage(nil), c.stages...)
 	c.mu.Unlock()
@@ -122,7 +122,7 @@ func (t *tally) received() {
 // waiting publishes the local counts when Stats has been called: the
 // goroutine is about to wait on a channel.
 func (t *tally) waiting(c *core) {
-	if c.watched.Load() {
+	if c.watching() {
 		t.publish()
 	}
 }

@@ -129,3 +129,51 @@ func TestStatsWhileRunning(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsFromFastPath calls Stats for the first time while every stage is
+// blocked in a plain send or a plain receive (the fast path, taken while
+// nobody watches): once one more item moves, each blocked stage takes the
+// watched path and publishes before it waits again, so the figures are
+// exact.
+func TestStatsFromFastPath(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const buffer, k = 8, 10 // the consumer blocks on its item k, then k+1
+		ctx, cancel := context.WithCancel(t.Context())
+		p := pipeline.New(ctx).Buffered(buffer)
+		src := pipeline.From(p.Named("source"), ints(10_000))
+		sq := pipeline.Map(p.Named("square"), src, 1, square)
+		gate := make(chan struct{})
+		done := make(chan error)
+		go func() {
+			i := 0
+			done <- pipeline.ForEach(p, sq, func(ctx context.Context, _ int) error {
+				if i++; i <= k {
+					return nil
+				}
+				select {
+				case <-gate:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+		}()
+		synctest.Wait()
+		p.Stats() // first call: the stages are blocked in the fast path
+		gate <- struct{}{}
+		synctest.Wait()
+		got := p.Stats()[:2]  // the sink waits in fn, not on a channel: it may lag
+		taken := int64(k + 2) // items the consumer received
+		want := []pipeline.StageStats{
+			{Name: "source", In: taken + buffer + 1 + buffer + 1, Out: taken + buffer + 1 + buffer, InFlight: 1},
+			{Name: "square", In: taken + buffer + 1, Out: taken + buffer, InFlight: 1},
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("Stats() = %+v, want %+v", got, want)
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("ForEach() = %v, want context.Canceled", err)
+		}
+	})
+}
