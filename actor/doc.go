@@ -126,6 +126,20 @@
 // A Tell is a short critical section on a mutex-guarded ring; the actor
 // takes its messages in batches, so the lock is not taken per message on the
 // receiving side, and recovery from panics is set up once, not per message
-// (again only after a panic). BenchmarkActor compares Tell and Ask with a hand-written
-// goroutine and channel actor in the same run.
+// (again only after a panic). BenchmarkActor compares Tell and Ask with a
+// hand-written goroutine and channel actor in the same run.
+//
+// An Ask is a round trip between two goroutines, and what it costs is mostly
+// the scheduler's: each park and wake-up of a goroutine costs more than all
+// the rest of the ask. So both sides yield once before they park: the asker
+// after sending, the actor on an empty mailbox. When they share a processor
+// the answer and the next message then usually arrive while the other side
+// yields, and a round trip takes no park or wake-up at all. Measured on 2
+// cores: an Ask from one goroutine takes about 0.8 times the channel actor's
+// round trip (1.24 times before the yields), from 8 goroutines about 0.5
+// times; Tell stays at 0.8 to 1 times the channel actor's cost. The price: an
+// actor that runs out of messages, and an asker whose answer is not ready
+// at once, take one extra trip through the scheduler before they park, and
+// under a full CPU load a yield can make the asker wait for its turn longer
+// than a wake-up would.
 package actor
