@@ -3,7 +3,6 @@ package actor
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -79,18 +78,6 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	// Every accepted ask gets an answer or a failure notice in c.ch: from
 	// Send, from a receive that panicked, from the actor stopping with the
 	// ask unanswered, or from a stopped actor's mailbox being emptied.
-	//
-	// Yield once before parking: the actor usually runs next on this very
-	// processor (the push made it runnable here, or it is yielding too, see
-	// next) and answers at once; the answer then waits in c.ch, and the
-	// round trip took no park and no wake-up on this side.
-	runtime.Gosched()
-	select {
-	case a := <-c.ch:
-		pool.Put(c)
-		return a.v, a.err
-	default:
-	}
 	if done == nil { // a context that never ends: a plain receive is cheapest
 		a := <-c.ch
 		pool.Put(c)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tamego/tame/actor"
@@ -148,5 +149,46 @@ func BenchmarkActor(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkAskUnderLoad measures an Ask round trip while busy goroutines keep
+// every processor occupied. A round trip that hands the processor straight
+// over (a wake-up puts the woken goroutine next in line) costs about as much
+// as on an idle machine; one that yields (runtime.Gosched puts the goroutine
+// at the back of the global run queue) waits for the busy goroutines' time
+// slices: tens of milliseconds per Ask.
+func BenchmarkAskUnderLoad(b *testing.B) {
+	for _, impl := range []struct {
+		name string
+		new  func() benchCounter
+	}{{"tame", newTameCounter}, {"chan-actor", newChanCounter}} {
+		b.Run(fmt.Sprintf("impl=%s/busy=4", impl.name), func(b *testing.B) {
+			c := impl.new()
+			defer c.Close()
+			var stop atomic.Bool
+			var sink atomic.Int64
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					x := 0
+					for !stop.Load() {
+						for i := range 10_000 {
+							x += i ^ x>>1 // busy work the compiler cannot drop
+						}
+					}
+					sink.Add(int64(x))
+				})
+			}
+			c.Ask()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				c.Ask()
+			}
+			b.StopTimer()
+			stop.Store(true)
+			wg.Wait()
+		})
 	}
 }

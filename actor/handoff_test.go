@@ -13,15 +13,15 @@ import (
 )
 
 // The tests of this file aim at the hand-off between askers, senders and the
-// actor: an asker yields once and looks for its answer before it parks, and
-// an actor that finds its mailbox empty yields once before it parks.
+// actor: an answer racing the asker giving up, and messages reaching the
+// actor as it runs out of work and parks.
 
 // TestAskCancelRacingAnswer: asks whose ctx ends while the answer is on its
-// way (cancelled in msg, so the ask is accepted with a done ctx and its yield
-// and its wait race the answer), mixed with plain asks, from several
-// goroutines; the actor sends each answer after a stale reply of an earlier
-// ask. Every Ask gets its own answer or context.Canceled, never another
-// ask's.
+// way (cancelled in msg, so the ask is accepted with a done ctx and its wait
+// races the answer), mixed with plain asks, from several goroutines; the
+// actor sends each answer after a stale reply of an earlier ask, sometimes
+// after a yield. Every Ask gets its own answer or context.Canceled, never
+// another ask's.
 func TestAskCancelRacingAnswer(t *testing.T) {
 	base := runtime.NumGoroutine()
 	type msg struct {
@@ -35,7 +35,7 @@ func TestAskCancelRacingAnswer(t *testing.T) {
 				r.Send(-1) // answered or given up already: dropped
 			}
 			if m.slow {
-				runtime.Gosched() // let the asker's yield miss the answer
+				runtime.Gosched() // let the cancelled asker give up first
 			}
 			m.reply.Send(m.id)
 			*old = append((*old)[:0], m.reply)
@@ -78,8 +78,8 @@ func TestAskCancelRacingAnswer(t *testing.T) {
 }
 
 // TestTellsRacingActorYield: short bursts of Tells spaced so that they reach
-// the actor while it handles, while it yields on an empty mailbox and while it
-// is parked, then Stop at once (often while it yields). Every message that
+// the actor while it handles, while it is about to park on an empty mailbox
+// and while it is parked, then Stop at once. Every message that
 // was accepted is handled before Stop returns, and nothing after.
 func TestTellsRacingActorYield(t *testing.T) {
 	base := runtime.NumGoroutine()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"runtime"
 	"time"
 
 	"github.com/tamego/tame"
@@ -175,28 +174,14 @@ func (a *actor[S, M]) loop() {
 // next gives back the slots of the batch just handled and takes the next
 // batch, parking while the mailbox is empty. It reports false once the
 // mailbox is closed and empty.
-//
-// Found empty, the mailbox gets one more look after a yield before the actor
-// parks: an asker waiting for the reply just sent, or a sender, often runs on
-// this processor meanwhile and pushes the next message without having to
-// wake the actor (idle is false while it yields). Bounded: an idle actor
-// parks and uses no CPU.
 func (a *actor[S, M]) next() bool {
 	r := a.ref
 	r.mu.Lock()
 	a.release(true)
-	yielded := false
 	for r.count == 0 {
 		if r.closed {
 			r.mu.Unlock()
 			return false
-		}
-		if !yielded {
-			yielded = true
-			r.mu.Unlock()
-			runtime.Gosched()
-			r.mu.Lock()
-			continue
 		}
 		r.idle = true
 		r.mu.Unlock()
