@@ -3,6 +3,7 @@ package queue_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -166,10 +167,15 @@ func runBench(b *testing.B, impl benchImpl, producers int) {
 	}
 }
 
-// BenchmarkKeyed moves the same items through a Keyed queue with 8 workers,
-// the producer index as key, beside the same baselines (one line for all).
+// BenchmarkKeyed moves the same items through a Keyed queue with 8 workers
+// and with GOMAXPROCS workers (as the shared peer benchmark does), the
+// producer index as key, beside the channel baseline (one line for all).
 func BenchmarkKeyed(b *testing.B) {
-	impls := []benchImpl{benchImpls[0], {"tame-keyed", startKeyed(8)}}
+	impls := []benchImpl{
+		benchImpls[0],
+		{"tame-keyed", startKeyed(8)},
+		{"tame-keyed-gomaxprocs", startKeyed(runtime.GOMAXPROCS(0))},
+	}
 	for _, impl := range impls {
 		for _, p := range []int{1, 2, 8} {
 			b.Run(fmt.Sprintf("impl=%s/producers=%d", impl.name, p), func(b *testing.B) {

@@ -112,7 +112,10 @@
 // in the run every 16 items, not after each one (an atomic store per item
 // was a fifth of the whole cost per item), so Len may count up to 15 items
 // the handler already has, and a Push can find the queue full that much
-// early; it is let in when the current handler call returns. When it finds nothing to do it yields
+// early; it is let in when the current handler call returns. Pushes that
+// had to wait are let in together, oldest first, once the consumer (or, for
+// a Keyed queue, the workers) has made room for them (Keyed: for capacity/8
+// items), so that producers are not woken one per item handled. When it finds nothing to do it yields
 // the processor a few times, then parks on a channel: an idle queue uses no
 // CPU. Keyed workers start when there is work and park when there is none. Pushes that must wait are queued in order and
 // let in by the consumer as it makes room, a batch per acquisition; waiting

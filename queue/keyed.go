@@ -25,7 +25,10 @@ import (
 // Push blocks while capacity items are waiting, counted over all keys (the
 // items being handled are not counted); it returns ctx.Err() when its
 // context ends first and [tame.ErrClosed] once Close was called. TryPush
-// never blocks. A key that has drained holds no memory.
+// never blocks. Pushes that had to wait are let in together, oldest first,
+// once the workers have made room for capacity/8 items (at least one), not
+// one per item handled; until then later Pushes queue up behind them. A key
+// that has drained holds no memory.
 //
 // A panic (or runtime.Goexit) in the handler skips only that item: the next
 // item of the key is handled, OnPanic is told at once, and Close returns
@@ -40,6 +43,7 @@ type Keyed[K comparable, T any] struct {
 	handle    func(K, T)
 	capacity  int
 	workers   int
+	batch     int  // room the workers make before waiting Pushes are let in (see admit)
 	checkKeys bool // K may hold an interface value, whose dynamic type may not be hashable
 
 	mu       sync.Mutex
@@ -96,6 +100,7 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 		handle:    handle,
 		capacity:  capacity,
 		workers:   workers,
+		batch:     max(1, capacity/8),
 		checkKeys: mayHoldInterface(reflect.TypeFor[K]()),
 		lines:     make(map[K]*line[K, T]),
 		wake:      make(chan struct{}, workers),

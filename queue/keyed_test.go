@@ -284,6 +284,70 @@ func TestKeyedCloseFromHandler(t *testing.T) {
 	})
 }
 
+// TestKeyedWaitersLetInTogether checks the batched admission of waiting
+// Pushes: with capacity 64 (batch 8) and the only worker stuck a few items
+// after the queue filled, Len stays within the capacity and TryPush fails
+// while Pushes wait; once the worker goes on, every waiting Push is let in,
+// and every item is handled once, in push order.
+func TestKeyedWaitersLetInTogether(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const capacity = 64
+		gates := map[int]chan struct{}{0: make(chan struct{}), 3: make(chan struct{})}
+		started := make(chan int, 128)
+		var handled []int
+		q := queue.NewKeyed(1, capacity, func(_ string, v int) {
+			started <- v
+			if g := gates[v]; g != nil {
+				<-g
+			}
+			handled = append(handled, v)
+		})
+		ctx := context.Background()
+		q.Push(ctx, "k", 0)
+		<-started // 0 is being handled: it does not count
+		for i := 1; i <= capacity; i++ {
+			if err := q.Push(ctx, "k", i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
+		}
+		done := make(chan error)
+		for p := range 3 {
+			go func() { done <- q.Push(ctx, "k", capacity+1+p) }()
+			synctest.Wait() // in order: producer p waits before p+1 pushes
+		}
+		close(gates[0]) // the worker handles 1, 2 and stops in 3
+		for v := range started {
+			if v == 3 {
+				break
+			}
+		}
+		synctest.Wait()
+		if n := q.Len(); n > capacity || n < capacity-3 {
+			t.Errorf("Len() = %d with item 3 in the handler, want %d..%d", n, capacity-3, capacity)
+		}
+		if q.TryPush("other", 1) {
+			t.Error("TryPush while Pushes wait = true, want false")
+		}
+		close(gates[3])
+		for range 3 {
+			if err := <-done; err != nil {
+				t.Errorf("waiting Push = %v, want nil", err)
+			}
+		}
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		for i, v := range handled {
+			if v != i {
+				t.Fatalf("handled[%d] = %d, want %d (handled %v)", i, v, i, handled)
+			}
+		}
+		if s := q.Stats(); len(handled) != capacity+4 || s.Handled != capacity+4 || s.MaxDepth > capacity {
+			t.Errorf("handled %d, Stats() = %+v; want %d handled, MaxDepth <= %d", len(handled), s, capacity+4, capacity)
+		}
+	})
+}
+
 func TestKeyedPushToOwnFullQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var q *queue.Keyed[int, int]

@@ -151,8 +151,14 @@ func (w *worker[K, T]) loop() {
 }
 
 // admit lets waiting Pushes in, oldest first, while there is room; mu is
-// held.
+// held. It starts only once the workers have made room for a batch
+// (q.batch items): letting waiters in as soon as there is room for one would
+// wake a producer per item handled, and each would push one item and wait
+// again; let in together, they go on pushing into the room left.
 func (q *Keyed[K, T]) admit() {
+	if q.waiters.len() == 0 || q.capacity-q.total < q.batch {
+		return
+	}
 	for q.waiters.len() > 0 && q.total < q.capacity {
 		wt, it := q.waiters.pop()
 		q.add(it.key, it.v)
