@@ -112,14 +112,26 @@
 // in the run every 16 items, not after each one (an atomic store per item
 // was a fifth of the whole cost per item), so Len may count up to 15 items
 // the handler already has, and a Push can find the queue full that much
-// early; it is let in when the current handler call returns. Pushes that
-// had to wait are let in together, oldest first, once the consumer (or, for
-// a Keyed queue, the workers) has made room for them (Keyed: for capacity/8
-// items), so that producers are not woken one per item handled. When it finds nothing to do it yields
-// the processor a few times, then parks on a channel: an idle queue uses no
-// CPU. Keyed workers start when there is work and park when there is none. Pushes that must wait are queued in order and
-// let in by the consumer as it makes room, a batch per acquisition; waiting
-// allocates nothing in the steady state. BenchmarkQueue compares a Queue
-// with a buffered channel drained by one goroutine and with a mutex-guarded
-// slice; BenchmarkKeyed does the same for Keyed.
+// early; it is let in when the current handler call returns. When the
+// consumer finds nothing to do it yields the processor a few times, then
+// parks on a channel: an idle queue uses no CPU. Keyed workers start when
+// there is work and park when there is none.
+//
+// Pushes that must wait are queued in order and let in together, oldest
+// first, a batch per acquisition of the lock: by the consumer once it has
+// made room for all of them, by Keyed workers once they have made room for
+// capacity/8 items, so that producers are not woken one per item handled.
+// Waiting allocates nothing in the steady state.
+//
+// BenchmarkQueue compares a Queue with a buffered channel drained by one
+// goroutine and with a mutex-guarded slice; BenchmarkKeyed does the same
+// for Keyed (with 8 and with GOMAXPROCS workers). Measured on a shared
+// 2-core machine (interleaved runs, medians, tiny handler), a Queue took
+// about 0.45 to 0.6 times the channel's time per item with 1, 2 and 8
+// producers. A Keyed queue takes the lock for every item on both sides
+// (one item per turn is what keeps the keys fair), so it costs about what
+// the channel does: 0.7 to 1.05 times with 1 or 2 producers, and 0.85 to
+// 2.2 times with 8 producers and GOMAXPROCS workers, where 8 producers and
+// the workers contend for one lock and the workers for the processors
+// (the high end on a loaded machine, where parked goroutines wake slowly).
 package queue
