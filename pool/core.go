@@ -14,9 +14,9 @@ const defaultBacklog = 1024
 // a mutex) and at most limit worker goroutines that drain it.
 //
 // Workers follow Mills' advice: one is started when a task arrives and fewer
-// than limit are running, and it exits once the backlog is empty (after
-// looking again a few times, see spins). None idles for long, so once the
-// last worker has exited nothing of the group or pool is left. A submitter
+// than limit are running, and it exits as soon as the backlog is empty. None
+// idles, so once the last worker has exited nothing of the group or pool is
+// left. A submitter
 // never hands a task over with a rendezvous: it puts the task in the ring and
 // returns, so the cost per task is one short critical section for the
 // submitter and at most one for the worker (less when it takes a batch).
@@ -31,7 +31,6 @@ type core[T any] struct {
 	workers  int        // worker goroutines alive
 	busy     int        // the workers that hold tasks (taken from the ring, not all done)
 	maxBusy  int        // high-water mark of busy
-	spinning int        // the workers that found the ring empty and look again before exiting
 	free     *worker[T] // retired workers, for reuse
 	nfree    int
 	spare    *sync.Pool // retired workers shared by every core of this T
@@ -61,8 +60,8 @@ func (c *core[T]) init(limit, backlog int, spare *sync.Pool, run func(T), failed
 // with c.launch(w)); w is a retired worker to reuse, or nil. It is called
 // with c.mu held.
 func (c *core[T]) admit(t T) (ok, start bool, w *worker[T]) {
-	if c.workers < c.limit && c.n >= c.spinning {
-		// Every worker is busy, or about to take a task already queued:
+	if c.workers < c.limit {
+		// Every worker is busy or about to take a task already queued:
 		// start one more for this task.
 		c.put(t)
 		c.workers++
@@ -73,7 +72,7 @@ func (c *core[T]) admit(t T) (ok, start bool, w *worker[T]) {
 		return true, true, w
 	}
 	if c.workers < c.limit || c.n < c.backlog {
-		c.put(t) // a spinning or busy worker takes it
+		c.put(t) // a busy worker takes it when it is done
 		return true, false, nil
 	}
 	return false, false, nil

@@ -1,8 +1,6 @@
 package pool
 
 import (
-	"runtime"
-
 	"github.com/tamego/tame/internal/catch"
 )
 
@@ -12,18 +10,6 @@ import (
 // (see take), so a long task cannot hold back many others while the other
 // workers idle.
 const maxBatch = 16
-
-// spins is how many times a worker that finds the backlog empty yields and
-// looks again before it exits. A submitter that is a little slower than the
-// workers (tiny tasks) then finds a worker still there instead of paying for
-// a new goroutine per task; an idle group or pool still has no goroutine a
-// few microseconds after its last task.
-const spins = 8
-
-// maxSpinning is how many workers of a core look again at once; the others
-// exit at once when they find the backlog empty, instead of taking turns at
-// the lock that the submitters need.
-const maxSpinning = 2
 
 // A worker is the state of one worker goroutine. It lives on the heap so
 // that it survives a panic (catch.Loop calls drain again) and a Goexit (a
@@ -119,37 +105,34 @@ func (w *worker[T]) drain() {
 }
 
 // take moves a batch of tasks from the ring to the worker, or, when the
-// ring stays empty, retires the worker and reports false. It is called with
+// ring is empty, retires the worker and reports false. It is called with
 // c.mu held and returns with it held.
 func (w *worker[T]) take() bool {
 	c := w.c
 	var zero T
-	for spun := 0; c.n == 0; spun++ {
+	if c.n == 0 {
+		// Nothing left: retire at once. A worker that yielded and looked
+		// again would keep submitters from starting a new one, and under
+		// CPU load a yield waits a whole time slice (tens of milliseconds,
+		// BenchmarkLatencyUnderLoad) while the task it could run waits too.
 		if w.holding {
 			c.busy--
 			w.holding = false
 		}
-		if spun == spins || spun == 0 && c.spinning >= maxSpinning {
-			c.workers--
-			if c.nfree < maxFree {
-				w.next, w.end = 0, 0
-				w.nextFree, c.free = c.free, w
-				c.nfree++
-			}
-			if c.workers == 0 && c.idle != nil {
-				close(c.idle)
-				c.idle = nil
-			}
-			if c.waiters > 0 {
-				c.signal() // a worker slot is free
-			}
-			return false
+		c.workers--
+		if c.nfree < maxFree {
+			w.next, w.end = 0, 0
+			w.nextFree, c.free = c.free, w
+			c.nfree++
 		}
-		c.spinning++
-		c.mu.Unlock()
-		runtime.Gosched()
-		c.mu.Lock()
-		c.spinning--
+		if c.workers == 0 && c.idle != nil {
+			close(c.idle)
+			c.idle = nil
+		}
+		if c.waiters > 0 {
+			c.signal() // a worker slot is free
+		}
+		return false
 	}
 	if !w.holding {
 		c.busy++
