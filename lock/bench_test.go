@@ -202,3 +202,144 @@ func BenchmarkTransfer(b *testing.B) {
 		})
 	})
 }
+
+// wide is a 256-byte version, for BenchmarkLoad: a reader that needs one
+// field of it still copies all of it when the API returns it by value.
+type wide [32]int64
+
+// BenchmarkLoad isolates the one cost of Snapshot.Load that the pinned API
+// makes inherent: Load returns the version by value, so a reader copies T,
+// where an atomic.Pointer reader reads through the pointer only the words it
+// uses. No writers. size=32: a 4-field struct, all fields read (the copy
+// lives in registers, Load costs what atomic.Pointer.Load costs); size=256:
+// one field of a 32-word array read. impl=atomic-pointer-copy is the
+// baseline doing the same copy by hand.
+func BenchmarkLoad(b *testing.B) {
+	impls := []struct {
+		name string
+		new  func() (small func() int64, big func() int64)
+	}{
+		{"atomic-pointer", func() (func() int64, func() int64) {
+			var p atomic.Pointer[quad]
+			var w atomic.Pointer[wide]
+			p.Store(&quad{1, 2, 3, 4})
+			w.Store(&wide{7})
+			return func() int64 { return p.Load().sum() },
+				func() int64 { return w.Load()[0] }
+		}},
+		{"atomic-pointer-copy", func() (func() int64, func() int64) {
+			var p atomic.Pointer[quad]
+			var w atomic.Pointer[wide]
+			p.Store(&quad{1, 2, 3, 4})
+			w.Store(&wide{7})
+			return func() int64 { q := *p.Load(); return q.sum() },
+				func() int64 { v := *w.Load(); return v[0] }
+		}},
+		{"snapshot", func() (func() int64, func() int64) {
+			s := lock.NewSnapshot(quad{1, 2, 3, 4})
+			w := lock.NewSnapshot(wide{7})
+			return func() int64 { q := s.Load(); return q.sum() },
+				func() int64 { v := w.Load(); return v[0] }
+		}},
+	}
+	for _, impl := range impls {
+		for _, size := range []int{32, 256} {
+			b.Run(fmt.Sprintf("impl=%s/size=%d", impl.name, size), func(b *testing.B) {
+				small, big := impl.new()
+				read, want := small, int64(10)
+				if size == 256 {
+					read, want = big, 7
+				}
+				var bad atomic.Int64
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					n := int64(0)
+					for pb.Next() {
+						if read() != want {
+							n++
+						}
+					}
+					bad.Add(n)
+				})
+				if n := bad.Load(); n != 0 {
+					b.Fatalf("%d wrong reads", n)
+				}
+			})
+		}
+	}
+}
+
+// lockedCall is Guarded.Do's shape without its panic guarantee: a function
+// that is not inlined (Do cannot be: it has a defer), so fn is called
+// through its pointer.
+//
+//go:noinline
+func lockedCall(mu *sync.Mutex, n *int64, fn func(*int64)) {
+	mu.Lock()
+	fn(n)
+	mu.Unlock()
+}
+
+// lockedCallDefer adds the least the contract needs: a deferred call that
+// releases the lock if fn panics.
+func lockedCallDefer(mu *sync.Mutex, n *int64, fn func(*int64)) {
+	done := false
+	mu.Lock()
+	defer func() {
+		if !done {
+			mu.Unlock()
+		}
+	}()
+	fn(n)
+	done = true
+	mu.Unlock()
+}
+
+// BenchmarkDoCost isolates what Guarded.Do adds to a bare mutex increment:
+// impl=mutex-call is the call of a non-inlined function and of fn through
+// its pointer (inherent in an API that takes a function), mutex-call-defer
+// adds the deferred release a panicking fn needs, guarded is Do itself (the
+// same plus the check for DoContext waiters). Run it with -cpu 1 to see
+// the costs without contention.
+func BenchmarkDoCost(b *testing.B) {
+	inc := func(n *int64) { *n++ }
+	impls := []struct {
+		name string
+		new  func() (inc func(), get func() int64)
+	}{
+		{"mutex", func() (func(), func() int64) {
+			var mu sync.Mutex
+			var n int64
+			return func() { mu.Lock(); n++; mu.Unlock() }, func() int64 { return n }
+		}},
+		{"mutex-call", func() (func(), func() int64) {
+			var mu sync.Mutex
+			var n int64
+			return func() { lockedCall(&mu, &n, inc) }, func() int64 { return n }
+		}},
+		{"mutex-call-defer", func() (func(), func() int64) {
+			var mu sync.Mutex
+			var n int64
+			return func() { lockedCallDefer(&mu, &n, inc) }, func() int64 { return n }
+		}},
+		{"guarded", func() (func(), func() int64) {
+			g := lock.New(int64(0))
+			return func() { g.Do(inc) },
+				func() int64 { return lock.With(g, func(n *int64) int64 { return *n }) }
+		}},
+	}
+	for _, impl := range impls {
+		b.Run("impl="+impl.name+"/par=1", func(b *testing.B) {
+			inc, get := impl.new()
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					inc()
+				}
+			})
+			if got := get(); got != int64(b.N) {
+				b.Fatalf("count = %d, want %d", got, b.N)
+			}
+		})
+	}
+}
