@@ -13,7 +13,8 @@ import (
 
 // The workload of every benchmark here: generate 0..n-1, square, sum. The
 // hand-written baselines use channels of the same capacity as the pipeline's
-// default (64), a goroutine per stage and a WaitGroup where a stage fans out.
+// default (64), a goroutine per stage and a WaitGroup where a stage fans out;
+// BenchmarkBuffer varies the capacity on both sides.
 
 const (
 	benchItems = 1_000_000
@@ -141,6 +142,29 @@ func BenchmarkPipeline(b *testing.B) {
 	b.Run(name("chan-buffered"), func(b *testing.B) { run(b, func(n int) int { return chanPipe(n, benchBuf) }) })
 	b.Run(name("tame"), func(b *testing.B) { run(b, func(n int) int { return tamePipe(n, 1, false) }) })
 	b.Run(name("tame-watched"), func(b *testing.B) { run(b, func(n int) int { return tamePipeWatched(n, 1, false, true) }) })
+}
+
+// BenchmarkBuffer is the evidence for the default buffer (64): the same
+// pipeline as BenchmarkPipeline, hand-written and with package pipeline
+// (through Buffered), with channels of 64, 256 and 1024 items. A larger
+// buffer lets the stages run further apart, so they wait and wake each
+// other less often, at the cost of that many items of memory per stage.
+func BenchmarkBuffer(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		name := func(impl string) string { return fmt.Sprintf("impl=%s/buffer=%d/items=%d", impl, n, benchItems) }
+		b.Run(name("chan-buffered"), func(b *testing.B) { run(b, func(items int) int { return chanPipe(items, n) }) })
+		b.Run(name("tame"), func(b *testing.B) {
+			run(b, func(items int) int {
+				p := pipeline.New(context.Background()).Buffered(n)
+				sq := pipeline.Map(p, pipeline.FromSeq(p, upTo(items)), 1, square)
+				s, err := pipeline.Reduce(p, sq, 0, func(acc, v int) int { return acc + v })
+				if err != nil {
+					panic(err)
+				}
+				return s
+			})
+		})
+	}
 }
 
 // BenchmarkMap compares Map and OrderedMap with 1, 2 and 8 workers, beside

@@ -17,7 +17,9 @@ import (
 // lets neighbouring stages run without waiting for each other item by item
 // (see BenchmarkPipeline: unbuffered channels cost several times more per
 // item). 64 keeps most of that gain while a stage of large values holds
-// little memory.
+// little memory. Measured (BenchmarkBuffer): 256 saves about 7% of the CPU
+// per item of a pipeline of small stages, 1024 about 15%, for 4 and 16 times
+// the memory per stage; Buffered is the way to ask for that.
 const defaultBuffer = 64
 
 // errBreak is the cause the pipeline is cancelled with when the loop over
