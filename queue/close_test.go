@@ -99,9 +99,11 @@ func TestQueueCloseFromHandler(t *testing.T) {
 		var q *queue.Queue[int]
 		var inner error = errors.New("not called")
 		var afterClose error
+		pushed := make(chan struct{})
 		q = queue.New(8, func(v int) {
 			handled = append(handled, v)
 			if v == 1 {
+				<-pushed // the consumer may get here before the last Pushes
 				inner = q.Close() // must not wait for itself
 				afterClose = q.Push(context.Background(), 100)
 			}
@@ -111,6 +113,7 @@ func TestQueueCloseFromHandler(t *testing.T) {
 				t.Fatalf("Push(%d) = %v, want nil", i, err)
 			}
 		}
+		close(pushed)
 		if err := q.Close(); err != nil {
 			t.Errorf("Close() = %v, want nil", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
-	"runtime"
 )
 
 // consume is the consumer goroutine. It runs drain under catch.Call, which
@@ -85,7 +84,6 @@ func (q *Queue[T]) drain() {
 // in, and takes the next run. When nothing waits it parks until a Push or
 // Close wakes it. It reports false when the queue is closed and empty.
 func (q *Queue[T]) next() bool {
-	spins := 0
 	q.mu.Lock()
 	for {
 		if p := q.pos; p > 0 {
@@ -115,18 +113,11 @@ func (q *Queue[T]) next() bool {
 		case q.closed:
 			q.mu.Unlock()
 			return false
-		case spins < 3:
-			// Nothing to do: yield a few times before parking, so that a
-			// producer that is about to push (perhaps on this very
-			// processor) does not have to wake us. Bounded: an idle queue
-			// parks and uses no CPU.
-			spins++
-			q.mu.Unlock()
-			runtime.Gosched()
-			q.mu.Lock()
-			continue
 		}
-		spins = 0
+		// Nothing to do: park at once. A consumer that yielded first
+		// (runtime.Gosched) would not be woken by a Push meanwhile, and
+		// under CPU load a yield waits a whole time slice: tens of
+		// milliseconds per item (BenchmarkLatencyUnderLoad).
 		q.parked = true
 		q.mu.Unlock()
 		<-q.wake

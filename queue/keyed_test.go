@@ -264,17 +264,22 @@ func TestKeyedCloseFromHandler(t *testing.T) {
 		var mu sync.Mutex
 		var handled []int
 		var inner error = errors.New("not called")
+		pushed := make(chan struct{})
 		q = queue.NewKeyed(2, 8, func(_ string, v int) {
 			mu.Lock()
 			handled = append(handled, v)
 			mu.Unlock()
 			if v == 0 {
+				<-pushed // the worker may start before the other Pushes
 				inner = q.Close()
 			}
 		})
 		for i := range 4 {
-			q.Push(context.Background(), "k", i)
+			if err := q.Push(context.Background(), "k", i); err != nil {
+				t.Fatalf("Push(%d) = %v", i, err)
+			}
 		}
+		close(pushed)
 		if err := q.Close(); err != nil || inner != nil {
 			t.Errorf("Close() = %v, Close() in the handler = %v; want nil, nil", err, inner)
 		}
