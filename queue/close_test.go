@@ -135,8 +135,10 @@ func TestQueueCloseOnlyFromHandler(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var q *queue.Queue[int]
 		handledAll := make(chan struct{})
+		pushed := make(chan struct{})
 		q = queue.New(8, func(v int) {
 			if v == 0 {
+				<-pushed // the consumer may get here before the other Pushes
 				q.Close()
 			}
 			if v == 2 {
@@ -144,8 +146,11 @@ func TestQueueCloseOnlyFromHandler(t *testing.T) {
 			}
 		})
 		for i := range 3 {
-			q.Push(context.Background(), i)
+			if err := q.Push(context.Background(), i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
 		}
+		close(pushed)
 		<-handledAll
 		synctest.Wait() // the consumer has ended: nothing is left in the bubble
 	})
