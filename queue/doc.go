@@ -115,10 +115,9 @@
 // early; it is let in when the current handler call returns. When the
 // consumer finds nothing to do it parks on a channel at once: an idle queue
 // uses no CPU, and under CPU load an item pushed to an idle queue is handled
-// about as soon as a goroutine started for it would be
-// (BenchmarkLatencyUnderLoad; a consumer that yielded before parking made
-// that tens of milliseconds). Keyed workers start when
-// there is work and park when there is none.
+// about as soon as by a channel's consumer (BenchmarkLatencyUnderLoad: a
+// consumer that yielded before parking made that tens of milliseconds).
+// Keyed workers start when there is work and park when there is none.
 //
 // Pushes that must wait are queued in order and let in together, oldest
 // first, a batch per acquisition of the lock: by the consumer once it has
