@@ -103,7 +103,7 @@ func TestQueueCloseFromHandler(t *testing.T) {
 		q = queue.New(8, func(v int) {
 			handled = append(handled, v)
 			if v == 1 {
-				<-pushed // the consumer may get here before the last Pushes
+				<-pushed          // the consumer may get here before the last Pushes
 				inner = q.Close() // must not wait for itself
 				afterClose = q.Push(context.Background(), 100)
 			}
