@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/tamego/tame/actor"
+	"github.com/tamego/tame/internal/busy"
 )
 
 // benchCounter is the actor of BenchmarkActor: it owns an int64 count, Tell
@@ -166,20 +166,7 @@ func BenchmarkAskUnderLoad(b *testing.B) {
 		b.Run(fmt.Sprintf("impl=%s/busy=4", impl.name), func(b *testing.B) {
 			c := impl.new()
 			defer c.Close()
-			var stop atomic.Bool
-			var sink atomic.Int64
-			var wg sync.WaitGroup
-			for range 4 {
-				wg.Go(func() {
-					x := 0
-					for !stop.Load() {
-						for i := range 10_000 {
-							x += i ^ x>>1 // busy work the compiler cannot drop
-						}
-					}
-					sink.Add(int64(x))
-				})
-			}
+			stop := busy.Start(4)
 			c.Ask()
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -187,8 +174,7 @@ func BenchmarkAskUnderLoad(b *testing.B) {
 				c.Ask()
 			}
 			b.StopTimer()
-			stop.Store(true)
-			wg.Wait()
+			stop()
 		})
 	}
 }

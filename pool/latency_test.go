@@ -2,10 +2,9 @@ package pool_test
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 	"testing"
 
+	"github.com/tamego/tame/internal/busy"
 	"github.com/tamego/tame/pool"
 )
 
@@ -16,23 +15,7 @@ import (
 // time slice, and a task given to it waits too: this benchmark showed 40 ms
 // per task then, against about 1 µs now.
 func BenchmarkLatencyUnderLoad(b *testing.B) {
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			x := 0
-			for !stop.Load() {
-				for i := range 1000 {
-					x += i
-				}
-			}
-			_ = x
-		})
-	}
-	defer func() {
-		stop.Store(true)
-		wg.Wait()
-	}()
+	defer busy.Start(4)()
 	done := make(chan struct{}, 1)
 	task := func() { done <- struct{}{} }
 

@@ -3,9 +3,9 @@ package queue_test
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"testing"
 
+	"github.com/tamego/tame/internal/busy"
 	"github.com/tamego/tame/queue"
 )
 
@@ -16,23 +16,7 @@ import (
 // Push meanwhile and waits behind the busy goroutines for a whole time
 // slice: this benchmark showed 34-84 ms per item then, about 1 µs now.
 func BenchmarkLatencyUnderLoad(b *testing.B) {
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			x := 0
-			for !stop.Load() {
-				for i := range 1000 {
-					x += i
-				}
-			}
-			_ = x
-		})
-	}
-	defer func() {
-		stop.Store(true)
-		wg.Wait()
-	}()
+	defer busy.Start(4)()
 	done := make(chan struct{}, 1)
 	handle := func(int) { done <- struct{}{} }
 
