@@ -176,9 +176,10 @@ func (p *Pool) TrySubmit(task func()) bool {
 // Called from a task running on a Pool (or from an OnPanic handler), Close
 // cannot wait for the task that called it: it stops the pool accepting and
 // returns [ErrCloseFromTask] at once; the tasks already accepted still run,
-// and a Close from outside the pool waits for them as usual. Close tells a task from another caller by its
-// stack, so this holds for a task of any Pool: a task that must wait for
-// another pool to finish should not do it from inside a pool.
+// and a Close from outside the pool waits for them as usual. Close tells a
+// task from another caller by its stack, so this holds for a task of any
+// Pool: a task that must wait for another pool to finish should not do it
+// from inside a pool.
 func (p *Pool) Close() error {
 	if p.closedCh == nil {
 		panic("pool: Close called on a Pool not made by NewPool")
