@@ -10,6 +10,21 @@ import (
 	"sync/atomic"
 )
 
+// together runs body on n goroutines that start at the same instant, as
+// requests to a server would, and returns once every one has finished.
+func together(n int, body func()) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			<-start
+			body()
+		})
+	}
+	close(start)
+	wg.Wait()
+}
+
 // DataRace increments one plain int from goroutines goroutines, perItem times
 // each, as "read it, add one, write it back", without any synchronization.
 // It is a data race: the race detector reports it, and the Go memory model
@@ -17,19 +32,12 @@ import (
 // update makes it smaller than goroutines*perItem.
 func DataRace(goroutines, perItem int) int {
 	counter := new(int)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for range goroutines {
-		wg.Go(func() {
-			<-start
-			for range perItem {
-				v := *counter    // read
-				*counter = v + 1 // write: overwrites any update made since the read
-			}
-		})
-	}
-	close(start) // all at once, as requests to a server would
-	wg.Wait()
+	together(goroutines, func() {
+		for range perItem {
+			v := *counter    // read
+			*counter = v + 1 // write: overwrites any update made since the read
+		}
+	})
 	return *counter
 }
 
@@ -40,19 +48,12 @@ func DataRace(goroutines, perItem int) int {
 // race.
 func RaceCondition(goroutines, perItem int) int {
 	var counter atomic.Int64
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for range goroutines {
-		wg.Go(func() {
-			<-start
-			for range perItem {
-				v := counter.Load()
-				counter.Store(v + 1)
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
+	together(goroutines, func() {
+		for range perItem {
+			v := counter.Load()
+			counter.Store(v + 1)
+		}
+	})
 	return int(counter.Load())
 }
 
@@ -63,19 +64,12 @@ func RaceCondition(goroutines, perItem int) int {
 // interleaving (concurrency) is enough. runtime.Gosched stands for the wait.
 func Interleaved(goroutines, perItem int) int {
 	var counter atomic.Int64
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for range goroutines {
-		wg.Go(func() {
-			<-start
-			for range perItem {
-				v := counter.Load()
-				runtime.Gosched() // the wait: other goroutines run here
-				counter.Store(v + 1)
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
+	together(goroutines, func() {
+		for range perItem {
+			v := counter.Load()
+			runtime.Gosched() // the wait: other goroutines run here
+			counter.Store(v + 1)
+		}
+	})
 	return int(counter.Load())
 }
