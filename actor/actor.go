@@ -33,25 +33,30 @@ import (
 // once the actor has stopped and handled what it accepted; Stop returns only
 // after it has ended.
 type Ref[M any] struct {
-	// mu guards the mailbox (ring, head, count), the flags and the counters.
-	// The ring holds count messages from head on; the consumer works through
-	// the first of them in place, without the lock, and gives their slots
-	// back in one go, so a producer never writes a slot being read.
-	mu       sync.Mutex
-	ring     []envelope[M]
-	head     int
-	count    int
-	idle     bool          // the consumer is parked on wake and needs a token
-	closed   bool          // no more messages are accepted
-	waiters  int           // producers waiting for room
-	space    chan struct{} // 1-buffered: a token for the producers waiting for room
-	handled  uint64
-	restarts int
-	dead     int // dead letters
+	// The mailbox (see mailbox.go): tail is written by the producers, head
+	// by the actor (and by a producer or Stop clearing its idle bit); each
+	// sits on its own cache line.
+	_    pad
+	tail atomic.Uint64 // next position to reserve | closedBit once stopping
+	_    pad
+	head atomic.Uint64 // first position not given back yet | idleBit while parked
+	_    pad
 
-	wake chan int      // 1-buffered: one token per idle period of the consumer, see push
-	done chan struct{} // closed once the actor's goroutine has ended
-	err  error         // what Stop returns; written before done is closed
+	ring     []slot[M]
+	mask     uint64        // len(ring) - 1
+	capacity uint64        // positions reserved and not given back, at most
+	waiters  atomic.Int32  // producers waiting for room
+	space    chan struct{} // 1-buffered: a token for the producers waiting for room
+	wake     chan struct{} // 1-buffered: one token per idle period of the actor, see wakeActor
+	done     chan struct{} // closed once the actor's goroutine has ended
+	err      error         // what Stop returns; written before done is closed
+
+	// mu guards the counters of the slow paths, and makes Stats see
+	// unhandled and head together.
+	mu        sync.Mutex
+	unhandled uint64 // positions given back without being handled (dead letters, failed asks)
+	restarts  int
+	dead      int // dead letters
 
 	cells    cellCache // reply cells of the asks to this actor
 	panics   catch.Collector
@@ -123,13 +128,8 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 // TryTell sends msg if the mailbox has room and the actor is not stopping, and
 // reports whether it did. It never waits.
 func (r *Ref[M]) TryTell(msg M) bool {
-	r.mu.Lock()
-	if r.closed || r.count == len(r.ring) {
-		r.mu.Unlock()
-		return false
-	}
-	r.push(envelope[M]{msg: msg})
-	return true
+	e := envelope[M]{msg: msg}
+	return r.tryPut(&e) == putDone
 }
 
 var errClosed = fmt.Errorf("actor: stopped: %w", tame.ErrClosed)
@@ -150,9 +150,7 @@ var errClosed = fmt.Errorf("actor: stopped: %w", tame.ErrClosed)
 // from another actor's receive deadlocks if this actor is waiting on that one
 // (an Ask in the other direction): stop it from outside instead.
 func (r *Ref[M]) Stop() error {
-	r.mu.Lock()
-	r.closeLocked()
-	r.mu.Unlock()
+	r.shut()
 	select {
 	case <-r.done:
 		return r.err
@@ -170,7 +168,9 @@ func (r *Ref[M]) Stop() error {
 // messages), so Mailbox may still count messages of the batch in progress.
 func (r *Ref[M]) Stats() Stats {
 	r.mu.Lock()
-	s := Stats{Mailbox: r.count, Handled: r.handled, Restarts: r.restarts, Stopped: r.closed}
+	h := r.head.Load() &^ idleBit
+	t := r.tail.Load()
+	s := Stats{Mailbox: int(t&^closedBit - h), Handled: h - r.unhandled, Restarts: r.restarts, Stopped: t&closedBit != 0}
 	r.mu.Unlock()
 	s.Panics = r.panics.Len()
 	return s

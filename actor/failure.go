@@ -26,7 +26,7 @@ func (a *actor[S, M]) fail(pe *tame.PanicError) {
 		a.fresh = true
 	} else if !a.failed {
 		a.failed = true
-		r.closeLocked()
+		r.shut()
 	}
 	r.mu.Unlock()
 	if !restart && a.stopped != nil {
@@ -59,25 +59,26 @@ func (a *actor[S, M]) hook(fn func()) {
 // a.i.
 func (a *actor[S, M]) drop() {
 	r := a.ref
-	r.mu.Lock()
 	if !a.asksFailed {
 		a.taken = a.i // the part of the batch handled before the failure
 		a.release(true)
-	}
-	a.taken = r.count // everything left, the rest of the batch included
-	r.mu.Unlock()
-	if !a.asksFailed {
-		for k := a.i; k < a.taken; k++ {
-			if e := &r.ring[a.slot(k)]; e.ask != nil {
+		// Everything left, the rest of the batch included: the positions
+		// below the end of the closed mailbox. A producer may still be
+		// writing one it reserved before the close; wait for it.
+		a.taken = int(r.tail.Load()&^closedBit - a.head)
+		for k := range a.taken {
+			p := a.head + uint64(k)
+			a.park(p) // below the end: returns once p is published
+			if e := &r.ring[p&r.mask].e; e.ask != nil {
 				e.ask.fail(e.ticket, errStoppedAsk)
 			}
 		}
 		a.asksFailed = true
 	}
 	for a.i < a.taken {
-		j := a.slot(a.i)
-		e := r.ring[j]
-		r.ring[j] = envelope[M]{}
+		s := a.slot(a.i)
+		e := s.e
+		s.e = envelope[M]{}
 		a.i++
 		if e.ask != nil {
 			continue // failed above
@@ -89,9 +90,7 @@ func (a *actor[S, M]) drop() {
 			a.hook(func() { a.deadLetter(e.msg) })
 		}
 	}
-	r.mu.Lock()
 	a.release(false)
-	r.mu.Unlock()
 }
 
 // ask is an ask handled by receive: its reply cell and ticket.

@@ -34,7 +34,8 @@ type actor[S, M any] struct {
 	fresh      bool             // state must be made by init before the next message
 	failed     bool             // stopped after a failure: what is left goes to dead letters
 	asksFailed bool             // drop has failed the pending asks
-	taken, i   int              // the batch: ring slots head..head+taken, i of them handled
+	head       uint64           // the first position not given back (r.head without the idle bit)
+	taken, i   int              // the batch: positions head..head+taken, i of them handled
 	cur        ask              // the ask being handled, if any
 	unanswered []ask            // asks handled and not answered yet: they fail when the actor ends
 	base       *actorCtx
@@ -42,12 +43,18 @@ type actor[S, M any] struct {
 
 func newActor[S, M any](ctx context.Context, init func() S,
 	receive func(context.Context, *S, M), cfg config) *actor[S, M] {
+	size := 1
+	for size < cfg.mailbox {
+		size <<= 1
+	}
 	a := &actor[S, M]{
 		ref: &Ref[M]{
-			ring:  make([]envelope[M], cfg.mailbox),
-			wake:  make(chan int, 1),
-			space: make(chan struct{}, 1),
-			done:  make(chan struct{}),
+			ring:     make([]slot[M], size),
+			mask:     uint64(size - 1),
+			capacity: uint64(cfg.mailbox),
+			wake:     make(chan struct{}, 1),
+			space:    make(chan struct{}, 1),
+			done:     make(chan struct{}),
 		},
 		init:    init,
 		receive: receive,
@@ -69,11 +76,7 @@ func newActor[S, M any](ctx context.Context, init func() S,
 func (a *actor[S, M]) start(ctx context.Context) {
 	r := a.ref
 	if ctx.Done() != nil {
-		r.unwatch = context.AfterFunc(ctx, func() {
-			r.mu.Lock()
-			r.closeLocked()
-			r.mu.Unlock()
-		})
+		r.unwatch = context.AfterFunc(ctx, r.shut)
 	}
 	go a.run()
 }
@@ -146,9 +149,9 @@ func (a *actor[S, M]) loop() {
 	}
 	for {
 		for a.i < a.taken {
-			j := a.slot(a.i)
-			e := r.ring[j]
-			r.ring[j] = envelope[M]{}
+			s := a.slot(a.i)
+			e := s.e
+			s.e = envelope[M]{}
 			a.i++
 			ctx := a.base
 			if e.chain != nil {
@@ -175,48 +178,88 @@ func (a *actor[S, M]) loop() {
 // batch, parking while the mailbox is empty. It reports false once the
 // mailbox is closed and empty.
 func (a *actor[S, M]) next() bool {
-	r := a.ref
-	r.mu.Lock()
 	a.release(true)
-	for r.count == 0 {
-		if r.closed {
-			r.mu.Unlock()
-			return false
-		}
-		r.idle = true
-		r.mu.Unlock()
-		if n := <-r.wake; n > 0 {
+	for {
+		if n := a.ready(); n > 0 {
 			a.taken = n
 			return true
 		}
-		r.mu.Lock()
+		if !a.park(a.head) {
+			return false
+		}
 	}
-	a.taken = min(r.count, maxBatch)
-	r.mu.Unlock()
-	return true
+}
+
+// ready counts the messages published from a.head on, up to maxBatch.
+func (a *actor[S, M]) ready() int {
+	n := 0
+	for n < maxBatch && a.published(a.head+uint64(n)) {
+		n++
+	}
+	return n
+}
+
+// published reports whether the message at position p is written.
+func (a *actor[S, M]) published(p uint64) bool {
+	r := a.ref
+	return r.ring[p&r.mask].seq.Load() == p+1
+}
+
+// park waits until the message at position p (at or after a.head) is
+// published, and reports true; or, for p == a.head, until the mailbox is
+// closed and empty, and reports false. It sets the idle bit, looks again, and
+// only then blocks: a producer that publishes after the bit is set clears it
+// and sends the token; one that published before is seen by the second look.
+func (a *actor[S, M]) park(p uint64) bool {
+	r := a.ref
+	idle := a.head | idleBit
+	for {
+		if a.published(p) {
+			return true
+		}
+		if a.drained(p) {
+			return false
+		}
+		r.head.Store(idle)
+		if a.published(p) || a.drained(p) {
+			// Too late to sleep: take the bit back, unless a producer (or
+			// Stop) already did and sends the token.
+			if !r.head.CompareAndSwap(idle, a.head) {
+				<-r.wake
+			}
+			continue
+		}
+		<-r.wake
+	}
+}
+
+// drained reports whether the mailbox is closed and position p is its end.
+func (a *actor[S, M]) drained(p uint64) bool {
+	t := a.ref.tail.Load()
+	return t&closedBit != 0 && t&^closedBit == p
 }
 
 // release gives back the slots of the batch, counting them as handled or
-// not; r.mu is held.
+// not.
 func (a *actor[S, M]) release(handled bool) {
 	r := a.ref
-	r.head += a.taken
-	if r.head >= len(r.ring) {
-		r.head -= len(r.ring)
-	}
-	r.count -= a.taken
-	if handled {
-		r.handled += uint64(a.i)
+	if a.taken > 0 {
+		a.head += uint64(a.taken)
+		if handled {
+			r.head.Store(a.head)
+		} else {
+			r.mu.Lock()
+			r.unhandled += uint64(a.taken)
+			r.head.Store(a.head)
+			r.mu.Unlock()
+		}
 	}
 	a.taken, a.i = 0, 0
 	r.passSpace()
 }
 
-// slot returns the ring index of the k-th message of the batch.
-func (a *actor[S, M]) slot(k int) int {
-	j := a.ref.head + k
-	if j >= len(a.ref.ring) {
-		j -= len(a.ref.ring)
-	}
-	return j
+// slot returns the slot of the k-th message of the batch.
+func (a *actor[S, M]) slot(k int) *slot[M] {
+	r := a.ref
+	return &r.ring[(a.head+uint64(k))&r.mask]
 }
