@@ -168,8 +168,13 @@ func (r *Ref[M]) Stop() error {
 // messages), so Mailbox may still count messages of the batch in progress.
 func (r *Ref[M]) Stats() Stats {
 	r.mu.Lock()
+	// Read head again after tail, so that the two are of the same moment
+	// (head only moves on): the depth is then at most the capacity.
 	h := r.head.Load() &^ idleBit
 	t := r.tail.Load()
+	for h2 := r.head.Load() &^ idleBit; h2 != h; h2 = r.head.Load() &^ idleBit {
+		h, t = h2, r.tail.Load()
+	}
 	s := Stats{Mailbox: int(t&^closedBit - h), Handled: h - r.unhandled, Restarts: r.restarts, Stopped: t&closedBit != 0}
 	r.mu.Unlock()
 	s.Panics = r.panics.Len()
