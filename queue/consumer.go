@@ -28,101 +28,140 @@ func (q *Queue[T]) consume() {
 	close(q.done)
 }
 
-// publishEvery is how often the consumer publishes its position in the run
-// (q.progress) to the producers: an atomic store per item costs more than
-// the rest of the consumer's work on it.
+// publishEvery is how often the consumer publishes its position (q.head)
+// to the producers: an atomic store per item costs more than the rest of
+// the consumer's work on it.
 const publishEvery = 16
 
-// drain hands the items of the current run to the handler, then takes the
-// next run, until the queue is closed and empty. Its position is in q.pos,
-// which survives a panic: the item that panicked is not retried.
+// drain hands the items to the handler in the order of their positions
+// until the queue is closed and empty. Its position is in q.pos, which
+// survives a panic: the item that panicked is not retried.
 //
-// It publishes the position for the producers (q.progress) before it hands
-// over the first item of a run and then every publishEvery items, not per
-// item: between two stores the producers count up to publishEvery-1 items
-// the handler was already given as waiting, so they may find the queue full
-// a little early, never late. A Push that then waits is let in as soon as
-// the handler returns (the run ends early when Pushes wait), so nothing
-// waits for a store that never comes.
+// It publishes its position for the producers (q.head) every publishEvery
+// items, at the first item after a wait, and under mu whenever it lets
+// waiting Pushes in or is about to park: between two stores the producers
+// count up to publishEvery-1 items the handler was already given as
+// waiting, so they may find the queue full a little early, never late; a
+// Push that then waits is let in by the consumer itself, which knows its
+// true position.
 func (q *Queue[T]) drain() {
 	var zero T
-	ring := q.ring
+	ring, mask := q.ring, q.mask
 	for {
-		first, taken := q.first, q.taken
 		p := q.pos
-		pub := int(q.progress.Load())
-		for p < taken {
-			i := first + p
-			if i >= len(ring) {
-				i -= len(ring)
+		s := &ring[p&mask]
+		if s.seq.Load() != p+1 {
+			// Not written yet: nothing is waiting, or the Push that
+			// claimed p has not stored its item yet.
+			if !q.idle() {
+				return
 			}
-			v := ring[i]
-			if q.clear {
-				ring[i] = zero // do not keep what v points to alive
-			}
-			p++
-			q.pos = p
-			if p == 1 || p-pub >= publishEvery {
-				q.progress.Store(int64(p)) // v is being handled: it waits no more
-				pub = p
-			}
-			q.handle(v)
-			// Pushes wait for room: end the run early, as soon as the room
-			// made is enough for all of them, so they are let in by one
-			// acquisition of the lock rather than one each.
-			if w := q.nwait.Load(); w > 0 && p >= int(w) {
-				break
-			}
+			continue
 		}
-		if !q.next() {
-			return
+		v := s.v
+		if q.clear {
+			s.v = zero // do not keep what v points to alive
 		}
+		p++
+		q.pos = p
+		if q.fresh || p-q.pub >= publishEvery {
+			q.fresh = false
+			q.pub = p
+			q.head.Store(p) // v is being handled: it waits no more
+		}
+		if q.nwait.Load() > 0 {
+			q.admit()
+		}
+		q.handle(v)
 	}
 }
 
-// next releases the items handled in the current run, lets waiting Pushes
-// in, and takes the next run. When nothing waits it parks until a Push or
-// Close wakes it. It reports false when the queue is closed and empty.
-func (q *Queue[T]) next() bool {
-	q.mu.Lock()
-	for {
-		if p := q.pos; p > 0 {
-			q.head += p
-			if q.head >= len(q.ring) {
-				q.head -= len(q.ring)
-			}
-			q.n -= p
-			q.released += int64(p)
-			q.progress.Store(0)
-			q.pos = 0
-			q.seen = 0
-		}
-		// Waiting Pushes first, oldest first: they were refused room before
-		// the Pushes that come after them.
-		for q.waiters.len() > 0 && q.n < q.capacity {
-			w, v := q.waiters.pop()
-			q.put(v)
-			finish(w, nil)
-		}
-		q.nwait.Store(int32(q.waiters.len()))
-		q.first, q.taken = q.head, min(q.n, maxRun, q.capacity)
-		switch {
-		case q.taken > 0:
-			q.mu.Unlock()
-			return true
-		case q.closed:
-			q.mu.Unlock()
-			return false
-		}
-		// Nothing to do: park at once. A consumer that yielded first
-		// (runtime.Gosched) would not be woken by a Push meanwhile, and
-		// under CPU load a yield waits a whole time slice: tens of
-		// milliseconds per item (BenchmarkLatencyUnderLoad).
-		q.parked = true
-		q.mu.Unlock()
-		<-q.wake
-		q.mu.Lock()
+// admit lets waiting Pushes in once the consumer has made room for
+// q.batch items since the queue was last full: letting them in as soon as
+// there is room for one would wake a producer per item handled, and each
+// would push one item and wait again; let in together, they go on pushing
+// into the room left.
+func (q *Queue[T]) admit() {
+	t := q.tail.Load() &^ closedBit
+	if q.capacity-(t-q.pos) < q.batch {
+		return
 	}
+	q.mu.Lock()
+	q.publish()
+	q.letIn()
+	q.mu.Unlock()
+}
+
+// publish stores the consumer's true position in head.
+func (q *Queue[T]) publish() {
+	if q.pub != q.pos {
+		q.pub = q.pos
+		q.head.Store(q.pos)
+	}
+}
+
+// letIn lets waiting Pushes in, oldest first, while there is room: it
+// claims their positions and writes their items itself, then tells them.
+// mu is held and head is the consumer's true position. It reports whether
+// it let any in.
+func (q *Queue[T]) letIn() bool {
+	in := false
+	for q.waiters.len() > 0 {
+		t := q.tail.Load()
+		if t&closedBit != 0 || t-q.pos >= q.capacity {
+			break // (Close refuses every waiting Push under mu: not closed here)
+		}
+		if !q.tail.CompareAndSwap(t, t+1) {
+			continue // a Push that did not see the waiters took t
+		}
+		q.noteDepth(t + 1 - q.pos)
+		w, v := q.waiters.pop()
+		s := &q.ring[t&q.mask]
+		s.v = v
+		s.seq.Store(t + 1)
+		finish(w, nil)
+		in = true
+	}
+	q.nwait.Store(int32(q.waiters.len()))
+	return in
+}
+
+// idle is called when the item at q.pos is not written yet. Under mu, it
+// publishes the true position, lets waiting Pushes in, and parks until a
+// Push writes an item or Close is called. It reports false when the queue
+// is closed and every accepted item was handled.
+func (q *Queue[T]) idle() bool {
+	q.mu.Lock()
+	q.publish()
+	if q.letIn() {
+		q.mu.Unlock()
+		return true
+	}
+	if q.closed && q.tail.Load()&^closedBit == q.pos {
+		q.mu.Unlock()
+		return false
+	}
+	// Park at once. A consumer that yielded first (runtime.Gosched) would
+	// not be woken by a Push meanwhile, and under CPU load a yield waits a
+	// whole time slice: tens of milliseconds per item
+	// (BenchmarkLatencyUnderLoad).
+	//
+	// Set parked, then look at the slot again: a Push stores its item, then
+	// looks at parked, so either it sees parked and signals, or this sees
+	// the item. Pushes that wait for room need no look: they wait only
+	// while the queue is full, so the item at pos is claimed and its Push
+	// will signal. Close signals under mu.
+	q.parked.Store(true)
+	p := q.pos
+	ready := q.ring[p&q.mask].seq.Load() == p+1
+	q.mu.Unlock()
+	if !ready || !q.parked.CompareAndSwap(true, false) {
+		// Parked, or a Push swapped parked and sends (or has sent) the
+		// signal: take it, so the next park waits for a new one.
+		<-q.wake
+	}
+	q.fresh = true
+	return true
 }
 
 // goexited is called by catch.Call on the consumer goroutine when the

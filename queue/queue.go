@@ -12,9 +12,6 @@ import (
 	"github.com/tamego/tame/internal/goid"
 )
 
-// maxRun is the most items the consumer takes per acquisition of the lock.
-const maxRun = 256
-
 // A Queue funnels items from many producers into one consumer goroutine that
 // calls the handler on each item, one at a time, in the order the items were
 // accepted. Items pushed by one goroutine are handled in the order it pushed
@@ -29,7 +26,10 @@ const maxRun = 256
 // [tame.ErrClosed] once Close was called. TryPush never blocks. The consumer
 // tells the producers how far it got every few items, not after each one
 // (see [Queue.Len]), so while the handler is in one call, Push may find the
-// queue full a little early; it is then let in when that call returns.
+// queue full a little early. Pushes that found the queue full wait in order
+// and are let in together, oldest first, once the consumer has made room
+// for capacity/8 items (at least one) or has nothing else to do; until then
+// later Pushes queue up behind them.
 //
 // A panic (or runtime.Goexit) in the handler skips only that item: the next
 // item is handled, OnPanic is told at once, and Close returns every panic,
@@ -42,41 +42,49 @@ const maxRun = 256
 type Queue[T any] struct {
 	// Set by New, then only read.
 	handle   func(T)
-	capacity int
-	ring     []T           // capacity+run slots: the waiting items and the current run
+	capacity uint64
+	batch    uint64 // room the consumer makes before waiting Pushes are let in
+	ring     []slot[T]
+	mask     uint64
 	clear    bool          // T holds pointers: the consumer zeroes the slots it has read
-	wake     chan struct{} // one signal per park: room for 1
+	wake     chan struct{} // one signal per park
 	done     chan struct{} // closed when the consumer has ended for good
 
-	_ [128]byte // the consumer writes the next line per item: keep producers off it
+	_ [128]byte
 
-	// progress is what the consumer has published of pos: a number of items
-	// of its current run already given to the handler, at most pos and at
-	// least pos-publishEvery+1. Only the consumer writes it, without the
-	// lock (see drain); others read it under mu.
-	progress atomic.Int64
-	nwait    atomic.Int32 // waiters.len(), written under mu, read by the consumer per item
-	// Owned by the consumer: the current run is ring[first:first+taken], and
-	// pos of its items were given to the handler. (Copies of what it read
-	// under mu, so that it does not read the producers' busy cache line per
-	// item; pos survives a panic in the handler.)
-	first, taken, pos int
+	// tail is the next position to claim, with closedBit once Close was
+	// called. Producers compare-and-swap it for every item.
+	tail atomic.Uint64
 
 	_ [128]byte
 
-	mu       sync.Mutex
-	head     int // ring index of the first item not released by the consumer
-	n        int // items in the ring: waiting plus the current run
-	seen     int // the value of progress last read by a producer (see room)
-	closed   bool
-	parked   bool   // the consumer waits on wake; the next Push signals it
-	gid      uint64 // goroutine id of the consumer
-	waiters  waitList[T]
-	released int64 // items released by the consumer, in total
-	maxDepth int
-	blocked  time.Duration
+	// Read by producers per item; each on its own cache line, as they are
+	// written at different times: head every few items, parked at every
+	// park, nwait and maxDepth seldom in a steady state.
+	head atomic.Uint64 // positions before head were taken by the consumer: their slots are free
+	_    [120]byte
+
+	parked atomic.Bool // the consumer waits on wake; whoever swaps it to false signals
+	_      [127]byte
+
+	nwait    atomic.Int32 // waiters.len(), written under mu
+	maxDepth atomic.Uint64
 
 	_ [128]byte
+
+	// Owned by the consumer goroutine (they survive a panic in the
+	// handler, and a Goexit passes them on to the replacement).
+	pos   uint64 // the next position to read
+	pub   uint64 // the last position stored in head
+	fresh bool   // the next item is the first after a wait: publish its position
+
+	_ [128]byte
+
+	mu      sync.Mutex
+	closed  bool   // Close was called (closedBit is set in tail)
+	gid     uint64 // goroutine id of the consumer
+	waiters waitList[T]
+	blocked time.Duration
 
 	fails failures
 }
@@ -92,14 +100,18 @@ func New[T any](capacity int, handle func(T), opts ...Option) *Queue[T] {
 		panic("queue: handle func must not be nil")
 	}
 	o := collect(opts)
+	size := ringSize(capacity)
 	q := &Queue[T]{
 		handle:   handle,
 		fails:    failures{onPanic: o.onPanic},
-		capacity: capacity,
-		ring:     make([]T, capacity+min(capacity, maxRun)),
+		capacity: uint64(capacity),
+		batch:    uint64(max(1, capacity/8)),
+		ring:     make([]slot[T], size),
+		mask:     uint64(size - 1),
 		clear:    mayPoint(reflect.TypeFor[T]()),
 		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
+		fresh:    true,
 	}
 	go q.consume()
 	return q
@@ -127,14 +139,31 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 		default:
 		}
 	}
+	switch p, c := q.claim(); c {
+	case claimed:
+		q.put(p, v)
+		return nil
+	case closed:
+		return tame.ErrClosed
+	}
+	return q.pushSlow(ctx, v)
+}
+
+// pushSlow is Push when the queue looked full or Pushes were waiting: it
+// looks again under mu (the consumer publishes its exact position under mu
+// before it lets waiting Pushes in or parks), then waits in line.
+func (q *Queue[T]) pushSlow(ctx context.Context, v T) error {
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
 		return tame.ErrClosed
 	}
-	if q.waiters.len() == 0 && q.room() {
-		q.accept(v)
-		return nil
+	if q.waiters.len() == 0 {
+		if p, c := q.claim(); c == claimed {
+			q.mu.Unlock()
+			q.put(p, v)
+			return nil
+		}
 	}
 	w := q.waiters.add(v)
 	q.nwait.Store(int32(q.waiters.len()))
@@ -152,25 +181,35 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 // (or Pushes are already waiting for room) and after Close.
 func (q *Queue[T]) TryPush(v T) bool {
 	q.mustBeMade()
-	q.mu.Lock()
-	if q.closed || q.waiters.len() > 0 || !q.room() {
-		q.mu.Unlock()
+	p, c := q.claim()
+	if c != claimed {
 		return false
 	}
-	q.accept(v)
+	q.put(p, v)
 	return true
 }
 
 // Len returns the number of items waiting: accepted and not yet given to
 // the handler. It never exceeds the capacity. It may also count up to 15
 // items the handler was given just before its current call (the consumer
-// publishes its position every 16 items, and at the start of each run of
-// items), never fewer than are waiting.
+// publishes its position every 16 items, and when it starts again after a
+// wait), never fewer than are waiting.
 func (q *Queue[T]) Len() int {
 	q.mustBeMade()
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.n - int(q.progress.Load())
+	return q.depth()
+}
+
+// depth is Len. It reads tail before head: a position is claimed only
+// while it is less than capacity past head, and head only grows, so the
+// difference is at most the capacity (and at least 0 when items were both
+// accepted and handled between the two reads).
+func (q *Queue[T]) depth() int {
+	t := q.tail.Load() &^ closedBit
+	h := q.head.Load()
+	if h >= t {
+		return 0
+	}
+	return int(t - h)
 }
 
 // Stats returns a snapshot of the queue's counters. Blocked counts the
@@ -178,14 +217,14 @@ func (q *Queue[T]) Len() int {
 func (q *Queue[T]) Stats() Stats {
 	q.mustBeMade()
 	q.mu.Lock()
-	defer q.mu.Unlock()
-	p := int(q.progress.Load())
+	blocked := q.blocked
+	q.mu.Unlock()
 	return Stats{
-		Depth:    q.n - p,
-		MaxDepth: q.maxDepth,
-		Handled:  q.released + int64(p),
+		Depth:    q.depth(),
+		MaxDepth: int(q.maxDepth.Load()),
+		Handled:  int64(q.head.Load()),
 		Panicked: q.fails.panicked.Load(),
-		Blocked:  q.blocked,
+		Blocked:  blocked,
 	}
 }
 
@@ -206,10 +245,10 @@ func (q *Queue[T]) Close() error {
 	q.mu.Lock()
 	if !q.closed {
 		q.closed = true
+		q.tail.Or(closedBit) // no position is claimed after this
 		q.waiters.closeAll()
 		q.nwait.Store(0)
-		if q.parked {
-			q.parked = false
+		if q.parked.Load() && q.parked.Swap(false) {
 			q.wake <- struct{}{}
 		}
 	}

@@ -1,0 +1,278 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/leaktest"
+	"github.com/tamego/tame/queue"
+)
+
+// The tests in this file aim at the producers' lock-free path: positions
+// claimed with a compare-and-swap, items written after the claim, the
+// consumer parking between the two, and Pushes that wait being let in by the
+// consumer while others claim beside them.
+
+// TestQueueOddCapacities checks, for capacities that are not a power of two
+// (the ring is), that Len and MaxDepth never exceed the capacity while
+// producers that Push and TryPush outpace the consumer, and that every item
+// accepted is handled once, in each producer's order.
+func TestQueueOddCapacities(t *testing.T) {
+	for _, capacity := range []int{1, 3, 5, 100} {
+		base := runtime.NumGoroutine()
+		var (
+			mu       sync.Mutex
+			next     = make(map[int]int) // per producer: the least seq that may come next
+			handled  int
+			accepted atomic.Int64
+		)
+		q := queue.New(capacity, func(p pushed) {
+			mu.Lock()
+			if p.seq < next[p.producer] {
+				t.Errorf("capacity %d: producer %d: seq %d after %d", capacity, p.producer, p.seq, next[p.producer]-1)
+			}
+			next[p.producer] = p.seq + 1
+			handled++
+			mu.Unlock()
+		})
+		stop := make(chan struct{})
+		var poller sync.WaitGroup
+		poller.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if n := q.Len(); n > capacity || n < 0 {
+					t.Errorf("capacity %d: Len() = %d, want 0..%d", capacity, n, capacity)
+					return
+				}
+				runtime.Gosched()
+			}
+		})
+		var wg sync.WaitGroup
+		for p := range 6 {
+			wg.Go(func() {
+				for i := range 3000 {
+					it := pushed{p, i}
+					if p%2 == 0 {
+						if q.TryPush(it) {
+							accepted.Add(1)
+						}
+						continue
+					}
+					if err := q.Push(context.Background(), it); err != nil {
+						t.Errorf("Push = %v, want nil", err)
+						return
+					}
+					accepted.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		close(stop)
+		poller.Wait()
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		leaktest.Back(t, base)
+		if int64(handled) != accepted.Load() {
+			t.Errorf("capacity %d: handled %d, accepted %d", capacity, handled, accepted.Load())
+		}
+		if s := q.Stats(); s.MaxDepth > capacity || s.MaxDepth < 1 || s.Handled != accepted.Load() || s.Depth != 0 {
+			t.Errorf("capacity %d: Stats() = %+v, want MaxDepth 1..%d, Handled %d, Depth 0", capacity, s, capacity, accepted.Load())
+		}
+	}
+}
+
+// TestQueueTryPushRacesClose checks that a TryPush racing Close is either
+// accepted and handled exactly once, or refused; and that once Close has
+// returned, TryPush refuses.
+func TestQueueTryPushRacesClose(t *testing.T) {
+	for range 20 {
+		base := runtime.NumGoroutine()
+		var handled sync.Map
+		var count, accepted atomic.Int64
+		q := queue.New(8, func(p pushed) {
+			if _, dup := handled.LoadOrStore(p, true); dup {
+				t.Errorf("%v handled twice", p)
+			}
+			count.Add(1)
+		})
+		start := make(chan struct{})
+		closed := make(chan struct{})
+		var wg sync.WaitGroup
+		for p := range 16 {
+			wg.Go(func() {
+				<-start
+				for i := 0; ; i++ {
+					if q.TryPush(pushed{p, i}) {
+						accepted.Add(1)
+						continue
+					}
+					select {
+					case <-closed:
+						if q.TryPush(pushed{p, -1}) {
+							t.Error("TryPush after Close returned = true, want false")
+						}
+						return
+					default:
+						runtime.Gosched()
+					}
+				}
+			})
+		}
+		close(start)
+		runtime.Gosched()
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v, want nil", err)
+		}
+		n := count.Load() // nothing runs after Close returned
+		close(closed)
+		wg.Wait()
+		leaktest.Back(t, base)
+		if n != accepted.Load() {
+			t.Errorf("handled %d items, %d were accepted", n, accepted.Load())
+		}
+	}
+}
+
+// TestQueueWaitersRaceContexts checks Pushes that wait for room on a full
+// queue while their contexts end: each returns nil and its item is handled
+// exactly once, or returns ctx.Err() and its item is never handled, while
+// other producers claim positions beside the ones the consumer lets in.
+func TestQueueWaitersRaceContexts(t *testing.T) {
+	base := runtime.NumGoroutine()
+	var handled sync.Map
+	var count atomic.Int64
+	q := queue.New(4, func(p pushed) {
+		if _, dup := handled.LoadOrStore(p, true); dup {
+			t.Errorf("%v handled twice", p)
+		}
+		count.Add(1)
+		if p.seq%64 == 0 {
+			for range 20 {
+				runtime.Gosched() // let the queue fill up now and then
+			}
+		}
+	})
+	var accepted, expired atomic.Int64
+	var refused sync.Map
+	var wg sync.WaitGroup
+	for p := range 12 {
+		wg.Go(func() {
+			for i := range 800 {
+				ctx := context.Background()
+				var cancel context.CancelFunc = func() {}
+				if p%3 == 0 {
+					ctx, cancel = context.WithTimeout(ctx, time.Duration(i%7)*time.Microsecond)
+				}
+				err := q.Push(ctx, pushed{p, i})
+				cancel()
+				switch {
+				case err == nil:
+					accepted.Add(1)
+				case errors.Is(err, context.DeadlineExceeded):
+					expired.Add(1)
+					refused.Store(pushed{p, i}, true)
+				default:
+					t.Errorf("Push = %v, want nil or context.DeadlineExceeded", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+	if count.Load() != accepted.Load() {
+		t.Errorf("handled %d items, %d were accepted (%d expired)", count.Load(), accepted.Load(), expired.Load())
+	}
+	refused.Range(func(k, _ any) bool {
+		if _, ok := handled.Load(k); ok {
+			t.Errorf("%v was refused (its context ended) and handled", k)
+		}
+		return true
+	})
+}
+
+// TestQueueParkRaces checks that the consumer never sleeps on an item that
+// was written: producers push one item at a time into an idle queue, each
+// waiting for it to be handled, so the consumer parks between any two items
+// and every Push races its park. A lost wake-up hangs; the watchdog fails
+// the test instead.
+func TestQueueParkRaces(t *testing.T) {
+	base := runtime.NumGoroutine()
+	const producers, items = 4, 2000
+	handled := make([]chan struct{}, producers)
+	for i := range handled {
+		handled[i] = make(chan struct{}, 1)
+	}
+	q := queue.New(2, func(p pushed) { handled[p.producer] <- struct{}{} })
+	finished := make(chan struct{})
+	go func() {
+		var wg sync.WaitGroup
+		for p := range producers {
+			wg.Go(func() {
+				for i := range items {
+					if err := q.Push(context.Background(), pushed{p, i}); err != nil {
+						t.Errorf("Push = %v", err)
+						return
+					}
+					<-handled[p]
+				}
+			})
+		}
+		wg.Wait()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+	case <-time.After(30 * time.Second):
+		t.Fatal("items pushed to an idle queue were not handled within 30s: lost wake-up")
+	}
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+	if s := q.Stats(); s.Handled != producers*items {
+		t.Errorf("Stats().Handled = %d, want %d", s.Handled, producers*items)
+	}
+}
+
+// TestQueueClosedRefusesAtOnce checks that after Close every way in is shut
+// at once: Push and TryPush on the lock-free path, and a Push that finds
+// the queue full.
+func TestQueueClosedRefusesAtOnce(t *testing.T) {
+	base := runtime.NumGoroutine()
+	gate := make(chan struct{})
+	q := queue.New(1, func(v int) {
+		if v == 0 {
+			<-gate
+		}
+	})
+	q.Push(context.Background(), 0)
+	q.TryPush(1) // fills the queue when 0 is already in the handler
+	closeErr := make(chan error)
+	go func() { closeErr <- q.Close() }()
+	for !errors.Is(q.Push(context.Background(), 2), tame.ErrClosed) {
+		runtime.Gosched() // Close has not been called yet
+	}
+	if q.TryPush(3) {
+		t.Error("TryPush after Close = true, want false")
+	}
+	close(gate)
+	if err := <-closeErr; err != nil {
+		t.Errorf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+}
