@@ -67,8 +67,8 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 		default:
 		}
 	}
-	pool := cellPool[R](&ref.cells)
-	c := pool.Get().(*cell[R])
+	pool := cellsOf[R](&ref.cells)
+	c := pool.get()
 	t := c.ticket.Load()
 	e := envelope[M]{msg: msg(Reply[R]{c: c, ticket: t}), ask: c, ticket: t, chain: waiting}
 	if err := ref.put(ctx, e, false); err != nil {
@@ -80,12 +80,12 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	// ask unanswered, or from a stopped actor's mailbox being emptied.
 	if done == nil { // a context that never ends: a plain receive is cheapest
 		a := <-c.ch
-		pool.Put(c)
+		pool.put(c)
 		return a.v, a.err
 	}
 	select {
 	case a := <-c.ch:
-		pool.Put(c)
+		pool.put(c)
 		return a.v, a.err
 	case <-done:
 		if a, ok := c.abandon(pool, t); ok {
@@ -131,53 +131,69 @@ func (c *cell[R]) pending(t uint64) bool { return c.ticket.Load() == t }
 // back in the pool. When an answer won the race, it takes it (it is in ch, or
 // about to be: the winner sends right after moving the ticket) and reports
 // true, so the answer is returned rather than lost.
-func (c *cell[R]) abandon(pool *sync.Pool, t uint64) (answer[R], bool) {
+func (c *cell[R]) abandon(pool *cells[R], t uint64) (answer[R], bool) {
 	if c.ticket.CompareAndSwap(t, t+1) {
-		pool.Put(c)
+		pool.put(c)
 		return answer[R]{}, false
 	}
 	a := <-c.ch
-	pool.Put(c)
+	pool.put(c)
 	return a, true
 }
 
-// cellCache holds an actor's pools of reply cells, one *sync.Pool per answer
-// type, keyed by a nil *cell[R] (an interface holding a nil pointer
-// allocates nothing). The pools belong to the actor, not to the process: an
-// actor and its askers share one synctest bubble, and so do their cells,
-// whose channels are bound to the bubble that made them.
+// cellCache holds an actor's reply cells, one *cells[R] per answer type
+// (usually one). The cells belong to the actor, not to the process: an actor
+// and its askers share one synctest bubble, and so do their cells, whose
+// channels are bound to the bubble that made them.
 type cellCache struct {
-	pools atomic.Pointer[[]typedPool] // copied on write; usually one entry
-	mu    sync.Mutex                  // serializes writers
+	pools atomic.Pointer[[]any] // copied on write
+	mu    sync.Mutex            // serializes writers
 }
 
-type typedPool struct {
-	key  any
-	pool *sync.Pool
+// cells is a pool of reply cells of one answer type. One cell waits in
+// spare, taken and given back with one atomic swap each: a single asker
+// after another (the common case) reuses it without the sync.Pool's costs;
+// concurrent askers fall back to the sync.Pool.
+type cells[R any] struct {
+	spare atomic.Pointer[cell[R]]
+	pool  sync.Pool
 }
 
-func cellPool[R any](cache *cellCache) *sync.Pool {
-	key := any((*cell[R])(nil))
+func (p *cells[R]) get() *cell[R] {
+	if c := p.spare.Swap(nil); c != nil {
+		return c
+	}
+	return p.pool.Get().(*cell[R])
+}
+
+func (p *cells[R]) put(c *cell[R]) {
+	if !p.spare.CompareAndSwap(nil, c) {
+		p.pool.Put(c)
+	}
+}
+
+func cellsOf[R any](cache *cellCache) *cells[R] {
 	if l := cache.pools.Load(); l != nil {
 		for _, p := range *l {
-			if p.key == key {
-				return p.pool
+			if p, ok := p.(*cells[R]); ok {
+				return p
 			}
 		}
 	}
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
-	var l []typedPool
+	var l []any
 	if old := cache.pools.Load(); old != nil {
 		for _, p := range *old {
-			if p.key == key {
-				return p.pool
+			if p, ok := p.(*cells[R]); ok {
+				return p
 			}
 		}
 		l = append(l, *old...)
 	}
-	pool := &sync.Pool{New: func() any { return &cell[R]{ch: make(chan answer[R], 1)} }}
-	l = append(l, typedPool{key: key, pool: pool})
+	p := &cells[R]{}
+	p.pool.New = func() any { return &cell[R]{ch: make(chan answer[R], 1)} }
+	l = append(l, p)
 	cache.pools.Store(&l)
-	return pool
+	return p
 }

@@ -68,7 +68,9 @@ func (a *actor[S, M]) drop() {
 		a.taken = int(r.tail.Load()&^closedBit - a.head)
 		for k := range a.taken {
 			p := a.head + uint64(k)
-			a.park(p) // below the end: returns once p is published
+			if !a.published(p) {
+				a.park(p) // below the end: returns once p is published
+			}
 			if e := &r.ring[p&r.mask].e; e.ask != nil {
 				e.ask.fail(e.ticket, errStoppedAsk)
 			}

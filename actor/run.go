@@ -178,16 +178,21 @@ func (a *actor[S, M]) loop() {
 // batch, parking while the mailbox is empty. It reports false once the
 // mailbox is closed and empty.
 func (a *actor[S, M]) next() bool {
-	a.release(true)
-	for {
-		if n := a.ready(); n > 0 {
-			a.taken = n
-			return true
-		}
-		if !a.park(a.head) {
-			return false
-		}
+	r := a.ref
+	a.head += uint64(a.taken)
+	a.taken, a.i = 0, 0
+	if n := a.ready(); n > 0 {
+		r.head.Store(a.head) // give the slots back
+		r.passSpace()
+		a.taken = n
+		return true
 	}
+	// The store that marks the actor idle gives the slots back as well.
+	if !a.park(a.head) {
+		return false
+	}
+	a.taken = a.ready()
+	return true
 }
 
 // ready counts the messages published from a.head on, up to maxBatch.
@@ -207,29 +212,32 @@ func (a *actor[S, M]) published(p uint64) bool {
 
 // park waits until the message at position p (at or after a.head) is
 // published, and reports true; or, for p == a.head, until the mailbox is
-// closed and empty, and reports false. It sets the idle bit, looks again, and
-// only then blocks: a producer that publishes after the bit is set clears it
-// and sends the token; one that published before is seen by the second look.
+// closed and empty, and reports false. It stores head with the idle bit
+// (which also gives back the slots below a.head), looks again, and only then
+// blocks: a producer that publishes after the bit is set clears it and sends
+// the token; one that published before is seen by the second look.
 func (a *actor[S, M]) park(p uint64) bool {
 	r := a.ref
 	idle := a.head | idleBit
 	for {
-		if a.published(p) {
-			return true
-		}
-		if a.drained(p) {
-			return false
-		}
 		r.head.Store(idle)
+		r.passSpace()
 		if a.published(p) || a.drained(p) {
 			// Too late to sleep: take the bit back, unless a producer (or
 			// Stop) already did and sends the token.
 			if !r.head.CompareAndSwap(idle, a.head) {
 				<-r.wake
 			}
-			continue
+			return a.published(p)
 		}
-		<-r.wake
+		<-r.wake // whoever sends it has cleared the bit
+		if a.published(p) {
+			return true
+		}
+		if a.drained(p) {
+			return false
+		}
+		// Woken by Stop while a producer still writes its message.
 	}
 }
 
