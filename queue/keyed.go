@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tamego/tame"
@@ -61,6 +62,11 @@ type Keyed[K comparable, T any] struct {
 	idle     int      // workers parked on wake
 	gids     []uint64 // goroutine ids of the workers
 	waiters  waitList[item[K, T]]
+
+	// Mirrors of ready.len() and waiters.len(), stored under mu, read by
+	// workers without it (see worker.loop).
+	nready atomic.Int32
+	nwait  atomic.Int32
 
 	wake chan struct{} // one signal per idle-- : room for workers
 	done chan struct{} // closed when the last worker has ended, after Close
@@ -146,11 +152,13 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 		return nil
 	}
 	w := q.waiters.add(item[K, T]{key, v})
+	q.nwait.Store(int32(q.waiters.len()))
 	start := time.Now()
 	q.mu.Unlock()
 	// A worker waiting here could wait forever: if they all did, none would
 	// make room.
 	err := await(ctx, &q.mu, &q.waiters, w, func(id uint64) bool { return slices.Contains(q.gids, id) })
+	q.nwait.Store(int32(q.waiters.len()))
 	q.blocked += time.Since(start)
 	q.mu.Unlock()
 	return err
@@ -214,6 +222,7 @@ func (q *Keyed[K, T]) Close() error {
 	if !q.closed {
 		q.closed = true
 		q.waiters.closeAll()
+		q.nwait.Store(0)
 		for ; q.idle > 0; q.idle-- {
 			q.wake <- struct{}{} // parked workers see closed and end
 		}

@@ -26,6 +26,7 @@ func (q *Keyed[K, T]) add(key K, v T) {
 		return // its worker, or its place in the ready turn, will take it
 	}
 	q.ready.push(l)
+	q.nready.Store(int32(q.ready.len()))
 	switch {
 	case q.idle > 0:
 		q.idle--
@@ -74,9 +75,22 @@ func (q *Keyed[K, T]) drop(l *line[K, T]) {
 // the handler, and a Goexit (its replacement gets it).
 type worker[K comparable, T any] struct {
 	q   *Keyed[K, T]
-	cur *line[K, T] // the line whose item is being handled, if any
+	cur *line[K, T] // the line whose items are being handled, if any
 	gid uint64
+
+	// The window: the first n items of cur, which the worker hands to the
+	// handler one after the other without taking the lock (see loop). given
+	// of them were handed over (the one that panicked included); the first
+	// counted of them no longer count in q.total and count in q.handled.
+	// c and i locate the next one.
+	n, given, counted int
+	c                 *chunk[T]
+	i                 int
 }
+
+// maxWindow is the most items a worker hands to the handler per
+// acquisition of the lock.
+const maxWindow = 16
 
 // work runs a worker goroutine: loop under catch.Call, once per panic (not
 // per item).
@@ -109,15 +123,27 @@ func slicesIndex(s []uint64, v uint64) int {
 	return -1
 }
 
-// loop hands items to the handler, one at a time, taking turns over the
-// ready lines, until the queue is closed and no line is ready.
+// loop hands items to the handler, taking turns over the ready lines, until
+// the queue is closed and no line is ready.
+//
+// A turn is one item. But when no other line is ready, nobody waits for a
+// turn, so the worker takes a window of up to maxWindow items of its line
+// and hands them over one after the other without the lock, as long as no
+// other line gets ready (q.nready) and no Push waits for room (q.nwait);
+// then it takes the lock once for all of them. Only the worker that holds a
+// line takes items from it, and Pushes add theirs after the window, so
+// reading the window without the lock is safe. Until then the window's items
+// after the first still count as waiting (Len, room), as if they were not
+// handed over yet.
 func (w *worker[K, T]) loop() {
 	q := w.q
 	q.mu.Lock()
 	for {
 		if l := w.cur; l != nil {
-			// Done with one item of l (handled or panicked): l goes to
-			// the end of the turn if it has more, and is forgotten if not.
+			// Done with the given items of l (handled or panicked): l goes
+			// to the end of the turn if it has more, and is forgotten if
+			// not.
+			w.commit(l)
 			w.cur = nil
 			l.busy = false
 			if l.items.len() > 0 {
@@ -127,6 +153,7 @@ func (w *worker[K, T]) loop() {
 			}
 		}
 		if q.ready.len() == 0 {
+			q.nready.Store(0)
 			if q.closed {
 				q.exit(w)
 				return
@@ -140,14 +167,48 @@ func (w *worker[K, T]) loop() {
 		l := q.ready.pop()
 		l.busy = true
 		w.cur = l
-		v := l.items.pop(&q.chunks)
+		w.n = 1
+		if q.ready.len() == 0 {
+			w.n = min(l.items.len(), maxWindow)
+		}
+		w.given, w.counted = 0, 1
+		w.c, w.i = l.items.head, l.items.hi
+		q.nready.Store(int32(q.ready.len()))
 		q.total--
 		q.handled++
 		q.admit()
 		q.mu.Unlock()
-		q.handle(l.key, v)
+		for {
+			v := w.c.items[w.i]
+			w.given++
+			w.i++
+			if w.i == chunkSize && w.given < w.n {
+				// The window goes on in the next chunk, which was linked
+				// before the window was taken.
+				w.c, w.i = w.c.next, 0
+			}
+			q.handle(l.key, v)
+			if w.given == w.n || q.nready.Load() > 0 || q.nwait.Load() > 0 {
+				break
+			}
+		}
 		q.mu.Lock()
 	}
+}
+
+// commit takes the given items of the window out of l and out of the
+// counts; mu is held.
+func (w *worker[K, T]) commit(l *line[K, T]) {
+	q := w.q
+	for range w.given {
+		l.items.pop(&q.chunks)
+	}
+	if d := w.given - w.counted; d > 0 {
+		q.total -= d
+		q.handled += int64(d)
+		q.admit()
+	}
+	w.n, w.given, w.counted, w.c = 0, 0, 0, nil
 }
 
 // admit lets waiting Pushes in, oldest first, while there is room; mu is
@@ -164,6 +225,7 @@ func (q *Keyed[K, T]) admit() {
 		q.add(it.key, it.v)
 		finish(wt, nil)
 	}
+	q.nwait.Store(int32(q.waiters.len()))
 }
 
 // exit ends a worker once the queue is closed and no line is ready (a line
@@ -184,11 +246,16 @@ func (q *Keyed[K, T]) exit(w *worker[K, T]) {
 // checkKey panics, in the caller's goroutine and before the lock is taken,
 // when key cannot be a map key: an interface value whose dynamic type is
 // not comparable (a slice, a map, a func). Found later, under the lock, it
-// would leave the queue locked for good.
+// would leave the queue locked for good. It is small enough to be inlined:
+// for key types without interfaces it costs one test per Push.
 func (q *Keyed[K, T]) checkKey(key K) {
-	if !q.checkKeys {
-		return
+	if q.checkKeys {
+		hashable(key)
 	}
+}
+
+// hashable panics with a "queue:" message when key cannot be a map key.
+func hashable[K comparable](key K) {
 	defer func() {
 		if r := recover(); r != nil {
 			panic(fmt.Sprintf("queue: key %T cannot be a map key: %v", key, r))

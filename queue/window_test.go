@@ -1,0 +1,186 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/leaktest"
+	"github.com/tamego/tame/queue"
+)
+
+// The tests in this file aim at the window of a Keyed worker: when no other
+// key is ready, a worker hands up to 16 items of its key to the handler
+// without taking the lock, reading them in place while Pushes add more.
+
+// TestKeyedWindowYieldsTurn checks that a key that gets ready while a worker
+// is in the middle of a window of another key gets its turn after the item
+// being handled, not after the window.
+func TestKeyedWindowYieldsTurn(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gates := map[int]chan struct{}{0: make(chan struct{}), 1: make(chan struct{})}
+		started := make(chan string, 64)
+		var got []string
+		q := queue.NewKeyed(1, 100, func(key string, v int) {
+			started <- fmt.Sprint(key, v)
+			if g := gates[v]; key == "hot" && g != nil {
+				<-g
+			}
+			got = append(got, fmt.Sprint(key, v))
+		})
+		ctx := context.Background()
+		q.Push(ctx, "hot", 0)
+		<-started // hot 0 is being handled, in a window of its own
+		for i := 1; i < 40; i++ {
+			q.Push(ctx, "hot", i)
+		}
+		close(gates[0]) // the next window is hot 1..16; it stops in hot 1
+		if s := <-started; s != "hot1" {
+			t.Fatalf("handled %s after hot0, want hot1", s)
+		}
+		synctest.Wait()
+		q.Push(ctx, "cold", 0)
+		close(gates[1])
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		if want := []string{"hot0", "hot1", "cold0", "hot2", "hot3"}; !slices.Equal(got[:5], want) {
+			t.Errorf("handled %v first, want %v", got[:5], want)
+		}
+		if len(got) != 41 {
+			t.Errorf("handled %d items, want 41", len(got))
+		}
+	})
+}
+
+// TestKeyedWindowLen checks that the items of a window that the handler has
+// not reached yet still count as waiting, and that once the worker is done
+// with the window the counts are exact.
+func TestKeyedWindowLen(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gates := map[int]chan struct{}{0: make(chan struct{}), 3: make(chan struct{})}
+		started := make(chan int, 64)
+		q := queue.NewKeyed(1, 100, func(_ string, v int) {
+			started <- v
+			if g := gates[v]; g != nil {
+				<-g
+			}
+		})
+		ctx := context.Background()
+		q.Push(ctx, "k", 0)
+		<-started
+		for i := 1; i <= 30; i++ {
+			q.Push(ctx, "k", i)
+		}
+		close(gates[0])
+		for v := range started {
+			if v == 3 {
+				break
+			}
+		}
+		// 1 and 2 were handled and 3 is in the handler, all in the window
+		// 1..16: Len may count them (at most the 30 pushed), never fewer
+		// than the 27 truly waiting.
+		if n := q.Len(); n < 27 || n > 30 {
+			t.Errorf("Len() = %d with item 3 in the handler, want 27..30", n)
+		}
+		close(gates[3])
+		synctest.Wait()
+		if s := q.Stats(); s.Depth != 0 || s.Handled != 31 || s.Keys != 0 || s.MaxDepth != 30 {
+			t.Errorf("Stats() = %+v once idle, want Depth 0, Handled 31, Keys 0, MaxDepth 30", s)
+		}
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+	})
+}
+
+// TestKeyedWindowPanics checks that a panic and a Goexit in the middle of a
+// window (one of them where the window goes on in the next chunk of the
+// line) skip only their item, and that the rest of the window is handled in
+// order, once.
+func TestKeyedWindowPanics(t *testing.T) {
+	base := runtime.NumGoroutine()
+	boom := errors.New("boom")
+	var got []int
+	gate := make(chan struct{})
+	q := queue.NewKeyed(1, 100, func(_ string, v int) {
+		switch v {
+		case 0:
+			<-gate
+		case 5, 16:
+			panic(boom)
+		case 20:
+			runtime.Goexit()
+		}
+		got = append(got, v)
+	})
+	q.Push(context.Background(), "k", 0)
+	for i := 1; i < 40; i++ {
+		q.Push(context.Background(), "k", i)
+	}
+	close(gate)
+	err := q.Close()
+	leaktest.Back(t, base)
+	if !errors.Is(err, boom) || !errors.Is(err, tame.ErrGoexit) {
+		t.Errorf("Close() = %v, want boom and tame.ErrGoexit", err)
+	}
+	var want []int
+	for i := range 40 {
+		if i != 5 && i != 16 && i != 20 {
+			want = append(want, i)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("handled %v, want %v", got, want)
+	}
+	if s := q.Stats(); s.Handled != 40 || s.Panicked != 3 || s.Depth != 0 || s.Keys != 0 {
+		t.Errorf("Stats() = %+v, want Handled 40, Panicked 3, Depth 0, Keys 0", s)
+	}
+}
+
+// TestKeyedWindowRacesPushes checks that a window read without the lock
+// while Pushes add to the same key, across many chunks, hands every item
+// over once, in order (run it with -race: a read of the line that is not
+// ordered after the write shows up there).
+func TestKeyedWindowRacesPushes(t *testing.T) {
+	const keys, items = 2, 5000
+	base := runtime.NumGoroutine()
+	next := make([]int, keys) // per key; one item of a key at a time
+	q := queue.NewKeyed(2, 40, func(k, v int) {
+		if v != next[k] {
+			t.Errorf("key %d: handled %d, want %d", k, v, next[k])
+		}
+		next[k] = v + 1
+	})
+	var wg sync.WaitGroup
+	for k := range keys {
+		wg.Go(func() {
+			for i := range items {
+				if err := q.Push(context.Background(), k, i); err != nil {
+					t.Errorf("Push = %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+	for k, n := range next {
+		if n != items {
+			t.Errorf("key %d: handled up to %d, want %d", k, n, items)
+		}
+	}
+	if s := q.Stats(); s.Handled != keys*items || s.Depth != 0 || s.Keys != 0 || s.MaxDepth > 40 {
+		t.Errorf("Stats() = %+v, want Handled %d, Depth 0, Keys 0, MaxDepth <= 40", s, keys*items)
+	}
+}
