@@ -150,26 +150,29 @@ type cellCache struct {
 	mu    sync.Mutex            // serializes writers
 }
 
-// cells is a pool of reply cells of one answer type. One cell waits in
-// spare, taken and given back with one atomic swap each: a single asker
-// after another (the common case) reuses it without the sync.Pool's costs;
-// concurrent askers fall back to the sync.Pool.
+// cells is a pool of reply cells of one answer type. One cell, spare, is
+// taken and given back with one atomic operation on a flag each: a single
+// asker after another (the common case) reuses it without the sync.Pool's
+// costs; concurrent askers fall back to the sync.Pool.
 type cells[R any] struct {
-	spare atomic.Pointer[cell[R]]
+	spare *cell[R]    // set once, when the cells are made
+	busy  atomic.Bool // spare is taken
 	pool  sync.Pool
 }
 
 func (p *cells[R]) get() *cell[R] {
-	if c := p.spare.Swap(nil); c != nil {
-		return c
+	if !p.busy.Load() && p.busy.CompareAndSwap(false, true) {
+		return p.spare
 	}
 	return p.pool.Get().(*cell[R])
 }
 
 func (p *cells[R]) put(c *cell[R]) {
-	if !p.spare.CompareAndSwap(nil, c) {
-		p.pool.Put(c)
+	if c == p.spare {
+		p.busy.Store(false)
+		return
 	}
+	p.pool.Put(c)
 }
 
 func cellsOf[R any](cache *cellCache) *cells[R] {
@@ -191,7 +194,7 @@ func cellsOf[R any](cache *cellCache) *cells[R] {
 		}
 		l = append(l, *old...)
 	}
-	p := &cells[R]{}
+	p := &cells[R]{spare: &cell[R]{ch: make(chan answer[R], 1)}}
 	p.pool.New = func() any { return &cell[R]{ch: make(chan answer[R], 1)} }
 	l = append(l, p)
 	cache.pools.Store(&l)
