@@ -106,34 +106,46 @@
 //
 // # Cost
 //
-// The consumer takes the waiting items a run at a time (up to 256 per
-// acquisition of the lock) and handles them outside the lock; producers
-// signal it only when it is parked. It tells the producers how far it got
-// in the run every 16 items, not after each one (an atomic store per item
-// was a fifth of the whole cost per item), so Len may count up to 15 items
-// the handler already has, and a Push can find the queue full that much
-// early; it is let in when the current handler call returns. When the
-// consumer finds nothing to do it parks on a channel at once: an idle queue
-// uses no CPU, and under CPU load an item pushed to an idle queue is handled
-// about as soon as by a channel's consumer (BenchmarkLatencyUnderLoad: a
-// consumer that yielded before parking made that tens of milliseconds).
-// Keyed workers start when there is work and park when there is none.
+// A Push to a Queue takes no lock while there is room: it claims the next
+// position of a ring with a compare-and-swap, writes its item into that
+// slot and marks the slot written; the consumer reads the slots in order.
+// The consumer tells the producers how far it got every 16 items, not
+// after each one (an atomic store per item costs more than the rest of its
+// work on an item), so Len may count up to 15 items the handler already
+// has, and a Push can find the queue full that much early. When the
+// consumer finds nothing to do it parks on a channel at once, after a
+// handshake with the producers (it sets a flag, then looks at the next slot
+// once more; a Push writes its slot, then looks at the flag), so no item is
+// left behind a sleeping consumer: an idle queue uses no CPU, and under CPU
+// load an item pushed to an idle queue is handled about as soon as by a
+// channel's consumer (BenchmarkLatencyUnderLoad: a consumer that yielded
+// before parking made that tens of milliseconds). The lock is taken only by
+// Pushes that find the queue full, by the consumer when it lets them in or
+// parks, and by Close.
 //
 // Pushes that must wait are queued in order and let in together, oldest
-// first, a batch per acquisition of the lock: by the consumer once it has
-// made room for all of them, by Keyed workers once they have made room for
-// capacity/8 items, so that producers are not woken one per item handled.
-// Waiting allocates nothing in the steady state.
+// first, a batch per acquisition of the lock, once the consumer (or the
+// Keyed workers) has made room for capacity/8 items, or has nothing else
+// to do: producers are not woken one per item handled, to push one item
+// and wait again. Until then later Pushes queue up behind them. Waiting
+// allocates nothing in the steady state.
+//
+// A Keyed queue takes its lock for every Push and for every turn of a
+// worker (one item per turn is what keeps the keys fair). When no other key
+// is ready, nobody waits for a turn, so a worker hands up to 16 items of its
+// key to the handler per acquisition of the lock. Keyed workers start when
+// there is work and park when there is none.
 //
 // BenchmarkQueue compares a Queue with a buffered channel drained by one
 // goroutine and with a mutex-guarded slice; BenchmarkKeyed does the same
 // for Keyed (with 8 and with GOMAXPROCS workers). Measured on a shared
 // 2-core machine (interleaved runs, medians, tiny handler), a Queue took
-// about 0.45 to 0.6 times the channel's time per item with 1, 2 and 8
-// producers. A Keyed queue takes the lock for every item on both sides
-// (one item per turn is what keeps the keys fair), so it costs about what
-// the channel does: 0.7 to 1.05 times with 1 or 2 producers, and 0.85 to
-// 2.2 times with 8 producers and GOMAXPROCS workers, where 8 producers and
-// the workers contend for one lock and the workers for the processors
-// (the high end on a loaded machine, where parked goroutines wake slowly).
+// about 0.35 to 0.5 times the channel's time per item with 1, 2 and 8
+// producers (the lock it took per Push before made that up to 1.1 times
+// with 8 producers, as they queued on it). A Keyed queue costs about 0.7
+// to 0.85 times the channel with 1 or 2 producers, and about 0.9 times
+// with 8 producers and GOMAXPROCS workers, where 8 producers and the
+// workers contend for one lock and the workers for the processors (up to
+// 1.5 times in single runs on a loaded machine, where parked goroutines
+// wake slowly).
 package queue

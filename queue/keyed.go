@@ -180,7 +180,11 @@ func (q *Keyed[K, T]) TryPush(key K, v T) bool {
 }
 
 // Len returns the number of items waiting, over all keys: accepted and not
-// yet given to the handler. It never exceeds the capacity.
+// yet given to the handler. It never exceeds the capacity. When no other key
+// is ready, a worker hands up to 16 items of its key to the handler one
+// after the other and counts them once it is done with them; until then Len
+// may also count up to 15 items the handler was already given, never fewer
+// than are waiting.
 func (q *Keyed[K, T]) Len() int {
 	q.mustBeMade()
 	q.mu.Lock()

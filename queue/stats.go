@@ -6,8 +6,9 @@ import "time"
 // Keyed.Stats.
 type Stats struct {
 	// Depth is the number of items waiting now (Len): accepted, not yet
-	// given to the handler. For a Queue it is as exact as Len, and Handled
-	// may then miss as many (up to 15) of the latest items.
+	// given to the handler. It is as exact as Len (it may count up to 15
+	// items the handler was just given), and Handled may then miss as many
+	// of the latest items.
 	Depth int
 	// MaxDepth is the most items that were ever waiting at once. It never
 	// exceeds the capacity.
