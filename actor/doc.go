@@ -123,12 +123,19 @@
 //
 // # Cost
 //
-// A Tell is a short critical section on a mutex-guarded ring; the actor
-// takes its messages in batches, so the lock is not taken per message on the
-// receiving side, and recovery from panics is set up once, not per message
-// (again only after a panic). BenchmarkActor compares Tell and Ask with a
-// hand-written goroutine and channel actor in the same run: on 2 cores a Tell
-// costs about 0.8 times the channel actor's, an Ask about 1.2 times.
+// The mailbox is a ring that producers fill without a lock: a Tell reserves
+// a position with one compare-and-swap and publishes its message with one
+// atomic store; a mutex is left to the rare paths (dead letters, restarts,
+// Stats). The actor reads the messages in place and gives their slots back
+// in batches, so the receiving side costs no atomic operation per message,
+// and recovery from panics is set up once, not per message (again only after
+// a panic). BenchmarkActor compares Tell and Ask with a hand-written
+// goroutine and channel actor in the same run: on 2 cores a Tell costs about
+// 0.5 times the channel actor's, from 1 sender as from 8 (many senders do
+// not queue on a lock: a failed compare-and-swap is retried at once), and an
+// Ask about 1.15 times. An Ask adds a few atomic operations to the channel
+// actor's round trip (the reply cell taken and given back, the ask's ticket,
+// the idle hand-off), and on this machine each costs 10 to 30 ns.
 //
 // An Ask is a round trip between two goroutines, and what it costs is mostly
 // the scheduler's: each side parks, and the other wakes it up. A wake-up puts

@@ -11,9 +11,10 @@ import (
 	"github.com/tamego/tame/internal/goid"
 )
 
-// maxBatch is how many messages the actor takes from its mailbox per lock.
-// Taking a batch keeps the lock off the per-message path; giving the slots
-// back every maxBatch messages keeps room for producers and Stats fresh.
+// maxBatch is how many messages the actor takes from its mailbox at a time.
+// It gives their slots back (one atomic store) once per batch, not once per
+// message; giving them back every maxBatch messages keeps room for producers
+// and Stats fresh.
 const maxBatch = 64
 
 // actor is the consumer side of a Ref: the state and everything only the
@@ -237,7 +238,8 @@ func (a *actor[S, M]) park(p uint64) bool {
 		if a.drained(p) {
 			return false
 		}
-		// Woken by Stop while a producer still writes its message.
+		// Woken for a later position, or by Stop, while the producer of p
+		// still writes its message: wait again.
 	}
 }
 
