@@ -3,6 +3,7 @@ package actor
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"reflect"
 	"time"
 
@@ -44,10 +45,8 @@ type actor[S, M any] struct {
 
 func newActor[S, M any](ctx context.Context, init func() S,
 	receive func(context.Context, *S, M), cfg config) *actor[S, M] {
-	size := 1
-	for size < cfg.mailbox {
-		size <<= 1
-	}
+	// The ring's length is the capacity rounded up to a power of two.
+	size := 1 << bits.Len(uint(cfg.mailbox-1))
 	a := &actor[S, M]{
 		ref: &Ref[M]{
 			ring:     make([]slot[M], size),
