@@ -130,10 +130,10 @@
 // in batches, so the receiving side costs no atomic operation per message,
 // and recovery from panics is set up once, not per message (again only after
 // a panic). BenchmarkActor compares Tell and Ask with a hand-written
-// goroutine and channel actor in the same run: on 2 cores a Tell costs about
-// 0.5 times the channel actor's, from 1 sender as from 8 (many senders do
+// goroutine and channel actor in the same run: on 2 cores a Tell costs 0.5 to
+// 0.65 times the channel actor's, from 1 sender as from 8 (many senders do
 // not queue on a lock: a failed compare-and-swap is retried at once), and an
-// Ask about 1.15 times. An Ask adds a few atomic operations to the channel
+// Ask 1.1 to 1.15 times. An Ask adds a few atomic operations to the channel
 // actor's round trip (the reply cell taken and given back, the ask's ticket,
 // the idle hand-off), and on this machine each costs 10 to 30 ns.
 //
