@@ -142,7 +142,7 @@
 // 2-core machine (interleaved runs, medians, tiny handler), a Queue took
 // about 0.35 to 0.5 times the channel's time per item with 1, 2 and 8
 // producers (the lock it took per Push before made that up to 1.1 times
-// with 8 producers, as they queued on it). A Keyed queue costs about 0.7
+// with 8 producers, as they queued on it). A Keyed queue costs about 0.6
 // to 0.85 times the channel with 1 or 2 producers, and about 0.9 times
 // with 8 producers and GOMAXPROCS workers, where 8 producers and the
 // workers contend for one lock and the workers for the processors (up to
