@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tamego/tame"
@@ -275,4 +276,128 @@ func TestQueueClosedRefusesAtOnce(t *testing.T) {
 		t.Errorf("Close() = %v", err)
 	}
 	leaktest.Back(t, base)
+}
+
+// TestQueueWaitersLetInTogether checks the batched admission of waiting
+// Pushes: with capacity 64 (a batch of 8) and the handler stuck a few items
+// after the queue filled, Len stays within the capacity and TryPush fails
+// while Pushes wait (even when a few slots are free); once the handler goes
+// on, every waiting Push is let in, and every item is handled once, in push
+// order.
+func TestQueueWaitersLetInTogether(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const capacity = 64
+		gates := map[int]chan struct{}{0: make(chan struct{}), 3: make(chan struct{})}
+		started := make(chan int, 128)
+		var handled []int
+		q := queue.New(capacity, func(v int) {
+			started <- v
+			if g := gates[v]; g != nil {
+				<-g
+			}
+			handled = append(handled, v)
+		})
+		ctx := context.Background()
+		q.Push(ctx, 0)
+		<-started // 0 is being handled: it does not count
+		for i := 1; i <= capacity; i++ {
+			if err := q.Push(ctx, i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
+		}
+		done := make(chan error)
+		for p := range 3 {
+			go func() { done <- q.Push(ctx, capacity+1+p) }()
+			synctest.Wait() // in order: producer p waits before p+1 pushes
+		}
+		close(gates[0]) // the handler takes 1, 2 and stops in 3
+		for v := range started {
+			if v == 3 {
+				break
+			}
+		}
+		synctest.Wait()
+		if n := q.Len(); n > capacity || n < capacity-3 {
+			t.Errorf("Len() = %d with item 3 in the handler, want %d..%d", n, capacity-3, capacity)
+		}
+		if q.TryPush(1000) {
+			t.Error("TryPush while Pushes wait = true, want false")
+		}
+		close(gates[3])
+		for range 3 {
+			if err := <-done; err != nil {
+				t.Errorf("waiting Push = %v, want nil", err)
+			}
+		}
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		for i, v := range handled {
+			if v != i {
+				t.Fatalf("handled[%d] = %d, want %d (handled %v)", i, v, i, handled)
+			}
+		}
+		if s := q.Stats(); len(handled) != capacity+4 || s.Handled != capacity+4 || s.MaxDepth > capacity {
+			t.Errorf("handled %d, Stats() = %+v; want %d handled, MaxDepth <= %d", len(handled), s, capacity+4, capacity)
+		}
+	})
+}
+
+// TestQueueFailuresWhileFull checks that a panic and a Goexit of the
+// handler while Pushes wait for room on a full queue do not strand them:
+// the replacement consumer lets them in, and every item accepted is
+// handled once, in each producer's order.
+func TestQueueFailuresWhileFull(t *testing.T) {
+	const producers, items = 6, 400
+	fails := func(seq int) bool { return seq%97 == 13 || seq%89 == 7 }
+	base := runtime.NumGoroutine()
+	next := make([]int, producers) // per producer: the least seq that may come next
+	handled := 0
+	q := queue.New(2, func(p pushed) {
+		if p.seq < next[p.producer] {
+			t.Errorf("producer %d: seq %d after %d", p.producer, p.seq, next[p.producer]-1)
+		}
+		next[p.producer] = p.seq + 1
+		switch {
+		case p.seq%97 == 13:
+			panic(p)
+		case p.seq%89 == 7:
+			runtime.Goexit()
+		}
+		handled++
+	})
+	var wg sync.WaitGroup
+	for p := range producers {
+		wg.Go(func() {
+			for i := range items {
+				if err := q.Push(context.Background(), pushed{p, i}); err != nil {
+					t.Errorf("Push = %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	err := q.Close()
+	leaktest.Back(t, base)
+	failed := 0
+	for i := range items {
+		if fails(i) {
+			failed++
+		}
+	}
+	if err == nil || !errors.Is(err, tame.ErrGoexit) {
+		t.Errorf("Close() = %v, want the panics and Goexits", err)
+	}
+	if want := producers * (items - failed); handled != want {
+		t.Errorf("handled %d items, want %d", handled, want)
+	}
+	for p, n := range next {
+		if n != items {
+			t.Errorf("producer %d: handled up to %d, want %d", p, n, items)
+		}
+	}
+	if s := q.Stats(); s.Handled != producers*items || s.Panicked != int64(producers*failed) {
+		t.Errorf("Stats() = %+v, want Handled %d, Panicked %d", s, producers*items, producers*failed)
+	}
 }
