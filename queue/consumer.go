@@ -76,8 +76,8 @@ func (q *Queue[T]) drain() {
 	}
 }
 
-// admit lets waiting Pushes in once the consumer has made room for
-// q.batch items since the queue was last full: letting them in as soon as
+// admit lets waiting Pushes in once there is room for q.batch items (the
+// consumer knows its true position): letting them in as soon as
 // there is room for one would wake a producer per item handled, and each
 // would push one item and wait again; let in together, they go on pushing
 // into the room left.
