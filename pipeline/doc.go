@@ -122,10 +122,10 @@
 // one run; on a quiet 2-core machine about 1.1 to 1.2 times, with one
 // worker as with eight), and several times less than unbuffered channels.
 // With one processor (-cpu 1), where the scheduler adds no noise, the
-// difference is about a fifth: half of it is calling the stage functions
-// (fn, the sequence's yield, ForEach's function), which a hand-written loop
-// inlines, and half the checks and counters that make a stage stop and
-// report (an atomic load or two per item and stage while nobody watches the
+// difference is about a fifth: a third of it is calling the stage
+// functions (fn, the sequence's yield, ForEach's function), which a
+// hand-written loop inlines, and the rest the checks and counters that make
+// a stage stop and report (an atomic load or two per item and stage while nobody watches the
 // counters, and local counts published every 64 items). Allocations do not
 // grow with the number of items.
 //
