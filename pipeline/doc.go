@@ -125,9 +125,9 @@
 // difference is about a fifth: a third of it is calling the stage
 // functions (fn, the sequence's yield, ForEach's function), which a
 // hand-written loop inlines, and the rest the checks and counters that make
-// a stage stop and report (an atomic load or two per item and stage while nobody watches the
-// counters, and local counts published every 64 items). Allocations do not
-// grow with the number of items.
+// a stage stop and report (an atomic load or two per item and stage while
+// nobody watches the counters, and local counts published every 64 items).
+// Allocations do not grow with the number of items.
 //
 // The stage channels hold 64 items by default. A larger buffer lets the
 // stages run further apart, so they park and wake each other less often:
