@@ -117,9 +117,11 @@ func TestStopFromInsideReceive(t *testing.T) {
 	var ref *actor.Ref[string]
 	var log []string // touched only by the actor, read after Stop
 	innerStop := make(chan error, 1)
+	told := make(chan struct{}) // closed once "b" is accepted: Stop must come after it
 	ref = actor.Spawn(context.Background(), func() int { return 0 }, func(ctx context.Context, _ *int, m string) {
 		log = append(log, m)
 		if m == "stop" {
+			<-told
 			innerStop <- ref.Stop() // must not wait for itself
 			if err := ref.Tell(ctx, "after"); !errors.Is(err, tame.ErrClosed) {
 				t.Errorf("Tell to itself after its own Stop = %v, want tame.ErrClosed", err)
@@ -131,6 +133,7 @@ func TestStopFromInsideReceive(t *testing.T) {
 			t.Fatalf("Tell(%q) = %v", m, err)
 		}
 	}
+	close(told)
 	if err := <-innerStop; err != nil {
 		t.Errorf("Stop() inside receive = %v, want nil", err)
 	}
