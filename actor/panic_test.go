@@ -135,9 +135,7 @@ func TestHandlerPanicsAreKept(t *testing.T) {
 	ref := actor.Spawn(context.Background(), wordInit, wordReceive,
 		actor.OnPanic(func(*tame.PanicError) { panic("handler") }),
 		actor.DeadLetter(func(wordMsg) { runtime.Goexit() }))
-	gate := make(chan struct{})
 	_ = ref.Tell(context.Background(), wordMsg{word: "a"})
-	_ = gate
 	_ = ref.Tell(context.Background(), wordMsg{word: "panic"})
 	_ = ref.Tell(context.Background(), wordMsg{word: "x"})
 	_ = ref.Tell(context.Background(), wordMsg{word: "y"})
