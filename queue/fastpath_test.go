@@ -401,3 +401,41 @@ func TestQueueFailuresWhileFull(t *testing.T) {
 		t.Errorf("Stats() = %+v, want Handled %d, Panicked %d", s, producers*items, producers*failed)
 	}
 }
+
+// TestQueueTryPushNeverRefusesRoom checks that TryPush accepts every item
+// on a queue that cannot fill (its capacity is more than all the items
+// pushed), while a fast consumer moves its published position on between a
+// producer's reads of the positions: a producer that reads tail, then head
+// after both moved past it, must not take the negative difference for a
+// full queue.
+func TestQueueTryPushNeverRefusesRoom(t *testing.T) {
+	const producers, items = 4, 20000
+	base := runtime.NumGoroutine()
+	var handled atomic.Int64
+	q := queue.New(producers*items, func(int) { handled.Add(1) })
+	var refused atomic.Int64
+	var wg sync.WaitGroup
+	for range producers {
+		wg.Go(func() {
+			for i := range items {
+				if !q.TryPush(i) {
+					refused.Add(1)
+				}
+				if i%8 == 0 {
+					runtime.Gosched() // let the consumer catch up, so head passes tails just read
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+	if n := refused.Load(); n != 0 {
+		t.Errorf("TryPush refused %d of %d items on a queue with room for all, want 0", n, producers*items)
+	}
+	if got, want := handled.Load(), int64(producers*items)-refused.Load(); got != want {
+		t.Errorf("handled %d items, want %d", got, want)
+	}
+}

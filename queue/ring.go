@@ -58,6 +58,9 @@ func (q *Queue[T]) claim() (uint64, claim) {
 			return 0, full
 		}
 		h := q.head.Load()
+		if h > t {
+			continue // tail and head moved on since t was read: t-h would wrap
+		}
 		if t-h >= q.capacity {
 			return 0, full
 		}
