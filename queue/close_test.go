@@ -231,3 +231,51 @@ func TestQueueWaitingPushClosed(t *testing.T) {
 		}
 	})
 }
+
+// TestQueuePushToOwnQueueWithRoom checks that the handler's Push to its own
+// queue is accepted while there is room, also when the consumer has not
+// published its position since it took the items before the current one:
+// the producers then count those items as waiting and find the queue full,
+// but the handler must not get ErrDeadlock for room that is there.
+func TestQueuePushToOwnQueueWithRoom(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const capacity = 32
+		gate, pushed := make(chan struct{}), make(chan struct{})
+		var (
+			q       *queue.Queue[int]
+			handled []int
+			selfErr = errors.New("not pushed")
+		)
+		q = queue.New(capacity, func(v int) {
+			handled = append(handled, v)
+			switch v {
+			case 0:
+				<-gate
+			case 10:
+				// 10 items were taken since the position was published
+				// (at item 0): capacity-21 wait, 10 slots are free.
+				selfErr = q.Push(context.Background(), 1000)
+				close(pushed)
+			}
+		})
+		ctx := context.Background()
+		q.Push(ctx, 0)
+		synctest.Wait() // 0 is in the handler
+		for i := 1; i <= capacity; i++ {
+			if err := q.Push(ctx, i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
+		}
+		close(gate)
+		<-pushed
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		if selfErr != nil {
+			t.Errorf("Push by the handler with %d items waiting = %v, want nil", capacity-10, selfErr)
+		}
+		if n := len(handled); n != capacity+2 || handled[n-1] != 1000 {
+			t.Errorf("handled %v, want 0..%d then 1000", handled, capacity)
+		}
+	})
+}

@@ -169,11 +169,26 @@ func (q *Queue[T]) pushSlow(ctx context.Context, v T) error {
 	q.nwait.Store(int32(q.waiters.len()))
 	start := time.Now()
 	q.mu.Unlock()
-	err := await(ctx, &q.mu, &q.waiters, w, func(id uint64) bool { return id == q.gid })
+	err := await(ctx, &q.mu, &q.waiters, w, q.self)
 	q.nwait.Store(int32(q.waiters.len()))
 	q.blocked += time.Since(start)
 	q.mu.Unlock()
 	return err
+}
+
+// self is the check of await, with mu held: it reports whether the goroutine
+// id is the consumer's, whose Push waits for room only it can make. Its
+// position may be ahead of head (the items it took since it last published
+// it count as waiting), so it first lets waiting Pushes in from its true
+// position: the caller's own among them when there is room for it, and
+// await then returns nil.
+func (q *Queue[T]) self(id uint64) bool {
+	if id != q.gid {
+		return false
+	}
+	q.publish()
+	q.letIn()
+	return true
 }
 
 // TryPush adds v at the end of the line if there is room now, without
