@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,9 +57,9 @@ type Keyed[K comparable, T any] struct {
 	handled  int64
 	blocked  time.Duration
 	closed   bool
-	running  int      // worker goroutines
-	idle     int      // workers parked on wake
-	gids     []uint64 // goroutine ids of the workers
+	running  int             // worker goroutines
+	idle     int             // workers parked on wake
+	ws       []*worker[K, T] // the workers, with the ids of their goroutines
 	waiters  waitList[item[K, T]]
 
 	// Mirrors of ready.len() and waiters.len(), stored under mu, read by
@@ -157,7 +156,7 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	q.mu.Unlock()
 	// A worker waiting here could wait forever: if they all did, none would
 	// make room.
-	err := await(ctx, &q.mu, &q.waiters, w, func(id uint64) bool { return slices.Contains(q.gids, id) })
+	err := await(ctx, &q.mu, &q.waiters, w, q.self)
 	q.nwait.Store(int32(q.waiters.len()))
 	q.blocked += time.Since(start)
 	q.mu.Unlock()
@@ -234,7 +233,7 @@ func (q *Keyed[K, T]) Close() error {
 			close(q.done) // no worker ever started, or all have ended
 		}
 	}
-	self := slices.Contains(q.gids, id)
+	self := q.workerOf(id) != nil
 	q.mu.Unlock()
 	if self {
 		return q.fails.panics.Err()

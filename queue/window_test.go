@@ -184,3 +184,57 @@ func TestKeyedWindowRacesPushes(t *testing.T) {
 		t.Errorf("Stats() = %+v, want Handled %d, Depth 0, Keys 0, MaxDepth <= 40", s, keys*items)
 	}
 }
+
+// TestKeyedWindowPushToOwnQueue checks that the handler's Push to its own
+// queue in the middle of a window is accepted while there is room: the
+// window's items it was already given still count as waiting, so the queue
+// looks full, but the handler must not get ErrDeadlock for room that is
+// there.
+func TestKeyedWindowPushToOwnQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const capacity = 32
+		gates := map[int]chan struct{}{0: make(chan struct{}), 1: make(chan struct{})}
+		pushed := make(chan struct{})
+		var (
+			q       *queue.Keyed[string, int]
+			handled []int
+			selfErr = errors.New("not pushed")
+		)
+		q = queue.NewKeyed(1, capacity, func(_ string, v int) {
+			handled = append(handled, v)
+			switch v {
+			case 0, 1:
+				<-gates[v]
+			case 10:
+				// In the window 1..16: 9 items were given after the first,
+				// so capacity-9 wait.
+				selfErr = q.Push(context.Background(), "k", 1000)
+				close(pushed)
+			}
+		})
+		ctx := context.Background()
+		q.Push(ctx, "k", 0)
+		synctest.Wait() // 0 is in the handler
+		for i := 1; i <= capacity; i++ {
+			if err := q.Push(ctx, "k", i); err != nil {
+				t.Fatalf("Push(%d) = %v, want nil", i, err)
+			}
+		}
+		close(gates[0])
+		synctest.Wait() // 1 is in the handler, the first of a window
+		if err := q.Push(ctx, "k", capacity+1); err != nil {
+			t.Fatalf("Push(%d) = %v, want nil", capacity+1, err)
+		}
+		close(gates[1])
+		<-pushed
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		if selfErr != nil {
+			t.Errorf("Push by the handler with %d items waiting = %v, want nil", capacity-9, selfErr)
+		}
+		if n := len(handled); n != capacity+3 || handled[n-1] != 1000 {
+			t.Errorf("handled %v, want 0..%d then 1000", handled, capacity+1)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package queue
 import (
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
@@ -97,10 +98,8 @@ const maxWindow = 16
 func (q *Keyed[K, T]) work(w *worker[K, T]) {
 	id := goid.ID()
 	q.mu.Lock()
-	if i := slicesIndex(q.gids, w.gid); w.gid != 0 && i >= 0 {
-		q.gids[i] = id // a replacement after a Goexit
-	} else {
-		q.gids = append(q.gids, id)
+	if !slices.Contains(q.ws, w) { // (a replacement after a Goexit is there)
+		q.ws = append(q.ws, w)
 	}
 	w.gid = id
 	q.mu.Unlock()
@@ -114,13 +113,36 @@ func (q *Keyed[K, T]) work(w *worker[K, T]) {
 	}
 }
 
-func slicesIndex(s []uint64, v uint64) int {
-	for i, x := range s {
-		if x == v {
-			return i
+// workerOf returns the worker whose goroutine has the id, or nil; mu is
+// held.
+func (q *Keyed[K, T]) workerOf(id uint64) *worker[K, T] {
+	for _, w := range q.ws {
+		if w.gid == id {
+			return w
 		}
 	}
-	return -1
+	return nil
+}
+
+// self is the check of await, with mu held: it reports whether the
+// goroutine id is a worker's, whose Push would wait for room that the
+// workers make. The items of its window it was already given still count
+// as waiting (see loop), so it first takes them out of the counts (commit
+// takes them out of the line) and lets waiting Pushes in while there is
+// room: the caller's own among them when there is room for it, and await
+// then returns nil.
+func (q *Keyed[K, T]) self(id uint64) bool {
+	w := q.workerOf(id)
+	if w == nil {
+		return false
+	}
+	if d := w.given - w.counted; d > 0 {
+		q.total -= d
+		q.handled += int64(d)
+		w.counted = w.given
+	}
+	q.letIn()
+	return true
 }
 
 // loop hands items to the handler, taking turns over the ready lines, until
@@ -220,6 +242,12 @@ func (q *Keyed[K, T]) admit() {
 	if q.waiters.len() == 0 || q.capacity-q.total < q.batch {
 		return
 	}
+	q.letIn()
+}
+
+// letIn lets waiting Pushes in, oldest first, while there is room; mu is
+// held.
+func (q *Keyed[K, T]) letIn() {
 	for q.waiters.len() > 0 && q.total < q.capacity {
 		wt, it := q.waiters.pop()
 		q.add(it.key, it.v)
@@ -232,8 +260,8 @@ func (q *Keyed[K, T]) admit() {
 // still busy has its own worker); mu is held and is released.
 func (q *Keyed[K, T]) exit(w *worker[K, T]) {
 	q.running--
-	if i := slicesIndex(q.gids, w.gid); i >= 0 {
-		q.gids = append(q.gids[:i], q.gids[i+1:]...)
+	if i := slices.Index(q.ws, w); i >= 0 {
+		q.ws = slices.Delete(q.ws, i, i+1)
 	}
 	last := q.running == 0
 	q.ready.shrink(0)
