@@ -279,3 +279,91 @@ func TestQueuePushToOwnQueueWithRoom(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueHandlerPushesAndClosesUnderLoad races the handler's own Pushes
+// (accepted from the consumer's true position, or refused with
+// ErrDeadlock) and its Close against producers that claim positions and
+// wait for room on a small queue: every item accepted is handled exactly
+// once, none refused is handled, the producers all end with ErrClosed, and
+// a Close from outside returns once everything accepted was handled.
+func TestQueueHandlerPushesAndClosesUnderLoad(t *testing.T) {
+	const producers, closeAt = 6, 1500
+	base := runtime.NumGoroutine()
+	var (
+		q                  *queue.Queue[pushed]
+		handled, refused   sync.Map
+		count, accepted    atomic.Int64
+		selfPushes, closes int
+	)
+	q = queue.New(3, func(p pushed) {
+		if _, dup := handled.LoadOrStore(p, true); dup {
+			t.Errorf("%v handled twice", p)
+		}
+		n := count.Add(1)
+		if p.producer == 0 && p.seq%4 == 0 {
+			own := pushed{-1, selfPushes}
+			selfPushes++
+			switch err := q.Push(context.Background(), own); {
+			case err == nil:
+				accepted.Add(1)
+			case errors.Is(err, queue.ErrDeadlock), errors.Is(err, tame.ErrClosed):
+				refused.Store(own, true)
+			default:
+				t.Errorf("Push by the handler = %v, want nil, ErrDeadlock or ErrClosed", err)
+			}
+		}
+		if n == closeAt {
+			closes++
+			if err := q.Close(); err != nil {
+				t.Errorf("Close() by the handler = %v, want nil", err)
+			}
+		}
+	})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var wg sync.WaitGroup
+		for p := range producers {
+			wg.Go(func() {
+				for i := 0; ; i++ {
+					var err error
+					if i%3 == 0 && q.TryPush(pushed{p, i}) {
+						accepted.Add(1)
+						continue
+					}
+					if err = q.Push(context.Background(), pushed{p, i}); err == nil {
+						accepted.Add(1)
+						continue
+					}
+					if !errors.Is(err, tame.ErrClosed) {
+						t.Errorf("Push = %v, want nil or tame.ErrClosed", err)
+					}
+					return
+				}
+			})
+		}
+		wg.Wait()
+	}()
+	select {
+	case <-finished:
+	case <-time.After(30 * time.Second):
+		t.Fatal("producers still pushing 30s after the handler was to close the queue")
+	}
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v, want nil", err)
+	}
+	n := count.Load() // nothing runs after Close returned
+	leaktest.Back(t, base)
+	if closes != 1 {
+		t.Errorf("the handler closed the queue %d times, want 1", closes)
+	}
+	if n != accepted.Load() {
+		t.Errorf("handled %d items, %d were accepted", n, accepted.Load())
+	}
+	refused.Range(func(k, _ any) bool {
+		if _, ok := handled.Load(k); ok {
+			t.Errorf("%v was refused and handled", k)
+		}
+		return true
+	})
+}
