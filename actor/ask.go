@@ -70,7 +70,7 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	pool := cellsOf[R](&ref.cells)
 	c := pool.get()
 	t := c.ticket.Load()
-	e := envelope[M]{msg: msg(Reply[R]{c: c, ticket: t}), ask: c, ticket: t, chain: waiting}
+	e := envelope[M]{msg: makeMsg(msg, pool, c, t), ask: c, ticket: t, chain: waiting}
 	if err := ref.put(ctx, e, false); err != nil {
 		c.abandon(pool, t) // msg may have sent, or kept the Reply: retire the ticket
 		return zero, err
@@ -93,6 +93,22 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 		}
 		return zero, context.Cause(ctx)
 	}
+}
+
+// makeMsg calls msg with the Reply of ticket t of c. When msg panics (or
+// calls runtime.Goexit), it retires the ticket and gives c back before the
+// panic goes on: msg may have kept the Reply, and the cell (the spare most
+// often) must not stay taken.
+func makeMsg[M, R any](msg func(Reply[R]) M, pool *cells[R], c *cell[R], t uint64) M {
+	made := false
+	defer func() {
+		if !made {
+			c.abandon(pool, t)
+		}
+	}()
+	m := msg(Reply[R]{c: c, ticket: t})
+	made = true
+	return m
 }
 
 // A cell carries one answer at a time from an actor to an asker. ticket
