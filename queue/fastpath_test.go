@@ -439,3 +439,66 @@ func TestQueueTryPushNeverRefusesRoom(t *testing.T) {
 		t.Errorf("handled %d items, want %d", got, want)
 	}
 }
+
+// TestQueueKeepsNoItemAlive checks that the queue does not keep the items
+// it is done with alive while it stays open: the consumer zeroes the ring
+// slots it has read (pushed directly or let in from waiting Pushes), and a
+// Push whose context ended while it waited leaves nothing in its waiter,
+// which is kept for reuse.
+func TestQueueKeepsNoItemAlive(t *testing.T) {
+	base := runtime.NumGoroutine()
+	gates := map[byte]chan struct{}{1: make(chan struct{}), 5: make(chan struct{})}
+	handled := make(chan struct{}, 8)
+	q := queue.New(1, func(v *[64]byte) {
+		if g := gates[v[0]]; g != nil {
+			<-g
+		}
+		handled <- struct{}{}
+	})
+	var collected atomic.Int64
+	item := func(tag byte) *[64]byte {
+		v := &[64]byte{tag}
+		runtime.AddCleanup(v, func(n *atomic.Int64) { n.Add(1) }, &collected)
+		return v
+	}
+	ctx := context.Background()
+	q.Push(ctx, item(1))
+	q.Push(ctx, item(2)) // fills the queue once 1 is in the handler
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			if err := q.Push(ctx, item(3)); err != nil { // waits, then is let in
+				t.Errorf("Push = %v", err)
+			}
+		})
+	}
+	close(gates[1])
+	wg.Wait()
+	for range 5 {
+		<-handled
+	}
+	q.Push(ctx, item(5))
+	q.Push(ctx, item(6)) // fills the queue once 5 is in the handler
+	tctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+	defer cancel()
+	if err := q.Push(tctx, item(7)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Push on the full queue = %v, want context.DeadlineExceeded", err)
+	}
+	close(gates[5])
+	for range 2 {
+		<-handled
+	}
+	const want = 8
+	deadline := time.Now().Add(10 * time.Second)
+	for collected.Load() < want && time.Now().Before(deadline) {
+		runtime.GC()
+		runtime.Gosched()
+	}
+	if n := collected.Load(); n < want {
+		t.Errorf("%d of %d items collected while the queue is open: the queue keeps %d alive", n, want, want-n)
+	}
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+}
