@@ -1,0 +1,111 @@
+package actor
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"testing/synctest"
+)
+
+// The tests of this file stand in for a producer that has reserved its
+// position (its compare-and-swap on tail succeeded) and not written its
+// message yet, a window too short for a stress test to hit reliably.
+
+// reserve reserves the next position of r's mailbox, like tryPut, and
+// returns the rest of tryPut: write the message, publish it, wake the actor.
+func reserve[M any](t *testing.T, r *Ref[M]) (publish func(M)) {
+	t.Helper()
+	p := r.tail.Load()
+	if p&closedBit != 0 || !r.tail.CompareAndSwap(p, p+1) {
+		t.Fatalf("could not reserve position %d", p)
+	}
+	return func(m M) {
+		s := &r.ring[p&r.mask]
+		s.e = envelope[M]{msg: m}
+		s.seq.Store(p + 1)
+		r.wakeActor()
+	}
+}
+
+// TestStopWaitsForReservedMessage: the actor is parked on a position whose
+// producer still writes, with a later message already published, when Stop
+// wakes it. It waits for the message, handles both in order, and only then
+// does Stop return.
+func TestStopWaitsForReservedMessage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var log []string
+		r := Spawn(context.Background(), func() int { return 0 },
+			func(_ context.Context, _ *int, m string) { log = append(log, m) })
+		publish := reserve(t, r)
+		if err := r.Tell(context.Background(), "second"); err != nil {
+			t.Fatalf("Tell() = %v, want nil", err)
+		}
+		stopped := make(chan error, 1)
+		go func() { stopped <- r.Stop() }()
+		synctest.Wait()
+		select {
+		case err := <-stopped:
+			t.Fatalf("Stop() = %v before the reserved message was written", err)
+		default:
+		}
+		if len(log) != 0 {
+			t.Fatalf("handled %q before the reserved message was written, want nothing", log)
+		}
+		publish("first")
+		if err := <-stopped; err != nil {
+			t.Errorf("Stop() = %v, want nil", err)
+		}
+		if want := []string{"first", "second"}; !slices.Equal(log, want) {
+			t.Errorf("handled %q, want %q", log, want)
+		}
+	})
+}
+
+// TestFailureWaitsForReservedMessage: the actor fails, without Restart,
+// while a producer still writes a message it has a position for, ahead of a
+// published one. Emptying the mailbox waits for it: both are dead letters, in
+// order, and Stop counts them.
+func TestFailureWaitsForReservedMessage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		var dead []string
+		r := Spawn(context.Background(), func() int { return 0 },
+			func(_ context.Context, _ *int, m string) {
+				<-gate
+				panic("boom")
+			}, DeadLetter(func(m string) { dead = append(dead, m) }))
+		if err := r.Tell(context.Background(), "fails"); err != nil {
+			t.Fatalf("Tell() = %v, want nil", err)
+		}
+		synctest.Wait() // the actor handles "fails" and waits on gate
+		publish := reserve(t, r)
+		if err := r.Tell(context.Background(), "after"); err != nil {
+			t.Fatalf("Tell() = %v, want nil", err)
+		}
+		close(gate)
+		stopped := make(chan error, 1)
+		go func() { stopped <- r.Stop() }()
+		synctest.Wait()
+		select {
+		case err := <-stopped:
+			t.Fatalf("Stop() = %v before the reserved message was written", err)
+		default:
+		}
+		if len(dead) != 0 {
+			t.Fatalf("dead letters %q before the reserved message was written, want none", dead)
+		}
+		publish("late")
+		err := <-stopped
+		var dl *DeadLetterError
+		if !errors.As(err, &dl) || dl.Count != 2 {
+			t.Errorf("Stop() = %v, want a DeadLetterError counting 2", err)
+		}
+		if want := []string{"late", "after"}; !slices.Equal(dead, want) {
+			t.Errorf("dead letters %q, want %q", dead, want)
+		}
+		if s := r.Stats(); s.Mailbox != 0 || s.Handled != 1 || !s.Stopped {
+			t.Errorf("Stats() = %+v, want an empty stopped mailbox and 1 handled", s)
+		}
+	})
+}
