@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
@@ -237,4 +238,104 @@ func TestKeyedWindowPushToOwnQueue(t *testing.T) {
 			t.Errorf("handled %v, want 0..%d then 1000", handled, capacity+1)
 		}
 	})
+}
+
+// TestKeyedWindowSelfPushesUnderLoad races the handler's own Pushes (in the
+// middle of windows, whose given items they take out of the counts) and
+// panics and Goexits of the handler against producers on a small queue:
+// every item accepted is handled exactly once, in each key's order for the
+// producers' items, Len stays within the capacity, and the counts add up.
+func TestKeyedWindowSelfPushesUnderLoad(t *testing.T) {
+	const keys, items, capacity = 3, 600, 24
+	base := runtime.NumGoroutine()
+	var (
+		q               *queue.Keyed[int, int]
+		mu              sync.Mutex
+		next            = make([]int, keys) // per key: the next producer item
+		handled         = make(map[int]bool)
+		count, accepted atomic.Int64
+		failed          atomic.Int64
+		selfRefused     atomic.Int64
+	)
+	for k := range next {
+		next[k] = k // key k gets k, k+keys, k+2*keys...
+	}
+	q = queue.NewKeyed(2, capacity, func(k, v int) {
+		count.Add(1)
+		mu.Lock()
+		if handled[v] {
+			t.Errorf("key %d: %d handled twice", k, v)
+		}
+		handled[v] = true
+		if v < keys*items {
+			if v != next[k] {
+				t.Errorf("key %d: handled %d, want %d", k, v, next[k])
+			}
+			next[k] = v + keys
+		}
+		mu.Unlock()
+		if v >= keys*items || v%7 != 0 {
+			return
+		}
+		// Push an item of its own, to a key no producer uses: the
+		// producers' keys keep their order.
+		switch err := q.Push(context.Background(), (k+1)%keys+keys, keys*items+v); {
+		case err == nil:
+			accepted.Add(1)
+		case errors.Is(err, queue.ErrDeadlock):
+			selfRefused.Add(1)
+		default:
+			t.Errorf("Push by the handler = %v, want nil or ErrDeadlock", err)
+		}
+		switch v % 5 {
+		case 1:
+			failed.Add(1)
+			panic(v)
+		case 2:
+			failed.Add(1)
+			runtime.Goexit()
+		}
+	})
+	stop := make(chan struct{})
+	var poller sync.WaitGroup
+	poller.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if n := q.Len(); n > capacity || n < 0 {
+				t.Errorf("Len() = %d, want 0..%d", n, capacity)
+				return
+			}
+			runtime.Gosched()
+		}
+	})
+	var wg sync.WaitGroup
+	for k := range keys {
+		wg.Go(func() {
+			for i := range items {
+				if err := q.Push(context.Background(), k, i*keys+k); err != nil {
+					t.Errorf("Push = %v", err)
+					return
+				}
+				accepted.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	poller.Wait()
+	err := q.Close()
+	leaktest.Back(t, base)
+	if (err == nil) != (failed.Load() == 0) {
+		t.Errorf("Close() = %v with %d panics and Goexits", err, failed.Load())
+	}
+	if count.Load() != accepted.Load() {
+		t.Errorf("handled %d items, %d were accepted (%d refused with ErrDeadlock)", count.Load(), accepted.Load(), selfRefused.Load())
+	}
+	if s := q.Stats(); s.Handled != accepted.Load() || s.Depth != 0 || s.Keys != 0 || s.MaxDepth > capacity || s.Panicked != failed.Load() {
+		t.Errorf("Stats() = %+v, want Handled %d, Depth 0, Keys 0, MaxDepth <= %d, Panicked %d", s, accepted.Load(), capacity, failed.Load())
+	}
 }
