@@ -448,54 +448,74 @@ func TestQueueTryPushNeverRefusesRoom(t *testing.T) {
 func TestQueueKeepsNoItemAlive(t *testing.T) {
 	base := runtime.NumGoroutine()
 	gates := map[byte]chan struct{}{1: make(chan struct{}), 5: make(chan struct{})}
-	handled := make(chan struct{}, 8)
+	started := make(chan struct{})
+	handled := make(chan struct{}, 1024)
 	q := queue.New(1, func(v *[64]byte) {
 		if g := gates[v[0]]; g != nil {
+			started <- struct{}{}
 			<-g
 		}
 		handled <- struct{}{}
 	})
-	var collected atomic.Int64
+	var made, collected atomic.Int64
 	item := func(tag byte) *[64]byte {
 		v := &[64]byte{tag}
 		runtime.AddCleanup(v, func(n *atomic.Int64) { n.Add(1) }, &collected)
+		made.Add(1)
 		return v
 	}
 	ctx := context.Background()
+	// Pushes that fill the queue while 1 is in the handler, and wait. (A
+	// Push may wait for the handler's call even with room: the producers
+	// see the consumer's position late. So none of them is waited for
+	// before the gate opens.)
 	q.Push(ctx, item(1))
-	q.Push(ctx, item(2)) // fills the queue once 1 is in the handler
+	<-started
 	var wg sync.WaitGroup
-	for range 3 {
+	for range 4 {
 		wg.Go(func() {
-			if err := q.Push(ctx, item(3)); err != nil { // waits, then is let in
+			if err := q.Push(ctx, item(2)); err != nil {
 				t.Errorf("Push = %v", err)
 			}
 		})
 	}
 	close(gates[1])
 	wg.Wait()
-	for range 5 {
-		<-handled
-	}
+	n := 5
+	// A Push whose context ends while it waits on a full queue, the last
+	// to use a waiter.
 	q.Push(ctx, item(5))
-	q.Push(ctx, item(6)) // fills the queue once 5 is in the handler
-	tctx, cancel := context.WithTimeout(ctx, time.Millisecond)
-	defer cancel()
-	if err := q.Push(tctx, item(7)); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Push on the full queue = %v, want context.DeadlineExceeded", err)
+	<-started
+	wg.Go(func() {
+		if err := q.Push(ctx, item(6)); err != nil {
+			t.Errorf("Push = %v", err)
+		}
+	})
+	n += 2
+	for {
+		tctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+		err := q.Push(tctx, item(7))
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			break // 6 waits or fills the queue
+		}
+		if err != nil {
+			t.Fatalf("Push = %v, want nil or context.DeadlineExceeded", err)
+		}
+		n++
 	}
 	close(gates[5])
-	for range 2 {
+	wg.Wait()
+	for range n {
 		<-handled
 	}
-	const want = 8
 	deadline := time.Now().Add(10 * time.Second)
-	for collected.Load() < want && time.Now().Before(deadline) {
+	for collected.Load() < made.Load() && time.Now().Before(deadline) {
 		runtime.GC()
 		runtime.Gosched()
 	}
-	if n := collected.Load(); n < want {
-		t.Errorf("%d of %d items collected while the queue is open: the queue keeps %d alive", n, want, want-n)
+	if c, m := collected.Load(), made.Load(); c < m {
+		t.Errorf("%d of %d items collected while the queue is open: the queue keeps %d alive", c, m, m-c)
 	}
 	if err := q.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
