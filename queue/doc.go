@@ -112,7 +112,11 @@
 // The consumer tells the producers how far it got every 16 items, not
 // after each one (an atomic store per item costs more than the rest of its
 // work on an item), so Len may count up to 15 items the handler already
-// has, and a Push can find the queue full that much early. When the
+// has, and a Push can find the queue full that much early; it then waits
+// until the handler returns from its current call (also when the consumer
+// had published room just before), so a handler must not wait for a
+// producer whose Push comes first. (The handler's own Push is measured
+// from the consumer's true position once it has waited 1 ms.) When the
 // consumer finds nothing to do it parks on a channel at once, after a
 // handshake with the producers (it sets a flag, then looks at the next slot
 // once more; a Push writes its slot, then looks at the flag), so no item is
