@@ -342,14 +342,7 @@ func TestKeyedWaitersLetInTogether(t *testing.T) {
 		if err := q.Close(); err != nil {
 			t.Fatalf("Close() = %v", err)
 		}
-		for i, v := range handled {
-			if v != i {
-				t.Fatalf("handled[%d] = %d, want %d (handled %v)", i, v, i, handled)
-			}
-		}
-		if s := q.Stats(); len(handled) != capacity+4 || s.Handled != capacity+4 || s.MaxDepth > capacity {
-			t.Errorf("handled %d, Stats() = %+v; want %d handled, MaxDepth <= %d", len(handled), s, capacity+4, capacity)
-		}
+		checkHandled(t, handled, q.Stats(), capacity+4, capacity)
 	})
 }
 

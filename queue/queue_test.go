@@ -286,14 +286,7 @@ func TestQueueWaitBehindUnpublishedPosition(t *testing.T) {
 		if err := q.Close(); err != nil {
 			t.Fatalf("Close() = %v", err)
 		}
-		for i, v := range handled {
-			if v != i {
-				t.Fatalf("handled[%d] = %d, want %d (handled %v)", i, v, i, handled)
-			}
-		}
-		if s := q.Stats(); len(handled) != capacity+5 || s.Handled != capacity+5 || s.MaxDepth > capacity {
-			t.Errorf("handled %d, Stats() = %+v; want %d handled, MaxDepth <= %d", len(handled), s, capacity+5, capacity)
-		}
+		checkHandled(t, handled, q.Stats(), capacity+5, capacity)
 	})
 }
 
@@ -399,5 +392,20 @@ func TestBadArguments(t *testing.T) {
 			}()
 			tt.fn()
 		})
+	}
+}
+
+// checkHandled fails the test unless handled holds 0, 1, ... want-1 in that
+// order, and s counts want items handled with a high-water mark within the
+// capacity.
+func checkHandled(t *testing.T, handled []int, s queue.Stats, want, capacity int) {
+	t.Helper()
+	for i, v := range handled {
+		if v != i {
+			t.Fatalf("handled[%d] = %d, want %d (handled %v)", i, v, i, handled)
+		}
+	}
+	if len(handled) != want || s.Handled != int64(want) || s.MaxDepth > capacity {
+		t.Errorf("handled %d, Stats() = %+v; want %d handled, MaxDepth <= %d", len(handled), s, want, capacity)
 	}
 }
