@@ -55,3 +55,21 @@ func ExamplePanicError() {
 	// recovered: disk full
 	// later panics kept: 1
 }
+
+// This example turns the panic that a scope re-raises in its Wait into an
+// error returned by the function that owns the scope: a server handler that
+// must answer every request can log it and go on.
+func ExampleRecover() {
+	parse := func(s string) (n int, err error) {
+		defer tame.Recover(&err)
+		// What pool.Map's Wait does when one of its tasks panicked.
+		panic(&tame.PanicError{Value: "bad input " + s})
+	}
+	_, err := parse("x")
+	fmt.Println(err)
+	var pe *tame.PanicError
+	fmt.Println(errors.As(err, &pe))
+	// Output:
+	// panic: bad input x
+	// true
+}
