@@ -4,7 +4,10 @@
 // goroutine holds which lock.
 package goid
 
-import "runtime"
+import (
+	"runtime"
+	"sync"
+)
 
 // ID returns the id of the calling goroutine, read from the first line of
 // its stack trace ("goroutine 18 [running]:"). It formats a stack trace, so
@@ -24,4 +27,44 @@ func ID() uint64 {
 		id = id*10 + uint64(c-'0')
 	}
 	return id
+}
+
+// A Set holds the ids of the goroutines a component owns (its workers), so
+// that a slow path can tell exactly whether a call comes from one of them:
+// "is this Close, or this Push to a full queue, made from inside the
+// component?". A worker adds its id when it starts and removes it before it
+// exits; Has costs one [ID] and a map look-up, so call it only on paths that
+// would otherwise wait. The zero Set is empty and ready to use; it is safe
+// for concurrent use.
+type Set struct {
+	mu  sync.Mutex
+	ids map[uint64]int
+}
+
+// Add records id as owned. An id added twice must be removed twice.
+func (s *Set) Add(id uint64) {
+	s.mu.Lock()
+	if s.ids == nil {
+		s.ids = make(map[uint64]int)
+	}
+	s.ids[id]++
+	s.mu.Unlock()
+}
+
+// Remove undoes one Add of id.
+func (s *Set) Remove(id uint64) {
+	s.mu.Lock()
+	if s.ids[id]--; s.ids[id] <= 0 {
+		delete(s.ids, id)
+	}
+	s.mu.Unlock()
+}
+
+// HasCaller reports whether the calling goroutine is in the set.
+func (s *Set) HasCaller() bool {
+	id := ID()
+	s.mu.Lock()
+	_, ok := s.ids[id]
+	s.mu.Unlock()
+	return ok
 }

@@ -24,3 +24,28 @@ func TestID(t *testing.T) {
 		t.Errorf("ID() in another goroutine = %d, want non-zero and not %d", o, mine)
 	}
 }
+
+func TestSetTellsItsGoroutinesApart(t *testing.T) {
+	var s goid.Set
+	if s.HasCaller() {
+		t.Fatal("the zero Set has the caller")
+	}
+	s.Add(goid.ID())
+	if !s.HasCaller() {
+		t.Fatal("HasCaller() = false after Add(goid.ID())")
+	}
+	other := make(chan bool)
+	go func() { other <- s.HasCaller() }()
+	if <-other {
+		t.Error("HasCaller() = true on another goroutine")
+	}
+	s.Add(goid.ID())
+	s.Remove(goid.ID())
+	if !s.HasCaller() {
+		t.Error("HasCaller() = false after two Adds and one Remove")
+	}
+	s.Remove(goid.ID())
+	if s.HasCaller() {
+		t.Error("HasCaller() = true after every Add was removed")
+	}
+}
