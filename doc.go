@@ -79,18 +79,56 @@
 //     Guarded and RWGuarded values reachable only under their lock, Snapshot
 //     for read-mostly data, Both to lock two values without deadlock.
 //
-// # Guarantees
+// # Rules every package keeps
 //
-// Every package keeps the same promises. No goroutine outlives its owner:
-// Wait, Close and Stop return only after every goroutine they started has
-// finished its work. Nothing accepted is lost: a Push, Submit or Tell that
-// returned nil is handled exactly once, also across Close. Buffers are
-// bounded, and a full one blocks the producer, who can give up through its
-// context. Everything that blocks takes a [context.Context]. Programmer
-// errors (a limit below 1, a nil function) panic at the call site with a
-// message that names the package; run-time conditions are returned as errors:
-// [ErrClosed] once a component is closed, ctx.Err() or [context.Cause] once a
-// context is done.
+// The same situation gets the same answer in every package; the package docs
+// link here instead of repeating it.
+//
+//   - No goroutine outlives its owner. Wait, Close, Stop and Shutdown return
+//     only after every goroutine they own has finished its work.
+//   - Nothing accepted is lost. A Push, Submit, Go or Tell that returned nil
+//     (or a Try variant that returned true) is handled exactly once, also
+//     across Close, which stops accepting and then drains. What cannot be
+//     handled (a message left to an actor stopped by a panic) is reported.
+//   - Bounded, and exact. Every buffer has a capacity; a full one blocks the
+//     producer, who can give up through its context, and Try variants never
+//     block and report whether they accepted. Capacity counts what waits,
+//     not what is being handled: a component with capacity c accepts c
+//     waiting items, no fewer and no more.
+//   - A done context refuses. A call given a [context.Context] that is
+//     already done accepts nothing, runs nothing and returns ctx.Err(), also
+//     when there would be room, as semaphore.Acquire does. A context that
+//     ends while the call waits makes it return ctx.Err() promptly.
+//   - Close from inside returns at once. Close, Stop or Shutdown called from
+//     the component's own task, handler or receive cannot wait for its own
+//     call: it stops accepting and returns at once an error for which
+//     errors.Is(err, [ErrDeadlock]) is true. The work already accepted is
+//     still done; a Close from outside waits for it and returns the result.
+//     Every other call that tame can tell would wait forever returns an error
+//     wrapping ErrDeadlock too.
+//   - Shutdown is Close bounded by a context. It stops accepting and waits
+//     until everything accepted has been handled or ctx is done; then it
+//     returns ctx.Err() and the work goes on, still owned: nothing is
+//     dropped, and a later Close or Shutdown waits for it. Close and Stop are
+//     idempotent, safe to call concurrently with each other and with
+//     Shutdown, and return the same result every time.
+//   - Misuse panics at the call site. A limit or capacity below 1, a nil
+//     function (OnPanic(nil) included) or Go after Wait panics at once with
+//     a message that names the package and the argument ("pool: limit must
+//     be at least 1, got 0"), never later inside a worker. Conditions that
+//     arise at run time are errors: [ErrClosed] once a component is closed,
+//     ctx.Err() or [context.Cause] once a context is done.
+//   - One Stats vocabulary. Where a component counts, the same quantity has
+//     the same name and type everywhere: Submitted (uint64, work accepted),
+//     Refused (uint64, calls that accepted nothing: full, closed or
+//     cancelled; tame never drops what it accepted), Waiting (int, accepted
+//     and not started), MaxWaiting (int, the most that ever waited at once),
+//     Running (int, handed to a worker or handler and not finished),
+//     Completed (uint64, finished normally) and Failed (uint64, finished with
+//     an error, a panic or runtime.Goexit). Once the component is closed,
+//     Submitted == Completed + Failed.
+//   - Bubbles are welcome. A value made outside a [testing/synctest] bubble
+//     works inside and outside one, as a sync.Mutex does.
 //
 // # Panics
 //
