@@ -28,23 +28,23 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 		panic(fmt.Sprintf("pipeline: Batch: size must be at least 1, got %d", size))
 	}
 	out, ol := output[[]T](p)
-	c := p.core()
+	sh := p.shared()
 	own := owns(p, in)
 	p.spawn("Batch", 1, func(_ int, t *tally) {
 		var b []T
 		// flush sends b; it reports false once the pipeline is stopped.
 		flush := func() bool {
-			if !send(c, out, b, ol, t) {
+			if !send(sh, out, b, ol, t) {
 				return false
 			}
 			t.out++
-			t.done += int64(len(b))
+			t.done += uint64(len(b))
 			b = nil
 			return true
 		}
 		if maxWait <= 0 {
 			for {
-				v, ok := recv(c, in, own, t)
+				v, ok := recv(sh, in, own, t)
 				if !ok {
 					break
 				}
@@ -68,7 +68,7 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 		for {
 			if len(b) == 0 {
 				// No batch, no timer: wait for the first item.
-				v, ok := recv(c, in, own, t)
+				v, ok := recv(sh, in, own, t)
 				if !ok {
 					return
 				}
@@ -90,7 +90,7 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 			var v T
 			var ok, got bool
 			if polls++; polls%16 != 0 {
-				if c.stopped() {
+				if sh.stopped() {
 					return
 				}
 				select {
@@ -101,7 +101,7 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 			}
 			if !got {
 				if len(in) == 0 {
-					t.waiting(c)
+					t.waiting(sh)
 				}
 				select {
 				case v, ok = <-in:
@@ -110,7 +110,7 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 						return
 					}
 					continue
-				case <-c.done:
+				case <-sh.done:
 					return
 				}
 			}
@@ -118,7 +118,7 @@ func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-c
 				flush()
 				return
 			}
-			if c.stopped() {
+			if sh.stopped() {
 				return // the item is dropped with the batch
 			}
 			t.received()

@@ -155,7 +155,7 @@ func TestBatchBackpressure(t *testing.T) {
 		if got := len(in); got != 80 {
 			t.Errorf("items left in the input = %d, want 80", got)
 		}
-		want := []pipeline.StageStats{{Name: "batch", In: 20, Out: 1, InFlight: 10}}
+		want := []pipeline.StageStats{{Name: "batch", In: 20, Out: 1, Running: 10}}
 		if got := p.Stats(); !slices.Equal(got, want) {
 			t.Errorf("Stats() = %+v, want %+v", got, want)
 		}

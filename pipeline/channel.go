@@ -3,29 +3,30 @@ package pipeline
 import (
 	"fmt"
 	"sync/atomic"
+
+	"github.com/tamego/tame/internal/pad"
 )
 
 // A link is what a stage knows about its output channel: whether a stage of
-// the same pipeline receives from it. It is read for every item sent, so it
-// fills a 64-byte block of its own: a small allocation would share its cache
-// line with whatever was allocated next to it, maybe a counter that another
-// core writes for every item.
+// the same pipeline receives from it. It is read for every item sent, so the
+// padding keeps it off the cache line of whatever is allocated after it,
+// maybe a counter that another goroutine writes for every item.
 type link struct {
 	consumed atomic.Bool
-	_        [60]byte
+	_        pad.Line
 }
 
 // output makes the output channel of a stage and records that p owns it.
 func output[T any](p *Pipeline) (chan T, *link) {
-	c := p.core()
+	sh := p.shared()
 	ch := make(chan T, p.buffer)
 	l := new(link)
-	c.mu.Lock()
-	if c.owned == nil {
-		c.owned = make(map[any]*link)
+	sh.mu.Lock()
+	if sh.owned == nil {
+		sh.owned = make(map[any]*link)
 	}
-	c.owned[(<-chan T)(ch)] = l
-	c.mu.Unlock()
+	sh.owned[(<-chan T)(ch)] = l
+	sh.mu.Unlock()
 	return ch, l
 }
 
@@ -34,10 +35,10 @@ func output[T any](p *Pipeline) (chan T, *link) {
 // stage receives from it: the caller promises to drain it once the pipeline
 // is stopped (see send).
 func owns[T any](p *Pipeline, in <-chan T) bool {
-	c := p.core()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l := c.owned[in]
+	sh := p.shared()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	l := sh.owned[in]
 	if l != nil {
 		l.consumed.Store(true)
 	}
@@ -61,7 +62,7 @@ func drain[T any](in <-chan T, own bool) {
 // (l.consumed) a plain send, with no publish before waiting. The hot loops
 // (Map, the sources, the sinks) write these fast paths out, and call recv or
 // send otherwise.
-func (c *core) fast() bool { return c.state.Load() == 0 }
+func (sh *shared) fast() bool { return sh.state.Load() == 0 }
 
 // recv receives the next item from in. It reports false when in is closed
 // or the pipeline is stopped; it never takes an item once the pipeline is
@@ -71,12 +72,12 @@ func (c *core) fast() bool { return c.state.Load() == 0 }
 // (the output of a stage of the same pipeline): then a plain receive is
 // enough to wake up at the end. Any other channel, one of the caller's, is
 // received from in a select with the pipeline's done channel.
-func recv[T any](c *core, in <-chan T, own bool, t *tally) (v T, ok bool) {
-	if c.stopped() {
+func recv[T any](sh *shared, in <-chan T, own bool, t *tally) (v T, ok bool) {
+	if sh.stopped() {
 		return v, false
 	}
 	if own {
-		if c.watching() && len(in) == 0 {
+		if sh.watching() && len(in) == 0 {
 			t.publish()
 		}
 		v, ok = <-in
@@ -87,11 +88,11 @@ func recv[T any](c *core, in <-chan T, own bool, t *tally) (v T, ok bool) {
 		return v, ok
 	default:
 	}
-	t.waiting(c)
+	t.waiting(sh)
 	select {
 	case v, ok = <-in:
 		return v, ok
-	case <-c.done:
+	case <-sh.done:
 		return v, false
 	}
 }
@@ -106,12 +107,12 @@ func recv[T any](c *core, in <-chan T, own bool, t *tally) (v T, ok bool) {
 // again when it wakes (BenchmarkPipeline: about a third more per item). A
 // send on a channel read by anyone else (the caller, by hand) waits in a
 // select with the pipeline's done channel.
-func send[T any](c *core, out chan<- T, v T, l *link, t *tally) bool {
-	if c.stopped() {
+func send[T any](sh *shared, out chan<- T, v T, l *link, t *tally) bool {
+	if sh.stopped() {
 		return false
 	}
 	if l != nil && l.consumed.Load() {
-		if c.watching() && len(out) == cap(out) {
+		if sh.watching() && len(out) == cap(out) {
 			t.publish()
 		}
 		out <- v
@@ -122,11 +123,11 @@ func send[T any](c *core, out chan<- T, v T, l *link, t *tally) bool {
 		return true
 	default:
 	}
-	t.waiting(c)
+	t.waiting(sh)
 	select {
 	case out <- v:
 		return true
-	case <-c.done:
+	case <-sh.done:
 		return false
 	}
 }

@@ -26,7 +26,7 @@ func Map[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Contex
 // mapStage is Map, reported as kind.
 func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn func(context.Context, T) (R, error)) <-chan R {
 	out, ol := output[R](p)
-	c := p.core()
+	sh := p.shared()
 	own := owns(p, in)
 	p.spawn(kind, workers, func(_ int, t *tally) {
 		for {
@@ -35,23 +35,23 @@ func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn f
 			// is running and not watched (see fast).
 			var v T
 			var ok bool
-			if own && c.fast() {
+			if own && sh.fast() {
 				v, ok = <-in
 			} else {
-				v, ok = recv(c, in, own, t)
+				v, ok = recv(sh, in, own, t)
 			}
 			if !ok {
 				return
 			}
 			t.received()
-			r, err := fn(c.ctx, v)
+			r, err := fn(sh.ctx, v)
 			if err != nil {
-				c.fail(err)
+				sh.fail(err)
 				return
 			}
-			if ol.consumed.Load() && c.fast() {
+			if ol.consumed.Load() && sh.fast() {
 				out <- r
-			} else if !send(c, out, r, ol, t) {
+			} else if !send(sh, out, r, ol, t) {
 				return
 			}
 			t.out++
@@ -71,22 +71,22 @@ func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Co
 	mustWorkers("FlatMap", workers)
 	mustFunc("FlatMap", "fn", fn == nil)
 	out, ol := output[R](p)
-	c := p.core()
+	sh := p.shared()
 	own := owns(p, in)
 	p.spawn("FlatMap", workers, func(_ int, t *tally) {
 		for {
-			v, ok := recv(c, in, own, t)
+			v, ok := recv(sh, in, own, t)
 			if !ok {
 				return
 			}
 			t.received()
-			rs, err := fn(c.ctx, v)
+			rs, err := fn(sh.ctx, v)
 			if err != nil {
-				c.fail(err)
+				sh.fail(err)
 				return
 			}
 			for _, r := range rs {
-				if !send(c, out, r, ol, t) {
+				if !send(sh, out, r, ol, t) {
 					return
 				}
 				t.out++
@@ -105,17 +105,17 @@ func Filter[T any](p *Pipeline, in <-chan T, keep func(T) bool) <-chan T {
 	mustChan("Filter", in == nil)
 	mustFunc("Filter", "keep", keep == nil)
 	out, ol := output[T](p)
-	c := p.core()
+	sh := p.shared()
 	own := owns(p, in)
 	p.spawn("Filter", 1, func(_ int, t *tally) {
 		for {
-			v, ok := recv(c, in, own, t)
+			v, ok := recv(sh, in, own, t)
 			if !ok {
 				return
 			}
 			t.received()
 			if keep(v) {
-				if !send(c, out, v, ol, t) {
+				if !send(sh, out, v, ol, t) {
 					return
 				}
 				t.out++

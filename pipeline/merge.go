@@ -15,11 +15,11 @@ func Merge[T any](p *Pipeline, ins ...<-chan T) <-chan T {
 	}
 	out, ol := output[T](p)
 	if len(ins) == 0 {
-		p.core()
+		p.shared()
 		close(out)
 		return out
 	}
-	c := p.core()
+	sh := p.shared()
 	own := make([]bool, len(ins))
 	for i, in := range ins {
 		own[i] = owns(p, in)
@@ -27,12 +27,12 @@ func Merge[T any](p *Pipeline, ins ...<-chan T) <-chan T {
 	p.spawn("Merge", len(ins), func(i int, t *tally) {
 		in, own := ins[i], own[i]
 		for {
-			v, ok := recv(c, in, own, t)
+			v, ok := recv(sh, in, own, t)
 			if !ok {
 				return
 			}
 			t.received()
-			if !send(c, out, v, ol, t) {
+			if !send(sh, out, v, ol, t) {
 				return
 			}
 			t.out++
@@ -64,17 +64,17 @@ func Broadcast[T any](p *Pipeline, in <-chan T, n int) []<-chan T {
 		outs[i], links[i] = output[T](p)
 		ro[i] = outs[i]
 	}
-	c := p.core()
+	sh := p.shared()
 	own := owns(p, in)
 	p.spawn("Broadcast", 1, func(_ int, t *tally) {
 		for {
-			v, ok := recv(c, in, own, t)
+			v, ok := recv(sh, in, own, t)
 			if !ok {
 				return
 			}
 			t.received()
 			for j, out := range outs {
-				if !send(c, out, v, links[j], t) {
+				if !send(sh, out, v, links[j], t) {
 					return
 				}
 				t.out++

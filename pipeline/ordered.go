@@ -52,7 +52,7 @@ func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context
 	}
 	out, ol := output[R](p)
 	o := &ordered[T, R]{
-		c:       p.core(),
+		sh:      p.shared(),
 		fn:      fn,
 		workers: workers,
 		out:     out,
@@ -79,7 +79,7 @@ func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context
 
 // ordered is the state of one OrderedMap stage.
 type ordered[T, R any] struct {
-	c        *core
+	sh       *shared
 	fn       func(context.Context, T) (R, error)
 	workers  int
 	out      chan R
@@ -98,10 +98,10 @@ type ordered[T, R any] struct {
 // the workers, numbered in input order. It closes jobs once in is closed or
 // the pipeline is stopped.
 func (o *ordered[T, R]) feed(in <-chan T, own bool, t *tally) {
-	c := o.c
+	sh := o.sh
 	defer close(o.jobs)
 	for seq := uint64(0); ; seq++ {
-		v, ok := recv(c, in, own, t)
+		v, ok := recv(sh, in, own, t)
 		if !ok {
 			return
 		}
@@ -140,7 +140,7 @@ func (o *ordered[T, R]) feed(in <-chan T, own bool, t *tally) {
 			}
 		}
 		// A slot first: it is what bounds the window.
-		if !send(c, o.slots, struct{}{}, nil, t) || !send(c, o.jobs, ch, nil, t) || closed {
+		if !send(sh, o.slots, struct{}{}, nil, t) || !send(sh, o.jobs, ch, nil, t) || closed {
 			return
 		}
 	}
@@ -150,20 +150,20 @@ func (o *ordered[T, R]) feed(in <-chan T, own bool, t *tally) {
 // checks before every item). When the chunk it completed is the next in
 // order, it sends the results.
 func (o *ordered[T, R]) work(t *tally) {
-	c := o.c
+	sh := o.sh
 	for {
-		ch, ok := recv(c, o.jobs, true, t)
+		ch, ok := recv(sh, o.jobs, true, t)
 		if !ok {
 			return
 		}
 		start := time.Now()
 		for i, v := range ch.items {
-			if c.stopped() {
+			if sh.stopped() {
 				return
 			}
-			r, err := o.fn(c.ctx, v)
+			r, err := o.fn(sh.ctx, v)
 			if err != nil {
-				c.fail(err)
+				sh.fail(err)
 				return
 			}
 			ch.res[i] = r
@@ -187,7 +187,7 @@ func (o *ordered[T, R]) work(t *tally) {
 // ones while they are complete, then gives up emitting. It reports false
 // once the pipeline is stopped.
 func (o *ordered[T, R]) emit(t *tally) bool {
-	c := o.c
+	sh := o.sh
 	size := uint64(len(o.ring))
 	o.mu.Lock()
 	for {
@@ -201,7 +201,7 @@ func (o *ordered[T, R]) emit(t *tally) bool {
 		o.mu.Unlock()
 		n := len(ch.items)
 		for _, r := range ch.res[:n] {
-			if !send(c, o.out, r, o.ol, t) {
+			if !send(sh, o.out, r, o.ol, t) {
 				return false
 			}
 			t.out++

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
+	"github.com/tamego/tame/internal/pad"
 )
 
 // defaultBuffer is the capacity of the channel each stage returns, unless
@@ -47,13 +48,13 @@ var errBreak = errors.New("pipeline: the consumer stopped early")
 // pipeline. Stages must all be added before Wait is called (a sink calls it),
 // and a Pipeline is not reused once Wait has returned.
 type Pipeline struct {
-	c      *core
+	sh     *shared
 	name   string // the name the next stages get in Stats, "" for their kind
 	buffer int    // the capacity of the channels the next stages return
 }
 
-// core is the shared state of a pipeline and its views.
-type core struct {
+// shared is the state a pipeline and its views (Named, Buffered) share.
+type shared struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	done   <-chan struct{}
@@ -66,9 +67,9 @@ type core struct {
 	// it is read far more often than done and, unlike done, it is not
 	// written by every goroutine that blocks on it, so polling it costs no
 	// cache miss. It has a cache line of its own.
-	_          [64]byte
+	_          pad.Line
 	state      atomic.Uint32
-	_          [64]byte
+	_          pad.Line
 	stopParent func() bool   // stops the context.AfterFunc that sets halted
 	parentDone chan struct{} // closed once that AfterFunc has run
 
@@ -91,23 +92,23 @@ func New(ctx context.Context) *Pipeline {
 	if ctx == nil {
 		panic("pipeline: New: nil context")
 	}
-	c := &core{parentDone: make(chan struct{})}
-	c.ctx, c.cancel = context.WithCancelCause(ctx)
-	c.done = c.ctx.Done()
+	sh := &shared{parentDone: make(chan struct{})}
+	sh.ctx, sh.cancel = context.WithCancelCause(ctx)
+	sh.done = sh.ctx.Done()
 	if ctx.Err() != nil {
-		c.state.Or(halted) // do not wait for the AfterFunc to run
+		sh.state.Or(halted) // do not wait for the AfterFunc to run
 	}
-	c.stopParent = context.AfterFunc(ctx, func() {
-		c.state.Or(halted)
-		close(c.parentDone)
+	sh.stopParent = context.AfterFunc(ctx, func() {
+		sh.state.Or(halted)
+		close(sh.parentDone)
 	})
-	return &Pipeline{c: c, buffer: defaultBuffer}
+	return &Pipeline{sh: sh, buffer: defaultBuffer}
 }
 
 // Context returns the pipeline's context. It is passed to every stage
 // function, and it is done once a stage fails or panics, the parent context
 // is done, or Wait has returned; [context.Cause] then tells why.
-func (p *Pipeline) Context() context.Context { return p.core().ctx }
+func (p *Pipeline) Context() context.Context { return p.shared().ctx }
 
 // Wait waits until every stage goroutine of the pipeline has ended and
 // returns the first error: the first error a stage function returned, or the
@@ -122,27 +123,27 @@ func (p *Pipeline) Context() context.Context { return p.core().ctx }
 // once Wait has been called. A stage function must not call Wait (or a sink)
 // on its own pipeline: it would wait for itself forever.
 func (p *Pipeline) Wait() error {
-	c := p.core()
-	c.mu.Lock()
-	c.waiting = true
-	c.mu.Unlock()
-	c.once.Do(func() {
-		c.wg.Wait()
-		if !c.stopParent() {
-			<-c.parentDone // the AfterFunc goroutine has run or is running: let it end
+	sh := p.shared()
+	sh.mu.Lock()
+	sh.waiting = true
+	sh.mu.Unlock()
+	sh.once.Do(func() {
+		sh.wg.Wait()
+		if !sh.stopParent() {
+			<-sh.parentDone // the AfterFunc goroutine has run or is running: let it end
 		}
-		if c.ctx.Err() != nil {
-			c.err = context.Cause(c.ctx)
-			if c.err == errBreak {
-				c.err = nil
+		if sh.ctx.Err() != nil {
+			sh.err = context.Cause(sh.ctx)
+			if sh.err == errBreak {
+				sh.err = nil
 			}
 		}
-		c.cancel(context.Canceled)
+		sh.cancel(context.Canceled)
 	})
-	if pe := c.panics.First(); pe != nil {
+	if pe := sh.panics.First(); pe != nil {
 		panic(pe)
 	}
-	return c.err
+	return sh.err
 }
 
 // Named returns a view of p whose stages are reported under name in
@@ -151,7 +152,7 @@ func (p *Pipeline) Wait() error {
 // else with p, so pipeline.Map(p.Named("resize"), in, 4, resize) adds a stage
 // to p.
 func (p *Pipeline) Named(name string) *Pipeline {
-	p.core()
+	p.shared()
 	v := *p
 	v.name = name
 	return &v
@@ -167,17 +168,17 @@ func (p *Pipeline) Buffered(n int) *Pipeline {
 	if n < 0 {
 		panic(fmt.Sprintf("pipeline: Buffered: n must be at least 0, got %d", n))
 	}
-	p.core()
+	p.shared()
 	v := *p
 	v.buffer = n
 	return &v
 }
 
-func (p *Pipeline) core() *core {
-	if p == nil || p.c == nil {
+func (p *Pipeline) shared() *shared {
+	if p == nil || p.sh == nil {
 		panic("pipeline: nil or zero Pipeline; make one with New")
 	}
-	return p.c
+	return p.sh
 }
 
 // stageName is the name Stats shows for a stage of the given kind made
@@ -195,25 +196,25 @@ func (p *Pipeline) stageName(kind string) string {
 // halted is set first, so a stage that sees the context done has seen
 // halted too: what a stage does after it sees the failure is bounded by the
 // one item it had passed the check with.
-func (c *core) fail(err error) {
-	c.state.Or(halted)
-	c.cancel(err)
+func (sh *shared) fail(err error) {
+	sh.state.Or(halted)
+	sh.cancel(err)
 }
 
 // panicked records a recovered panic (or Goexit) and cancels the pipeline.
-func (c *core) panicked(pe *tame.PanicError) {
-	c.panics.Add(pe)
-	c.state.Or(halted)
-	c.cancel(pe)
+func (sh *shared) panicked(pe *tame.PanicError) {
+	sh.panics.Add(pe)
+	sh.state.Or(halted)
+	sh.cancel(pe)
 }
 
 // stopped reports whether the pipeline is stopped: its context is done.
-func (c *core) stopped() bool { return c.state.Load()&halted != 0 }
+func (sh *shared) stopped() bool { return sh.state.Load()&halted != 0 }
 
 // watching reports whether Stats has been called.
-func (c *core) watching() bool { return c.state.Load()&watched != 0 }
+func (sh *shared) watching() bool { return sh.state.Load()&watched != 0 }
 
-// The flags of core.state.
+// The flags of shared.state.
 const (
 	halted  uint32 = 1 << iota // the context is done
 	watched                    // Stats was called
@@ -229,28 +230,28 @@ const (
 // cut it short is recorded. spawn panics,
 // at the stage function's call site, when Wait was called already.
 func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), drain func(i int), last func()) {
-	c := p.core()
+	sh := p.shared()
 	st := &stage{name: p.stageName(kind)}
 	st.left.Store(int32(n))
-	c.mu.Lock()
-	if c.waiting {
-		c.mu.Unlock()
+	sh.mu.Lock()
+	if sh.waiting {
+		sh.mu.Unlock()
 		panic("pipeline: " + kind + " called after Wait; add every stage before waiting")
 	}
-	c.stages = append(c.stages, st)
-	c.wg.Add(n)
-	c.mu.Unlock()
+	sh.stages = append(sh.stages, st)
+	sh.wg.Add(n)
+	sh.mu.Unlock()
 	for i := range n {
 		go func() {
 			t := &tally{s: st}
-			defer c.wg.Done()
+			defer sh.wg.Done()
 			defer st.exited(last)
 			defer t.publish()
 			if drain != nil {
 				defer drain(i) // after a panic or Goexit too: it stopped the pipeline first
 			}
-			if pe := catch.Call(func() { run(i, t) }, c.panicked); pe != nil {
-				c.panicked(pe)
+			if pe := catch.Call(func() { run(i, t) }, sh.panicked); pe != nil {
+				sh.panicked(pe)
 			}
 		}()
 	}

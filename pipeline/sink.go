@@ -63,7 +63,7 @@ func Reduce[T, A any](p *Pipeline, in <-chan T, init A, fn func(acc A, v T) A) (
 // the caller still calls. A nil in panics.
 func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 	mustChan("All", in == nil)
-	c := p.core()
+	sh := p.shared()
 	st := p.sinkStage("All")
 	return func(yield func(T) bool) {
 		// Only now is in read by a stage of p: an iterator that is never
@@ -75,18 +75,18 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 			t.publish()
 			if !ended {
 				// The body panicked or called Goexit: stop the producers.
-				c.fail(errBreak)
+				sh.fail(errBreak)
 				drain(in, own)
 			}
 		}()
 		for {
-			v, ok := recv(c, in, own, t)
+			v, ok := recv(sh, in, own, t)
 			if !ok {
 				break
 			}
 			t.received()
 			if !yield(v) {
-				c.fail(errBreak)
+				sh.fail(errBreak)
 				break
 			}
 			t.done++
@@ -103,7 +103,7 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 // item of in until in is closed, the pipeline is stopped or each fails; then
 // it waits for the pipeline.
 func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Context, T) error) error {
-	c := p.core()
+	sh := p.shared()
 	st := p.sinkStage(kind)
 	own := owns(p, in)
 	t := &tally{s: st}
@@ -111,17 +111,17 @@ func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Con
 		for {
 			var v T
 			var ok bool
-			if own && c.fast() {
+			if own && sh.fast() {
 				v, ok = <-in // the fast path of recv
 			} else {
-				v, ok = recv(c, in, own, t)
+				v, ok = recv(sh, in, own, t)
 			}
 			if !ok {
 				return
 			}
 			t.received()
-			if err := each(c.ctx, v); err != nil {
-				c.fail(err)
+			if err := each(sh.ctx, v); err != nil {
+				sh.fail(err)
 				return
 			}
 			t.done++
@@ -131,19 +131,19 @@ func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Con
 		// Goexit in each: the caller's goroutine ends once this returns.
 		// Stop the stages and wait for them first, so that none outlives
 		// the call; a later Wait re-raises pe.
-		c.panicked(pe)
+		sh.panicked(pe)
 		drain(in, own)
 		t.publish()
 		st.exited(nil)
-		c.mu.Lock()
-		c.waiting = true // no stage may be added while we wait
-		c.mu.Unlock()
-		c.wg.Wait()
+		sh.mu.Lock()
+		sh.waiting = true // no stage may be added while we wait
+		sh.mu.Unlock()
+		sh.wg.Wait()
 	})
 	t.publish()
 	st.exited(nil)
 	if pe != nil {
-		c.panicked(pe)
+		sh.panicked(pe)
 	}
 	drain(in, own) // in is closed, or the pipeline is stopped
 	return p.Wait()

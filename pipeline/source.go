@@ -9,13 +9,13 @@ import "iter"
 // empty or nil slice gives a channel that is closed at once.
 func From[T any](p *Pipeline, items []T) <-chan T {
 	out, ol := output[T](p)
-	c := p.core()
+	sh := p.shared()
 	p.spawn("From", 1, func(_ int, t *tally) {
 		for _, v := range items {
 			t.received()
-			if ol.consumed.Load() && c.fast() {
+			if ol.consumed.Load() && sh.fast() {
 				out <- v // the fast path of send
-			} else if !send(c, out, v, ol, t) {
+			} else if !send(sh, out, v, ol, t) {
 				return
 			}
 			t.out++
@@ -36,13 +36,13 @@ func From[T any](p *Pipeline, items []T) <-chan T {
 func FromSeq[T any](p *Pipeline, seq iter.Seq[T]) <-chan T {
 	mustFunc("FromSeq", "seq", seq == nil)
 	out, ol := output[T](p)
-	c := p.core()
+	sh := p.shared()
 	p.spawn("FromSeq", 1, func(_ int, t *tally) {
 		for v := range seq {
 			t.received()
-			if ol.consumed.Load() && c.fast() {
+			if ol.consumed.Load() && sh.fast() {
 				out <- v // the fast path of send
-			} else if !send(c, out, v, ol, t) {
+			} else if !send(sh, out, v, ol, t) {
 				return
 			}
 			t.out++

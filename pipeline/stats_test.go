@@ -34,8 +34,8 @@ func TestBackpressure(t *testing.T) {
 			t.Errorf("fn called %d times with nobody reading, want %d (the buffer and one per worker)", got, want)
 		}
 		want := []pipeline.StageStats{
-			{Name: "source", In: buffer + workers + buffer + 1, Out: buffer + workers + buffer, InFlight: 1},
-			{Name: "square", In: buffer + workers, Out: buffer, InFlight: workers},
+			{Name: "source", In: buffer + workers + buffer + 1, Out: buffer + workers + buffer, Running: 1},
+			{Name: "square", In: buffer + workers, Out: buffer, Running: workers},
 		}
 		if got := p.Stats(); !slices.Equal(got, want) {
 			t.Errorf("Stats() = %+v, want %+v", got, want)
@@ -47,8 +47,8 @@ func TestBackpressure(t *testing.T) {
 		_ = out
 		// Once the stages have ended, nothing is in flight.
 		for _, s := range p.Stats() {
-			if s.InFlight != 0 {
-				t.Errorf("after Wait, %s: InFlight = %d, want 0", s.Name, s.InFlight)
+			if s.Running != 0 {
+				t.Errorf("after Wait, %s: Running = %d, want 0", s.Name, s.Running)
 			}
 		}
 	})
@@ -124,7 +124,7 @@ func TestStatsWhileRunning(t *testing.T) {
 		t.Fatalf("ForEach() = %v after %d items, want nil after 20000", err, n)
 	}
 	for _, s := range p.Stats() {
-		if s.In != 20_000 || s.InFlight != 0 {
+		if s.In != 20_000 || s.Running != 0 {
 			t.Errorf("at the end: %+v, want In 20000 and nothing in flight", s)
 		}
 	}
@@ -162,11 +162,11 @@ func TestStatsFromFastPath(t *testing.T) {
 		p.Stats() // first call: the stages are blocked in the fast path
 		gate <- struct{}{}
 		synctest.Wait()
-		got := p.Stats()[:2]  // the sink waits in fn, not on a channel: it may lag
-		taken := int64(k + 2) // items the consumer received
+		got := p.Stats()[:2]   // the sink waits in fn, not on a channel: it may lag
+		taken := uint64(k + 2) // items the consumer received
 		want := []pipeline.StageStats{
-			{Name: "source", In: taken + buffer + 1 + buffer + 1, Out: taken + buffer + 1 + buffer, InFlight: 1},
-			{Name: "square", In: taken + buffer + 1, Out: taken + buffer, InFlight: 1},
+			{Name: "source", In: taken + buffer + 1 + buffer + 1, Out: taken + buffer + 1 + buffer, Running: 1},
+			{Name: "square", In: taken + buffer + 1, Out: taken + buffer, Running: 1},
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("Stats() = %+v, want %+v", got, want)
