@@ -339,3 +339,23 @@ func TestFailureWithBlockedUpstream(t *testing.T) {
 		}
 	}
 }
+
+// TestStopWhileStagesStart: a failure that lands while the goroutines of a
+// stage are starting (some run, some see the pipeline stopped and run
+// nothing) leaves none of them waiting for the others.
+func TestStopWhileStagesStart(t *testing.T) {
+	base := runtime.NumGoroutine()
+	fail := func(context.Context, int) (int, error) { return 0, errBoom }
+	for range 300 {
+		p := pipeline.New(context.Background())
+		failing := pipeline.Map(p, pipeline.From(p, ints(10)), 1, fail)
+		out := pipeline.OrderedMap(p, pipeline.Merge(p, failing, pipeline.From(p, ints(100))), 4, square)
+		out = pipeline.FlatMap(p, out, 3, func(_ context.Context, v int) ([]int, error) { return []int{v}, nil })
+		watchdog(t, func() {
+			if _, err := pipeline.Collect(p, out); err != errBoom {
+				t.Errorf("Collect() error = %v, want %v", err, errBoom)
+			}
+		})
+	}
+	leaktest.Back(t, base)
+}

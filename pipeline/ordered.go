@@ -71,6 +71,9 @@ func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context
 		}
 	}, func(i int) {
 		if i == 0 {
+			// Here, not in feed: the feeder's goroutine runs this also
+			// when it was stopped before feed started.
+			close(o.jobs)
 			drain(in, own) // the feeder's input
 		}
 	}, func() { close(out) })
@@ -95,11 +98,10 @@ type ordered[T, R any] struct {
 }
 
 // feed takes the items from in, groups them into chunks and hands them to
-// the workers, numbered in input order. It closes jobs once in is closed or
-// the pipeline is stopped.
+// the workers, numbered in input order, until in is closed or the pipeline
+// is stopped; then its goroutine closes jobs (see OrderedMap).
 func (o *ordered[T, R]) feed(in <-chan T, own bool, t *tally) {
 	sh := o.sh
-	defer close(o.jobs)
 	for seq := uint64(0); ; seq++ {
 		v, ok := recv(sh, in, own, t)
 		if !ok {

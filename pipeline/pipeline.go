@@ -250,6 +250,9 @@ func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), drain fu
 			if drain != nil {
 				defer drain(i) // after a panic or Goexit too: it stopped the pipeline first
 			}
+			if sh.stopped() {
+				return // made with a done context, or stopped before it started: run nothing
+			}
 			if pe := catch.Call(func() { run(i, t) }, sh.panicked); pe != nil {
 				sh.panicked(pe)
 			}

@@ -129,14 +129,73 @@ func TestConsumerNeverReads(t *testing.T) {
 	leaktest.Back(t, base)
 }
 
-func TestParentDoneBeforeStart(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
+// TestParentDoneRunsNothing: a pipeline made with a context that is already
+// done stops at once with the context's cause: no stage function, source or
+// sink function runs, every output is closed, and Wait returns the cause.
+func TestParentDoneRunsNothing(t *testing.T) {
+	base := runtime.NumGoroutine()
+	cause := errors.New("shutting down")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(cause)
+	var calls atomic.Int64
+	call := func(string) { calls.Add(1) }
 	p := pipeline.New(ctx)
-	got, err := pipeline.Collect(p, pipeline.From(p, []int{1, 2, 3}))
-	if len(got) != 0 || !errors.Is(err, context.Canceled) {
-		t.Fatalf("Collect() = %v, %v; want [], context.Canceled", got, err)
+	seq := pipeline.FromSeq(p, func(yield func(int) bool) {
+		call("FromSeq")
+		yield(1)
+	})
+	gen := pipeline.Generate(p, func(_ context.Context, yield func(int) bool) error {
+		call("Generate")
+		yield(1)
+		return nil
+	})
+	fn := func(_ context.Context, v int) (int, error) { call("fn"); return v, nil }
+	mapped := pipeline.Map(p, pipeline.From(p, ints(10)), 2, fn)
+	ordered := pipeline.OrderedMap(p, seq, 3, fn)
+	flat := pipeline.FlatMap(p, gen, 2, func(_ context.Context, v int) ([]int, error) { call("FlatMap"); return []int{v}, nil })
+	kept := pipeline.Filter(p, mapped, func(int) bool { call("Filter"); return true })
+	copies := pipeline.Broadcast(p, pipeline.Batch(p, kept, 2, time.Second), 2)
+	sum, err := pipeline.Reduce(p, pipeline.Merge(p, ordered, flat), 0, func(a, v int) int { call("Reduce"); return a + v })
+	if sum != 0 || err != cause {
+		t.Errorf("Reduce() = %d, %v; want 0, the parent's cause %v", sum, err, cause)
 	}
+	for i, c := range copies {
+		if _, ok := <-c; ok {
+			t.Errorf("Broadcast output %d delivered an item, want it closed", i)
+		}
+	}
+	pipelines := []*pipeline.Pipeline{p}
+	newP := func() *pipeline.Pipeline {
+		q := pipeline.New(ctx)
+		pipelines = append(pipelines, q)
+		return q
+	}
+	q := newP()
+	if err := pipeline.ForEach(q, pipeline.From(q, ints(3)), func(context.Context, int) error { call("ForEach"); return nil }); err != cause {
+		t.Errorf("ForEach() = %v, want %v", err, cause)
+	}
+	q = newP()
+	if got, err := pipeline.Collect(q, pipeline.From(q, []int{1, 2, 3})); len(got) != 0 || err != cause {
+		t.Errorf("Collect() = %v, %v; want [], %v", got, err, cause)
+	}
+	q = newP()
+	for range pipeline.All(q, pipeline.From(q, ints(3))) {
+		call("All")
+	}
+	if err := q.Wait(); err != cause {
+		t.Errorf("Wait() after All = %v, want %v", err, cause)
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d calls of stage or sink functions, want none", n)
+	}
+	for _, q := range pipelines {
+		for _, st := range q.Stats() {
+			if st.In != 0 || st.Out != 0 || st.Running != 0 {
+				t.Errorf("Stats: %+v, want nothing taken", st)
+			}
+		}
+	}
+	leaktest.Back(t, base)
 }
 
 // TestNoStageCodeAfterWait checks that Wait is synchronous: once it has
@@ -207,6 +266,7 @@ func TestMisusePanics(t *testing.T) {
 		{"Batch size 0", func() { pipeline.Batch(p, in, 0, time.Second) }, "pipeline: Batch: size must be at least 1, got 0"},
 		{"Broadcast n 0", func() { pipeline.Broadcast(p, in, 0) }, "pipeline: Broadcast: n must be at least 1, got 0"},
 		{"FromSeq nil", func() { pipeline.FromSeq[int](p, nil) }, "pipeline: FromSeq: seq must not be nil"},
+		{"Generate nil", func() { pipeline.Generate[int](p, nil) }, "pipeline: Generate: gen must not be nil"},
 		{"Merge nil input", func() { pipeline.Merge(p, in, nil) }, "pipeline: Merge: input 1 is a nil channel"},
 		{"ForEach nil fn", func() { _ = pipeline.ForEach[int](p, in, nil) }, "pipeline: ForEach: fn must not be nil"},
 		{"Reduce nil fn", func() { _, _ = pipeline.Reduce[int, int](p, in, 0, nil) }, "pipeline: Reduce: fn must not be nil"},
