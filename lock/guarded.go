@@ -2,6 +2,7 @@ package lock
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -33,11 +34,12 @@ import (
 // compare them; see the package doc, Cost). It allocates nothing.
 type Guarded[T any] struct {
 	mu sync.Mutex
-	// waiters counts the goroutines in DoContext waiting for mu. Every
-	// unlock that sees it non-zero leaves a token in wake, so a waiter
-	// blocked in a select on wake and ctx.Done wakes up to try again.
+	// waiters is len(waiting), the DoContext calls waiting for mu, read
+	// without taking line: every unlock that sees it non-zero wakes the
+	// first of them, which then tries again.
 	waiters atomic.Int32
-	wake    atomic.Pointer[chan struct{}]
+	line    sync.Mutex // guards waiting
+	waiting []*waiter
 	// id orders Guarded values for Both; 0 until first needed.
 	id    atomic.Uint64
 	check checked
@@ -140,9 +142,16 @@ func (g *Guarded[T]) TryDo(fn func(v *T)) bool {
 // DoContext is [Guarded.Do] that gives up waiting when ctx is done: it then
 // returns ctx.Err() and does not run fn. It returns nil after running fn. A
 // context that is already done never runs fn, even when g is free, and a
-// lock obtained just as ctx ends is released without running fn. Waiters in
-// DoContext take the lock when it is released but do not queue: under heavy
-// contention a caller of Do can overtake them. A nil ctx or fn panics.
+// lock obtained just as ctx ends is released without running fn. Callers of
+// DoContext that wait are woken one at a time as the lock is released; they
+// do not queue with callers of Do, which can overtake them under heavy
+// contention. A nil ctx or fn panics.
+//
+// Inside a testing/synctest bubble, a DoContext that waits with a context of
+// that bubble is durably blocked, so the bubble's clock can move on to the
+// context's deadline. The lock it waits for must then be released by a
+// goroutine of the same bubble: waking it from outside is a fatal error of
+// the runtime, as is any use of the bubble's channels from outside.
 func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
 	if ctx == nil {
 		panic("lock: Guarded.DoContext called with a nil ctx")
@@ -179,19 +188,24 @@ func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
 
 // lockContext waits for g.mu and locks it, or returns ctx.Err() once ctx is
 // done first. The caller has just failed to take the lock with TryLock.
+//
+// The waiter's channel is made here, for this call only: inside a
+// testing/synctest bubble it belongs to the caller's bubble, so the select
+// below blocks durably there, and no channel of one bubble is kept in g for a
+// later caller outside it.
 func (g *Guarded[T]) lockContext(ctx context.Context) error {
-	wake := g.wakeChan()
-	// Registering before TryLock closes the race with unlock: either
-	// TryLock sees the lock free, or the unlocker (which releases the lock,
-	// then reads waiters; both atomic, so in one total order) sees us and
-	// leaves a token in wake.
-	g.waiters.Add(1)
-	defer g.waiters.Add(-1)
+	w := &waiter{wake: make(chan struct{}, 1)}
 	for {
+		// Registering before TryLock closes the race with unlock:
+		// either TryLock sees the lock free, or the unlocker (which
+		// releases the lock, then reads waiters; both atomic, so in one
+		// total order) sees us and wakes a waiter.
+		g.enqueue(w)
 		if g.mu.TryLock() {
+			g.dequeue(w) // if an unlocker took w out already, its wake is spent on us
 			if err := ctx.Err(); err != nil {
 				// The context ended while we won the lock: give it
-				// back, and with it a token for the next waiter.
+				// back, and wake the next waiter in our place.
 				g.mu.Unlock()
 				g.signal()
 				return err
@@ -199,15 +213,50 @@ func (g *Guarded[T]) lockContext(ctx context.Context) error {
 			return nil
 		}
 		select {
-		case <-wake:
-			// The lock was released after we registered. It may be
-			// taken again already; then its next release leaves a new
-			// token, since we are still counted in waiters.
+		case <-w.wake:
+			// An unlocker took w out of the line and woke it: the
+			// lock was released after we registered. It may be taken
+			// again already; then we register again, before trying,
+			// and its next release wakes one of us.
 		case <-ctx.Done():
-			// A token meant for us stays in wake for the next waiter.
+			if !g.dequeue(w) {
+				// An unlocker took w out to wake it: pass the wake
+				// on, or the next waiter could sleep through a
+				// release.
+				g.signal()
+			}
 			return ctx.Err()
 		}
 	}
+}
+
+// A waiter is a DoContext call waiting for the lock. An unlocker takes it out
+// of the line before it sends on wake, so each registration gets at most one
+// wake and the send never blocks.
+type waiter struct {
+	wake chan struct{}
+}
+
+// enqueue puts w at the end of g's line of waiters.
+func (g *Guarded[T]) enqueue(w *waiter) {
+	g.line.Lock()
+	g.waiting = append(g.waiting, w)
+	g.waiters.Add(1)
+	g.line.Unlock()
+}
+
+// dequeue takes w out of g's line and reports whether it was still there
+// (false: an unlocker took it out to wake it).
+func (g *Guarded[T]) dequeue(w *waiter) bool {
+	g.line.Lock()
+	defer g.line.Unlock()
+	i := slices.Index(g.waiting, w)
+	if i < 0 {
+		return false
+	}
+	g.waiting = slices.Delete(g.waiting, i, i+1)
+	g.waiters.Add(-1)
+	return true
 }
 
 // unlock releases g and wakes a DoContext waiter, if any.
@@ -219,26 +268,21 @@ func (g *Guarded[T]) unlock(h holder) {
 	}
 }
 
-// signal leaves a token in wake unless one is there already: one token is
-// enough, since whoever takes it either gets the lock (and signals again
-// when it releases it) or finds it held by someone who will. It is kept out
-// of line so that unlock, on every Do's path, stays small enough to inline.
+// signal wakes the first waiter in line, if any: one is enough, since it
+// either gets the lock (and signals again when it releases it) or finds it
+// held by someone who will. It is kept out of line so that unlock, on every
+// Do's path, stays small enough to inline.
 //
 //go:noinline
 func (g *Guarded[T]) signal() {
-	select {
-	case g.wakeChan() <- struct{}{}:
-	default:
+	g.line.Lock()
+	if len(g.waiting) == 0 {
+		g.line.Unlock()
+		return
 	}
-}
-
-// wakeChan returns g's wake channel, made on first use so that the zero
-// Guarded is ready to use.
-func (g *Guarded[T]) wakeChan() chan struct{} {
-	if p := g.wake.Load(); p != nil {
-		return *p
-	}
-	ch := make(chan struct{}, 1)
-	g.wake.CompareAndSwap(nil, &ch)
-	return *g.wake.Load()
+	w := g.waiting[0]
+	g.waiting = slices.Delete(g.waiting, 0, 1)
+	g.waiters.Add(-1)
+	g.line.Unlock()
+	w.wake <- struct{}{} // buffered, and w gets one wake per registration
 }
