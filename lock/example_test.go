@@ -185,3 +185,35 @@ func ExampleGuarded_TryDo() {
 	// false
 	// true
 }
+
+// This example keeps one lock order, the discipline the lock-order checker
+// enforces. Every path that needs both an account and the ledger takes the
+// account first. A path written the other way round (the ledger, then an
+// account inside it) would pass every test that happens not to run it at
+// the same time as a transfer, and deadlock in production the day it does.
+//
+// Built with the tag lockcheck (go test -tags lockcheck ./...), the checker
+// watches this example as it runs: the output below is the same, and the
+// example would panic, before blocking, if a path took the two in the other
+// order. The example of NewNamed in example_lockcheck_test.go, which runs
+// only with the tag, shows such a report.
+func Example_lockOrder() {
+	account := lock.NewNamed("example: account", 100)
+	ledger := lock.NewNamed("example: ledger", []string(nil))
+
+	withdraw := func(n int) {
+		account.Do(func(balance *int) {
+			*balance -= n
+			ledger.Do(func(l *[]string) { *l = append(*l, fmt.Sprint("withdraw ", n)) })
+		})
+	}
+	audit := func() { // account first here too, though it reads the ledger mostly
+		account.Do(func(balance *int) {
+			ledger.Do(func(l *[]string) { fmt.Println(*l, "balance", *balance) })
+		})
+	}
+	withdraw(30)
+	withdraw(20)
+	audit()
+	// Output: [withdraw 30 withdraw 20] balance 50
+}

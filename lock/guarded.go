@@ -28,10 +28,13 @@ import (
 // wrote before it panicked, and the next caller gets the lock. There are no
 // errors to combine and no goroutines: fn runs in the caller's goroutine.
 //
-// Cost: Do is a sync.Mutex Lock and Unlock plus the call of fn and a
-// deferred call that releases the lock only if fn panics, about 1.2x a bare
-// mutex, almost all of it the defer (BenchmarkInc and BenchmarkDoCost
-// compare them; see the package doc, Cost). It allocates nothing.
+// Cost: Do is a sync.Mutex Lock and Unlock, the call of fn and a deferred
+// call that releases the lock if fn panics (BenchmarkInc and BenchmarkDoCost
+// compare it with a bare mutex). It allocates nothing.
+//
+// Like a sync.Mutex, a Guarded made outside a testing/synctest bubble (a
+// package-level zero value, say) can be used inside bubbles and outside them,
+// in any order; see [Guarded.DoContext] for a wait inside a bubble.
 type Guarded[T any] struct {
 	mu sync.Mutex
 	// waiters is len(waiting), the DoContext calls waiting for mu, read

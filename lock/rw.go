@@ -23,9 +23,9 @@ import "sync"
 // goroutine.
 //
 // Choosing: an RWGuarded pays off only when reads hold the lock long enough
-// to overlap. For short reads of read-mostly data a [Snapshot] is several
-// times faster (see BenchmarkReadMostly), and for short critical sections
-// with writes a plain [Guarded] is usually as fast.
+// to overlap. For short reads of read-mostly data a [Snapshot] is faster, and
+// for short critical sections with writes a plain [Guarded] is usually as
+// fast (BenchmarkReadMostly compares them).
 type RWGuarded[T any] struct {
 	mu    sync.RWMutex
 	check checked
@@ -51,9 +51,8 @@ func NewRWNamed[T any](name string, v T) *RWGuarded[T] {
 }
 
 // Read locks g for reading and calls fn with the value. fn gets a copy of
-// the value, so it cannot change what other readers see; for a large T the
-// copy costs about what copying T costs (a few ns for a few words, more for
-// big arrays: guard a pointer or use a [Snapshot] then). Anything the value
+// the value, so it cannot change what other readers see; a large T is
+// copied on every Read (guard a pointer or use a [Snapshot] then). Anything the value
 // points to (a slice's elements, a map) is shared, not copied: fn must only
 // read it. Many Reads run at once; a panic in fn releases the read lock and
 // propagates. A nil fn panics.

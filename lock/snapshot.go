@@ -3,6 +3,8 @@ package lock
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/tamego/tame/internal/pad"
 )
 
 // A Snapshot shares a value that never changes: readers load the current
@@ -27,21 +29,14 @@ import (
 type Snapshot[T any] struct {
 	check checked    // first: it is empty without the tag lockcheck
 	mu    sync.Mutex // serializes Update
-	// p, which every Load reads, has a cache line of its own: a writer's
+	// p, which every Load reads, has cache lines of its own: a writer's
 	// Lock and Unlock of mu, and whatever the allocator puts next to the
-	// Snapshot, do not take the line away from the readers. It makes a
-	// Snapshot 128 bytes instead of 16 (the peers benchmark BenchmarkLock,
-	// op=read99: 1.09x -> 0.99x atomic.Pointer at par=1, 1.13x -> 0.87x
-	// at par=8).
-	_ [cacheLine - 8]byte
+	// Snapshot, do not take the line away from the readers
+	// (BenchmarkReadMostly, impl=snapshot against impl=atomic-pointer).
+	_ pad.Line
 	p atomic.Pointer[T]
-	_ [cacheLine - 8]byte
+	_ pad.Line
 }
-
-// cacheLine is the cache line size the padding in Snapshot assumes (64
-// bytes on amd64 and most arm64; where it is larger, the padding only does
-// less good).
-const cacheLine = 64
 
 // NewSnapshot returns a Snapshot whose first version is v. Built with the
 // tag lockcheck, the writers' lock belongs to the lock class of the line
@@ -56,9 +51,9 @@ func NewSnapshot[T any](v T) *Snapshot[T] {
 // Load returns the current version: the one published by the latest Update
 // that has returned, or one published by an Update running at the same
 // time. It never blocks and does not allocate. The result is a copy of the
-// version's top level; what it points to is shared (see [Snapshot]). For a
-// small T it costs what atomic.Pointer.Load costs; a large T is copied on
-// every Load (BenchmarkLoad), so share a pointer to it instead.
+// version's top level; what it points to is shared (see [Snapshot]). It is
+// one atomic load and a copy of T: a large T is copied on every Load
+// (BenchmarkLoad), so share a pointer to it instead.
 func (s *Snapshot[T]) Load() T {
 	if p := s.p.Load(); p != nil {
 		return *p
