@@ -104,9 +104,8 @@ func recv[T any](sh *shared, in <-chan T, own bool, t *tally) (v T, ok bool) {
 // is a plain one: that stage drains out once the pipeline is stopped, so the
 // send cannot block forever. A plain send that waits costs much less than a
 // select, which locks and queues on both channels every time it waits and
-// again when it wakes (BenchmarkPipeline: about a third more per item). A
-// send on a channel read by anyone else (the caller, by hand) waits in a
-// select with the pipeline's done channel.
+// again when it wakes. A send on a channel read by anyone else (the caller,
+// by hand) waits in a select with the pipeline's done channel.
 func send[T any](sh *shared, out chan<- T, v T, l *link, t *tally) bool {
 	if sh.stopped() {
 		return false

@@ -11,9 +11,9 @@ import (
 const chunkMax = 32
 
 // cheapItem is the time per item under which an OrderedMap's feeder makes
-// full chunks: a whole chunk then takes a worker at most chunkMax×cheapItem
-// (32 µs), less than spreading it would save, and the handoffs, which cost
-// per chunk, are what bounds the throughput.
+// full chunks: a whole chunk then takes a worker at most chunkMax×cheapItem,
+// less than spreading it would save, and the handoffs, which cost per chunk,
+// are what bounds the throughput.
 const cheapItem = time.Microsecond
 
 // A chunk is a run of consecutive input items and their results. Chunks are
@@ -28,17 +28,12 @@ type chunk[T, R any] struct {
 // OrderedMap is like [Map] but its channel receives the results in the order
 // of the items of in, with workers goroutines computing them in parallel.
 //
-// A feeder goroutine takes the items from in and groups the ones that are
-// already waiting into chunks of at most 32 (when fn takes more than a
-// microsecond per item, at most a fair share per worker of the items
-// waiting, so that a few slow items are spread over the workers). The
-// workers compute chunks in any order; the worker that completes the chunk
-// whose turn it is sends its results, then those of the chunks completed
-// after it, in input order. The handoffs cost per chunk, so keeping the
-// order costs little per item. The reordering window is bounded: at most
-// 2×workers chunks are out at a time, so when one item is slow, the others
-// go ahead by at most (2×workers+1)×32 items and then wait; memory stays
-// bounded and backpressure reaches in.
+// The workers take the items in small chunks (smaller when fn is slow, so
+// that slow items are spread over the workers), and the handoffs cost per
+// chunk, so keeping the order costs little per item beside Map. The
+// reordering window is bounded in proportion to workers: when one item is
+// slow, the others go ahead by a bounded number of items and then wait, so
+// memory stays bounded and backpressure reaches in.
 //
 // Errors and panics are handled as in Map: once the pipeline is stopped, no
 // worker starts another item. With workers = 1 it is Map with one worker.

@@ -16,11 +16,10 @@ import (
 // the stage was made through [Pipeline.Buffered]. A channel handoff that finds
 // room in the buffer does not wake or park a goroutine, so a buffer is what
 // lets neighbouring stages run without waiting for each other item by item
-// (see BenchmarkPipeline: unbuffered channels cost several times more per
-// item). 64 keeps most of that gain while a stage of large values holds
-// little memory. Measured (BenchmarkBuffer): 256 saves about 7% of the CPU
-// per item of a pipeline of small stages, 1024 about 15%, for 4 and 16 times
-// the memory per stage; Buffered is the way to ask for that.
+// (BenchmarkPipeline compares unbuffered channels). A larger buffer saves a
+// little more CPU per item and costs memory at every stage
+// (BenchmarkBuffer); this one keeps most of the gain while a stage of large
+// values holds little memory, and Buffered asks for more.
 const defaultBuffer = 64
 
 // errBreak is the cause the pipeline is cancelled with when the loop over
@@ -35,12 +34,11 @@ var errBreak = errors.New("pipeline: the consumer stopped early")
 // The first stage error or panic, or the end of the parent context, cancels
 // the pipeline's context ([Pipeline.Context]): from then on no stage takes
 // another item, and none stays blocked on a send; each one returns and
-// closes its output channel. Wait returns the first error (the cause the context was cancelled
-// with, see [context.Cause]); a panic in a stage, including panic(nil) and
-// [runtime.Goexit], is recovered in the stage's goroutine, cancels the
-// pipeline at once and is re-raised by Wait in its caller's goroutine as a
-// *[tame.PanicError]. The first panic wins, also over an earlier error; later
-// ones are kept in its Later field.
+// closes its output channel. Wait returns the first error (the cause the
+// context was cancelled with, see [context.Cause]). A panic in a stage,
+// including panic(nil) and [runtime.Goexit], cancels the pipeline at once
+// and is re-raised by Wait in its caller's goroutine as a *[tame.PanicError],
+// as tame's panic policy for scoped work says.
 //
 // A Pipeline is safe for concurrent use. The zero value is not usable: make
 // one with [New]. A *Pipeline is a handle, copy the pointer freely; the views
@@ -160,10 +158,10 @@ func (p *Pipeline) Named(name string) *Pipeline {
 
 // Buffered returns a view of p whose stages return channels of capacity n
 // instead of the default 64; n = 0 makes them unbuffered. The view shares
-// everything else with p. A larger buffer lets stages run further apart
-// (fewer goroutine switches per item) and holds more items in memory; see
-// the package documentation on what the buffer costs and bounds. n < 0
-// panics.
+// everything else with p. A larger buffer lets stages run further apart,
+// with fewer goroutine switches per item (BenchmarkBuffer), but it holds
+// more items in memory at every stage, and more work can be done past a
+// failure before the stages see it. n < 0 panics.
 func (p *Pipeline) Buffered(n int) *Pipeline {
 	if n < 0 {
 		panic(fmt.Sprintf("pipeline: Buffered: n must be at least 0, got %d", n))
