@@ -268,3 +268,27 @@ func scanLines(r io.ReadCloser) func(context.Context, func(string) bool) error {
 		return sc.Err()
 	}
 }
+
+// TestGenerateParentCancelled: a gen that returns its context's error once
+// the parent context is cancelled leaves the parent's cause as the result.
+func TestGenerateParentCancelled(t *testing.T) {
+	base := runtime.NumGoroutine()
+	cause := errors.New("shutting down")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	p := pipeline.New(ctx)
+	src := pipeline.Generate(p, func(ctx context.Context, yield func(int) bool) error {
+		for i := 0; ; i++ {
+			if i == 100 {
+				cancel(cause)
+			}
+			if !yield(i) {
+				return ctx.Err()
+			}
+		}
+	})
+	err := pipeline.ForEach(p, src, func(context.Context, int) error { return nil })
+	if err != cause {
+		t.Fatalf("ForEach() = %v, want the parent's cause %v", err, cause)
+	}
+	leaktest.Back(t, base)
+}
