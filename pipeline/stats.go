@@ -6,15 +6,15 @@ import (
 	"github.com/tamego/tame/internal/pad"
 )
 
-// publishEvery is how many items a stage goroutine counts locally before it
+// statsEvery is how many items a stage goroutine counts locally before it
 // adds them to the counters that [Pipeline.Stats] reads. Publishing costs
 // atomic adds, about as much as a channel handoff: done for every item, it
 // would slow a pipeline of small stages markedly (compare tame and
 // tame-watched in BenchmarkPipeline). So a stage goroutine publishes every
-// publishEvery items and when it ends; and, once Stats has been called, also
+// statsEvery items and when it ends; and, once Stats has been called, also
 // before it waits on a channel, so that the counters of a stage that waits
 // are exact (the cost is paid only when someone watches).
-const publishEvery = 64
+const statsEvery = 64
 
 // StageStats is a snapshot of the counters of one stage.
 //
@@ -121,7 +121,7 @@ type tally struct {
 // received counts an item taken in.
 func (t *tally) received() {
 	t.in++
-	if t.in >= publishEvery {
+	if t.in >= statsEvery {
 		t.publish()
 	}
 }
