@@ -185,6 +185,9 @@ func TestParentDoneRunsNothing(t *testing.T) {
 	if err := q.Wait(); err != cause {
 		t.Errorf("Wait() after All = %v, want %v", err, cause)
 	}
+	if err := newP().Wait(); err != cause {
+		t.Errorf("Wait() of an empty pipeline = %v, want %v", err, cause)
+	}
 	if n := calls.Load(); n != 0 {
 		t.Errorf("%d calls of stage or sink functions, want none", n)
 	}
