@@ -60,7 +60,8 @@ func Reduce[T, A any](p *Pipeline, in <-chan T, init A, fn func(acc A, v T) A) (
 // unless a stage failed before. When the loop ends, All waits for the whole
 // pipeline, so no stage code runs after it: a stage panic is re-raised from
 // the range statement, and the error is returned by [Pipeline.Wait], which
-// the caller still calls. A nil in panics.
+// the caller still calls. Waiting includes a source blocked between two
+// items: see [Generate] on making it return promptly. A nil in panics.
 func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 	mustChan("All", in == nil)
 	sh := p.shared()
