@@ -2,6 +2,7 @@ package lock_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -113,4 +114,31 @@ func TestDoContextUnderContention(t *testing.T) {
 	if int64(got) != ran.Load() || ran.Load() != succeeded.Load() {
 		t.Errorf("value = %d, fn ran %d times, %d calls succeeded; want all equal", got, ran.Load(), succeeded.Load())
 	}
+}
+
+// TestDoContextWaitersInOrder checks that DoContext callers that wait get
+// the lock in the order they began to wait, when nobody else competes.
+func TestDoContextWaitersInOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		g := lock.New([]int(nil))
+		held, release := make(chan struct{}), make(chan struct{})
+		go g.Do(func(*[]int) { close(held); <-release })
+		<-held
+		const waiters = 5
+		done := make(chan error, waiters)
+		for i := range waiters {
+			go func() { done <- g.DoContext(t.Context(), func(order *[]int) { *order = append(*order, i) }) }()
+			synctest.Wait() // waiter i waits before waiter i+1 starts
+		}
+		close(release)
+		for range waiters {
+			if err := <-done; err != nil {
+				t.Errorf("DoContext = %v, want nil", err)
+			}
+		}
+		got := lock.With(g, func(order *[]int) []int { return *order })
+		if want := []int{0, 1, 2, 3, 4}; !slices.Equal(got, want) {
+			t.Errorf("waiters ran in the order %v, want %v", got, want)
+		}
+	})
 }

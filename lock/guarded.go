@@ -146,8 +146,9 @@ func (g *Guarded[T]) TryDo(fn func(v *T)) bool {
 // returns ctx.Err() and does not run fn. It returns nil after running fn. A
 // context that is already done never runs fn, even when g is free, and a
 // lock obtained just as ctx ends is released without running fn. Callers of
-// DoContext that wait are woken one at a time as the lock is released; they
-// do not queue with callers of Do, which can overtake them under heavy
+// DoContext that wait are woken one at a time, in the order they began to
+// wait, as the lock is released; they do not queue with callers of Do or of a
+// DoContext that finds the lock free, which can overtake them under heavy
 // contention. A nil ctx or fn panics.
 //
 // Inside a testing/synctest bubble, a DoContext that waits with a context of
@@ -198,12 +199,14 @@ func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
 // later caller outside it.
 func (g *Guarded[T]) lockContext(ctx context.Context) error {
 	w := &waiter{wake: make(chan struct{}, 1)}
+	woken := false
 	for {
 		// Registering before TryLock closes the race with unlock:
 		// either TryLock sees the lock free, or the unlocker (which
 		// releases the lock, then reads waiters; both atomic, so in one
-		// total order) sees us and wakes a waiter.
-		g.enqueue(w)
+		// total order) sees us and wakes a waiter. A waiter woken and
+		// overtaken goes back to the head of the line, where it was.
+		g.enqueue(w, woken)
 		if g.mu.TryLock() {
 			g.dequeue(w) // if an unlocker took w out already, its wake is spent on us
 			if err := ctx.Err(); err != nil {
@@ -221,6 +224,7 @@ func (g *Guarded[T]) lockContext(ctx context.Context) error {
 			// lock was released after we registered. It may be taken
 			// again already; then we register again, before trying,
 			// and its next release wakes one of us.
+			woken = true
 		case <-ctx.Done():
 			if !g.dequeue(w) {
 				// An unlocker took w out to wake it: pass the wake
@@ -240,10 +244,14 @@ type waiter struct {
 	wake chan struct{}
 }
 
-// enqueue puts w at the end of g's line of waiters.
-func (g *Guarded[T]) enqueue(w *waiter) {
+// enqueue puts w at the end of g's line of waiters, or at its head.
+func (g *Guarded[T]) enqueue(w *waiter, head bool) {
 	g.line.Lock()
-	g.waiting = append(g.waiting, w)
+	if head {
+		g.waiting = slices.Insert(g.waiting, 0, w)
+	} else {
+		g.waiting = append(g.waiting, w)
+	}
 	g.waiters.Add(1)
 	g.line.Unlock()
 }
