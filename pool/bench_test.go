@@ -83,7 +83,7 @@ type runner interface {
 type tameGroup struct{ limit int }
 
 func (r tameGroup) run(n int, task func()) {
-	g := pool.New(context.Background(), r.limit)
+	g := pool.NewGroup(context.Background(), r.limit)
 	fn := func(context.Context) error { task(); return nil }
 	for range n {
 		g.Go(fn)

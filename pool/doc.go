@@ -89,20 +89,16 @@
 //
 // # Hostile cases
 //
-//   - Go (or Submit) from inside a task is fine. When the group (or pool) is
-//     full and every running task is itself waiting in Go, nothing could make
-//     room: instead of deadlocking, the last one queues its task past the
-//     backlog bound. The limit still holds. Go and Submit cannot see which
-//     goroutine calls them, so they look at the caller's stack, on this slow
-//     path only; it shows that the caller is a task of some Group (or Pool),
-//     not of which one. So tasks of another group count too: a task that
-//     feeds a nested group of limit 1 queues past that group's bound rather
-//     than wait for it. The limit holds either way.
+//   - Go (or Submit) from inside a task is fine. On a full group (or pool)
+//     it waits like any caller, unless every other running task of that
+//     group is waiting in Go too: then the last one queues its task past
+//     the backlog bound instead of deadlocking. The limit still holds. The
+//     check is exact: a task of another group or pool is an ordinary caller.
 //   - Close from inside a task of a Pool (or from its OnPanic handler) cannot
-//     wait for that task: it stops the pool accepting and returns
-//     [ErrCloseFromTask] at once; a Close from outside waits as usual.
-//   - Wait from inside one of the group's own tasks waits for itself, as
-//     sync.WaitGroup.Wait would: don't.
+//     wait for that task: it stops the pool accepting and returns at once an
+//     error wrapping [tame.ErrDeadlock]; a Close from outside waits as usual.
+//   - Wait from inside one of the group's own tasks returns at once an
+//     error wrapping [tame.ErrDeadlock].
 //   - Go after Wait returned panics ("pool: Go called after Wait returned");
 //     a nil task or fn panics at the call site.
 //   - Close racing submitters: each submission either runs, before Close

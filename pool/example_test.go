@@ -19,7 +19,7 @@ func ExampleGroup() {
 	fetch := func(_ context.Context, page string) (int, error) { return len(page) * 100, nil }
 
 	sizes := make([]int, len(pages))
-	g := pool.New(context.Background(), 2)
+	g := pool.NewGroup(context.Background(), 2)
 	for i, page := range pages {
 		g.Go(func(ctx context.Context) error {
 			n, err := fetch(ctx, page)
@@ -46,7 +46,7 @@ func ExampleGroup() {
 // Wait returns the first error, which is also the context's cause.
 func ExampleGroup_cancelOnError() {
 	errNotFound := errors.New("not found")
-	g := pool.New(context.Background(), 2)
+	g := pool.NewGroup(context.Background(), 2)
 	g.Go(func(ctx context.Context) error {
 		<-ctx.Done() // a long request, abandoned when the group fails
 		fmt.Println("slow task stopped:", context.Cause(ctx))
@@ -78,7 +78,7 @@ func ExampleGroup_goFromTask() {
 	}
 	visited := make([]bool, len(tree)) // one slot per node
 
-	g := pool.New(context.Background(), 2)
+	g := pool.NewGroup(context.Background(), 2)
 	var visit func(i int) func(context.Context) error
 	visit = func(i int) func(context.Context) error {
 		return func(ctx context.Context) error {
@@ -113,7 +113,7 @@ func ExampleGroup_panic() {
 		fmt.Println("recovered:", pe.Value)
 		fmt.Println("stack shows the task:", strings.Contains(string(pe.Stack), "ExampleGroup_panic"))
 	}()
-	g := pool.New(context.Background(), 2)
+	g := pool.NewGroup(context.Background(), 2)
 	g.Go(func(ctx context.Context) error {
 		key, value := splitPair("no-colon") // a bug: the input has no colon
 		fmt.Println(key, value)
@@ -201,7 +201,7 @@ func ExamplePool() {
 // with the go statement, but the group still waits for them and reports their
 // errors and panics.
 func ExampleNoLimit() {
-	g := pool.New(context.Background(), pool.NoLimit)
+	g := pool.NewGroup(context.Background(), pool.NoLimit)
 	var started atomic.Int64
 	for range 100 {
 		g.Go(func(context.Context) error { started.Add(1); return nil })

@@ -7,13 +7,13 @@ import (
 	"sync"
 
 	"github.com/tamego/tame"
-	"github.com/tamego/tame/internal/catch"
+	"github.com/tamego/tame/internal/scope"
 )
 
-// NoLimit, passed as the limit to [New], [NewPool], [Map] or [ForEach], asks
-// for no limit: every task starts at once, on a goroutine of its own when the
-// running ones are busy, as with the go statement. A limit of 0 is a mistake
-// (it panics), never a synonym for this.
+// NoLimit, passed as the limit to [NewGroup], [NewPool], [Pool.SetLimit],
+// [Map] or [ForEach], asks for no limit: every task starts at once, as with
+// the go statement. A limit of 0 is a mistake (it panics), never a synonym
+// for this.
 const NoLimit = math.MaxInt
 
 // A Group runs tasks on at most limit goroutines and waits for them. The
@@ -22,106 +22,97 @@ const NoLimit = math.MaxInt
 // fan-out, a batch of files.
 //
 // A Group is safe for concurrent use. The zero Group is not usable: make one
-// with [New]; a Group must not be copied after first use, nor reused after
-// Wait has returned.
+// with [NewGroup]; a Group must not be copied, nor reused after Wait has
+// returned.
 //
-// Go puts the task in a bounded backlog (1024 tasks) and returns; up to
-// limit worker goroutines run the backlog, started when there is work and
-// ended when there is none, so no goroutine of the group is left once Wait
-// has returned. Go blocks only while limit tasks run and the backlog is
-// full; it stops waiting once the group's context is done. Tasks that were
+// Go hands the task to a worker goroutine when fewer than limit tasks run,
+// and otherwise puts it in a bounded backlog ([Backlog]) and returns. Worker
+// goroutines are started when there is work and end when there is none, so
+// no goroutine of the group is left once Wait has returned. Tasks that were
 // accepted before the context was done still run, with that context.
 //
 // Errors: Wait returns the first error a task returned (later ones are
 // dropped, as with errgroup), and that error is the cause of the group's
-// context ([context.Cause]).
+// context ([context.Cause]). With [JoinErrors], errors do not cancel the
+// group and Wait returns all of them, joined.
 //
-// Panics: a panic in a task, panic(nil) and runtime.Goexit included, is
-// recovered in the worker, the group's context is cancelled at once with the
-// [*tame.PanicError] as its cause, and Wait re-panics with it in its
-// caller's goroutine, once every task has ended. The first panic wins, also
-// over an earlier error; the later ones are in its Later field.
+// Panics: a panic in a task, panic(nil) and runtime.Goexit included, cancels
+// the group's context at once, with the [*tame.PanicError] as its cause, and
+// Wait re-panics with it in its caller's goroutine once every task has
+// ended; [tame.Recover] turns it into an error. See the [tame] panic rules.
 type Group struct {
-	core   core[func(context.Context) error]
-	ctx    context.Context
+	engine engine[func(context.Context) error]
+	scope  *scope.Scope
+	ctx    context.Context // scope.Context(), what the tasks get
 	done   <-chan struct{}
-	cancel context.CancelCauseFunc
-	panics catch.Collector
-
-	mu     sync.Mutex // guards err
-	err    error
-	waited bool // guarded by core.mu: Go checks it on its hot path
+	waited bool // guarded by engine.mu: Go checks it on its hot path
 }
 
 // groupWorkers keeps the workers of finished groups for the next ones, so
 // that a group made per batch does not allocate its workers every time.
 var groupWorkers sync.Pool
 
-// New returns a Group that runs at most limit tasks at once (use [NoLimit]
-// for no limit). The context passed to the tasks is derived from ctx: it is
-// cancelled when ctx is, when a task fails, and when Wait returns.
-// New panics when limit < 1.
-func New(ctx context.Context, limit int) *Group {
+// NewGroup returns a Group that runs at most limit tasks at once (use
+// [NoLimit] for no limit). The context passed to the tasks, returned by
+// [Group.Context], is derived from ctx: it is cancelled when ctx is, when a
+// task fails, and when Wait returns. Its options are [Backlog] and
+// [JoinErrors]. NewGroup panics when limit < 1 or ctx is nil.
+func NewGroup(ctx context.Context, limit int, opts ...Option) *Group {
 	if limit < 1 {
 		panic(fmt.Sprintf("pool: limit must be at least 1, got %d", limit))
 	}
 	if ctx == nil {
-		panic("pool: New called with a nil context")
+		panic("pool: NewGroup called with a nil context")
 	}
-	g := &Group{}
-	g.ctx, g.cancel = context.WithCancelCause(ctx)
+	o := newOptions("NewGroup", opts)
+	if o.onPanic != nil {
+		panic("pool: OnPanic applies to a Pool, not to a Group (a Group re-panics in Wait)")
+	}
+	g := &Group{scope: scope.New(ctx, o.join)}
+	g.ctx = g.scope.Context()
 	g.done = g.ctx.Done()
-	g.core.init(limit, defaultBacklog, &groupWorkers, g.runTask, g.taskPanicked)
+	g.engine.init(limit, o.backlog, &groupWorkers, g.runTask, g.scope.Panic)
 	return g
 }
 
-// runTask runs one task. Its name is looked for on the stack by Go (see
-// calledFromTask).
-func (g *Group) runTask(task func(context.Context) error) {
-	if err := task(g.ctx); err != nil {
-		g.fail(err)
+// Context returns the context the group's tasks get: done at the first task
+// error (unless [JoinErrors]) or panic, when the context given to NewGroup
+// is done, and once Wait has returned. A loop that feeds the group selects
+// on it to stop early.
+func (g *Group) Context() context.Context {
+	g.check("Context")
+	return g.ctx
+}
+
+func (g *Group) check(name string) {
+	if g.done == nil {
+		panic("pool: " + name + " called on a Group not made by NewGroup")
 	}
 }
 
-func (g *Group) fail(err error) {
-	g.mu.Lock()
-	if g.err == nil {
-		g.err = err
-	}
-	g.mu.Unlock()
-	g.cancel(err) // only the first cause counts
-}
-
-func (g *Group) taskPanicked(pe *tame.PanicError) {
-	g.panics.Add(pe)
-	g.cancel(pe)
-}
+func (g *Group) runTask(task func(context.Context) error) { g.scope.Fail(task(g.ctx)) }
 
 // Go calls task in a goroutine of the group, with the group's context.
 //
-// Go returns as soon as the task is accepted: started, or queued in the
-// backlog. While limit tasks run and the backlog is full it waits; once the
-// group's context is done it returns without accepting the task (Wait then
-// returns the context's cause, unless a task failed first).
+// Go returns as soon as the task is accepted: handed to a worker, or queued
+// in the backlog. While limit tasks run and the backlog is full it waits;
+// once the group's context is done it returns without starting the task
+// (Wait then returns the context's cause, unless a task failed first).
 //
-// A task may call Go on its own group. When the group is full and every
-// running task is itself waiting in Go, nothing could ever make room: the
-// last of them queues its task past the backlog bound and returns, instead
-// of deadlocking. Go tells a task from another caller by its stack, and
-// cannot tell a task of this group from a task of another Group, so tasks of
-// other groups count too: when as many tasks of any groups wait in Go on a
-// full group as it has running tasks (one, for a limit of 1), they queue past
-// the bound instead of waiting. The limit holds either way.
+// A task may call Go on its own group. On a full group it waits for room
+// like any caller, unless every other running task of the group is waiting
+// in Go too: then nothing could ever make room, so the last of them queues
+// its task past the backlog bound and returns instead of deadlocking. The
+// limit holds either way. Go tells the group's own tasks from other callers
+// exactly: a task of another group or pool is an ordinary caller.
 //
 // Go panics when task is nil, and when it is called after Wait returned.
 func (g *Group) Go(task func(ctx context.Context) error) {
 	if task == nil {
 		panic("pool: Go called with a nil task")
 	}
-	if g.done == nil {
-		panic("pool: Go called on a Group not made by New")
-	}
-	c := &g.core
+	g.check("Go")
+	c := &g.engine
 	c.mu.Lock()
 	checked, inTask := false, false
 	for {
@@ -131,22 +122,22 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 		}
 		if g.ctx.Err() != nil {
 			c.mu.Unlock()
-			g.skipped()
+			g.scope.Skip()
 			return
 		}
-		ok, start, w := c.admit(task)
+		ok, w := c.admit(task)
 		if ok {
 			c.mu.Unlock()
-			if start {
-				c.launch(w)
+			if w != nil {
+				w.start()
 			}
 			return
 		}
 		if !checked {
-			// Full. Before waiting, find out whether the caller is a task
-			// (looking at the stack takes a while: not under the lock).
+			// Full. Before waiting, find out whether the caller is one of
+			// the group's tasks (a goroutine id look-up: not under the lock).
 			c.mu.Unlock()
-			checked, inTask = true, calledFromTask(groupTaskFuncs)
+			checked, inTask = true, c.fromTask()
 			c.mu.Lock()
 			continue
 		}
@@ -159,17 +150,16 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 }
 
 // TryGo calls task in a goroutine of the group if it can be accepted
-// (started or queued) without waiting, and reports whether it was. It
-// returns false once the group's context is done. TryGo panics when task is
-// nil, and when it is called after Wait returned.
+// without waiting, and reports whether it was: it accepts exactly while
+// fewer than limit tasks run or the backlog has room. It returns false once
+// the group's context is done. TryGo panics when task is nil, and when it is
+// called after Wait returned.
 func (g *Group) TryGo(task func(ctx context.Context) error) bool {
 	if task == nil {
 		panic("pool: TryGo called with a nil task")
 	}
-	if g.done == nil {
-		panic("pool: TryGo called on a Group not made by New")
-	}
-	c := &g.core
+	g.check("TryGo")
+	c := &g.engine
 	c.mu.Lock()
 	if g.waited {
 		c.mu.Unlock()
@@ -179,48 +169,39 @@ func (g *Group) TryGo(task func(ctx context.Context) error) bool {
 		c.mu.Unlock()
 		return false
 	}
-	ok, start, w := c.admit(task)
+	ok, w := c.admit(task)
 	c.mu.Unlock()
-	if start {
-		c.launch(w)
+	if w != nil {
+		w.start()
 	}
 	return ok
 }
 
-// skipped records that Go left a task out because the context was done.
-func (g *Group) skipped() {
-	g.mu.Lock()
-	if g.err == nil {
-		g.err = context.Cause(g.ctx)
-	}
-	g.mu.Unlock()
-}
-
 // Wait blocks until every task accepted by Go or TryGo has returned, then
-// cancels the group's context. It returns the first error a task returned,
-// or the context's cause when Go left a task out because the context was
-// done, or nil. When a task panicked, Wait panics instead with a
-// [*tame.PanicError] holding the first panic's value and stack, the later
-// ones in its Later field. Wait may be called more than once, also
-// concurrently, and returns (or panics) the same way every time.
+// cancels the group's context. It returns the first error a task returned
+// (every error, joined, with [JoinErrors]), or the context's cause when Go
+// left a task out because the context was done, or nil. When a task
+// panicked, Wait panics instead with a [*tame.PanicError] holding the first
+// panic's value and stack, the later ones in its Later field. Wait may be
+// called more than once, also concurrently, and returns (or panics) the same
+// way every time.
 //
-// Wait must not be called from one of the group's own tasks: it would wait
-// for the task that called it, like sync.WaitGroup.Wait in that position.
+// Called from one of the group's own tasks, Wait cannot wait for the task
+// that called it: it returns at once an error wrapping [tame.ErrDeadlock].
 func (g *Group) Wait() error {
-	if g.done == nil {
-		panic("pool: Wait called on a Group not made by New")
-	}
-	c := &g.core
+	g.check("Wait")
+	c := &g.engine
 	c.mu.Lock()
-	c.waitIdle()
+	if c.running > 0 {
+		c.mu.Unlock()
+		if c.fromTask() {
+			return fmt.Errorf("pool: Wait called from a task of the group: it cannot wait for its own task: %w", tame.ErrDeadlock)
+		}
+		c.mu.Lock()
+	}
+	c.waitIdle(nil)
 	c.retire()
 	g.waited = true
 	c.mu.Unlock()
-	g.cancel(context.Canceled)
-	if pe := g.panics.First(); pe != nil {
-		panic(pe)
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.err
+	return g.scope.Wait()
 }

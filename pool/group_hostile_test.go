@@ -15,7 +15,7 @@ import (
 // keeps calling Go. Without the overflow it would wait forever for itself.
 func TestGroupGoFromTaskOnFullGroup(t *testing.T) {
 	for _, limit := range []int{1, 3} {
-		g := pool.New(context.Background(), limit)
+		g := pool.NewGroup(context.Background(), limit)
 		var ran atomic.Int64
 		const children = 3000 // more than the backlog of 1024 holds
 		for range limit {
@@ -41,7 +41,7 @@ func TestGroupGoFromTaskOnFullGroup(t *testing.T) {
 // the group is full and returns once there is room.
 func TestGroupGoWaitsWhenFull(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		g := pool.New(context.Background(), 1)
+		g := pool.NewGroup(context.Background(), 1)
 		release := make(chan struct{})
 		g.Go(func(context.Context) error { <-release; return nil })
 		synctest.Wait() // the worker has taken the task: the backlog is empty
@@ -75,7 +75,7 @@ func TestGroupContext(t *testing.T) {
 	t.Run("cancelled before", func(t *testing.T) {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		cancel(cause)
-		g := pool.New(ctx, 2)
+		g := pool.NewGroup(ctx, 2)
 		ran := false
 		g.Go(func(context.Context) error { ran = true; return nil })
 		if g.TryGo(func(context.Context) error { ran = true; return nil }) {
@@ -91,7 +91,7 @@ func TestGroupContext(t *testing.T) {
 	t.Run("cancelled while Go waits", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			ctx, cancel := context.WithCancelCause(context.Background())
-			g := pool.New(ctx, 1)
+			g := pool.NewGroup(ctx, 1)
 			var ran atomic.Int64
 			g.Go(func(ctx context.Context) error { <-ctx.Done(); ran.Add(1); return nil })
 			synctest.Wait() // the worker has taken the task: the backlog is empty
@@ -116,7 +116,7 @@ func TestGroupContext(t *testing.T) {
 	})
 	t.Run("cancelled after", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
-		g := pool.New(ctx, 2)
+		g := pool.NewGroup(ctx, 2)
 		g.Go(func(context.Context) error { return nil })
 		if err := g.Wait(); err != nil {
 			t.Errorf("Wait() = %v, want nil", err)
@@ -128,7 +128,7 @@ func TestGroupContext(t *testing.T) {
 	})
 	t.Run("Wait cancels the task context", func(t *testing.T) {
 		var taskCtx context.Context
-		g := pool.New(context.Background(), 1)
+		g := pool.NewGroup(context.Background(), 1)
 		g.Go(func(ctx context.Context) error { taskCtx = ctx; return nil })
 		_ = g.Wait()
 		if taskCtx.Err() == nil {
@@ -141,7 +141,7 @@ func TestGroupContext(t *testing.T) {
 // last task, with the same error.
 func TestGroupWaitConcurrent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		g := pool.New(context.Background(), 2)
+		g := pool.NewGroup(context.Background(), 2)
 		release := make(chan struct{})
 		var finished atomic.Bool
 		g.Go(func(context.Context) error { <-release; finished.Store(true); return errTask })

@@ -19,7 +19,7 @@ func TestGroupRunsEveryTask(t *testing.T) {
 	base := runtime.NumGoroutine()
 	for _, limit := range []int{1, 3, pool.NoLimit} {
 		var ran atomic.Int64
-		g := pool.New(context.Background(), limit)
+		g := pool.NewGroup(context.Background(), limit)
 		const n = 3000
 		for range n {
 			g.Go(func(context.Context) error { ran.Add(1); return nil })
@@ -40,7 +40,7 @@ func TestGroupRunsEveryTask(t *testing.T) {
 func TestGroupLimitStress(t *testing.T) {
 	for _, limit := range []int{1, 2, 5} {
 		var p peak
-		g := pool.New(context.Background(), limit)
+		g := pool.NewGroup(context.Background(), limit)
 		task := func(context.Context) error { p.enter(); p.exit(); return nil }
 		for i := range 2000 {
 			if i%100 == 0 {
@@ -65,7 +65,7 @@ func TestGroupLimitStress(t *testing.T) {
 }
 
 func TestGroupFirstErrorCancels(t *testing.T) {
-	g := pool.New(context.Background(), 2)
+	g := pool.NewGroup(context.Background(), 2)
 	release := make(chan struct{})
 	var sawCause atomic.Value
 	g.Go(func(ctx context.Context) error {
@@ -90,7 +90,7 @@ func TestGroupPanic(t *testing.T) {
 	for _, k := range panicKinds {
 		t.Run(k.name, func(t *testing.T) {
 			base := runtime.NumGoroutine()
-			g := pool.New(context.Background(), 2)
+			g := pool.NewGroup(context.Background(), 2)
 			var cause atomic.Value
 			g.Go(func(ctx context.Context) error {
 				<-ctx.Done() // the panic cancels the group at once
@@ -121,7 +121,7 @@ func TestGroupPanic(t *testing.T) {
 // TestGroupPanicsKept checks that the first panic wins over an earlier error
 // and that later panics stay reachable.
 func TestGroupPanicsKept(t *testing.T) {
-	g := pool.New(context.Background(), 1)
+	g := pool.NewGroup(context.Background(), 1)
 	release := make(chan struct{})
 	g.Go(func(context.Context) error { <-release; return errTask })
 	// Accepted before the error: they still run, one at a time.
@@ -140,7 +140,7 @@ func TestGroupPanicsKept(t *testing.T) {
 // TestGroupPanicKeepsCapacity checks that panics and Goexit do not lose a
 // worker slot: with limit 1, every accepted task still runs.
 func TestGroupPanicKeepsCapacity(t *testing.T) {
-	g := pool.New(context.Background(), 1)
+	g := pool.NewGroup(context.Background(), 1)
 	var ran atomic.Int64
 	release := make(chan struct{})
 	g.Go(func(context.Context) error { <-release; return nil })
@@ -160,9 +160,9 @@ func TestGroupPanicKeepsCapacity(t *testing.T) {
 
 func TestGroupBadInput(t *testing.T) {
 	ctx := context.Background()
-	mustPanic(t, "pool: limit must be at least 1, got 0", func() { pool.New(ctx, 0) })
-	mustPanic(t, "pool: limit must be at least 1, got -1", func() { pool.New(ctx, -1) })
-	g := pool.New(ctx, 1)
+	mustPanic(t, "pool: limit must be at least 1, got 0", func() { pool.NewGroup(ctx, 0) })
+	mustPanic(t, "pool: limit must be at least 1, got -1", func() { pool.NewGroup(ctx, -1) })
+	g := pool.NewGroup(ctx, 1)
 	mustPanic(t, "pool: Go called with a nil task", func() { g.Go(nil) })
 	mustPanic(t, "pool: TryGo called with a nil task", func() { g.TryGo(nil) })
 	if err := g.Wait(); err != nil {
@@ -172,5 +172,5 @@ func TestGroupBadInput(t *testing.T) {
 	mustPanic(t, "pool: Go called after Wait returned", func() { g.Go(task) })
 	mustPanic(t, "pool: TryGo called after Wait returned", func() { g.TryGo(task) })
 	var zero pool.Group
-	mustPanic(t, "pool: Go called on a Group not made by New", func() { zero.Go(task) })
+	mustPanic(t, "pool: Go called on a Group not made by NewGroup", func() { zero.Go(task) })
 }

@@ -3,11 +3,10 @@ package pool
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
-	"github.com/tamego/tame"
-	"github.com/tamego/tame/internal/catch"
+	"github.com/tamego/tame/internal/pad"
+	"github.com/tamego/tame/internal/scope"
 )
 
 // Map calls fn on every element of in, on at most limit goroutines (use
@@ -79,30 +78,21 @@ func ForEach[T any](ctx context.Context, limit int, in []T,
 // Map or ForEach call.
 type chunker struct {
 	next atomic.Int64 // the first index not claimed yet
-	_    [56]byte     // keep the hot counter off the line that stop is read from
+	_    pad.Line     // keep the hot counter off the line that stop is read from
 	stop atomic.Bool  // set by the first failure or when ctx is done
 	left atomic.Int64 // indices not handled yet
 
-	ctx    context.Context
-	done   <-chan struct{}
-	cancel context.CancelCauseFunc
-	panics catch.Collector
-	mu     sync.Mutex
-	err    error
+	scope *scope.Scope
+	ctx   context.Context
 }
 
 func (r *chunker) fail(err error) {
-	r.mu.Lock()
-	if r.err == nil {
-		r.err = err
-	}
-	r.mu.Unlock()
 	r.stop.Store(true)
-	r.cancel(err)
+	r.scope.Fail(err)
 }
 
-// forChunks runs body over chunks of [0, n) on at most limit goroutines. body
-// reports whether it handled its whole chunk.
+// forChunks runs body over chunks of [0, n) on at most limit goroutines of a
+// scope. body reports whether it handled its whole chunk.
 func forChunks(ctx context.Context, limit, n int, name string, body func(r *chunker, lo, hi int) bool) error {
 	if limit < 1 {
 		panic(fmt.Sprintf("pool: limit must be at least 1, got %d", limit))
@@ -117,52 +107,40 @@ func forChunks(ctx context.Context, limit, n int, name string, body func(r *chun
 		return nil
 	}
 	workers := min(limit, n)
-	// Small enough chunks to share the work evenly at the end (about 16 per
-	// goroutine), large enough that claiming one costs nothing per element.
+	// Small enough chunks to share the work evenly at the end, large enough
+	// that claiming one costs nothing per element.
 	chunk := max(1, n/(workers*16))
 
-	r := &chunker{}
-	r.ctx, r.cancel = context.WithCancelCause(ctx)
-	defer r.cancel(context.Canceled)
-	r.done = r.ctx.Done()
+	r := &chunker{scope: scope.New(ctx, false)}
+	r.ctx = r.scope.Context()
+	done := r.ctx.Done()
 	r.left.Store(int64(n))
 	stopWatch := context.AfterFunc(r.ctx, func() { r.stop.Store(true) })
+	defer stopWatch()
 
-	loop := func() {
-		for !r.stop.Load() && !isDone(r.done) {
+	loop := func() error {
+		for !r.stop.Load() && !isDone(done) {
 			lo := int(r.next.Add(int64(chunk))) - chunk
 			if lo >= n {
-				return
+				return nil
 			}
 			hi := min(lo+chunk, n)
 			if !body(r, lo, hi) {
-				return
+				break
 			}
 			r.left.Add(int64(lo - hi))
 		}
+		if r.left.Load() > 0 && r.ctx.Err() != nil {
+			// Stopped with elements left: the context's cause is the
+			// result, unless an error or a panic came first.
+			r.scope.Skip()
+		}
+		return nil
 	}
-	failed := func(pe *tame.PanicError) {
-		r.panics.Add(pe)
-		r.stop.Store(true)
-		r.cancel(pe)
-	}
-	var wg sync.WaitGroup
 	for range workers {
-		wg.Go(func() { catch.Loop(loop, failed) })
+		r.scope.Go(loop)
 	}
-	wg.Wait()
-	stopWatch()
-
-	if pe := r.panics.First(); pe != nil {
-		panic(pe)
-	}
-	if r.err != nil {
-		return r.err
-	}
-	if r.left.Load() > 0 {
-		return context.Cause(r.ctx)
-	}
-	return nil
+	return r.scope.Wait() // re-panics a panic of fn
 }
 
 // isDone reports whether done is closed.

@@ -2,19 +2,12 @@ package pool
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 )
-
-// ErrCloseFromTask is what Close returns when it is called from a task
-// running on a Pool: the pool stopped accepting, but Close did not wait,
-// because it would have waited for the task that called it.
-var ErrCloseFromTask = errors.New("pool: Close called from a task: the pool stopped accepting, but a task cannot wait for its own pool")
 
 // A Pool is a long-lived executor for services: it runs submitted tasks on
 // at most limit goroutines, and a task's failure does not stop the others.
@@ -22,29 +15,27 @@ var ErrCloseFromTask = errors.New("pool: Close called from a task: the pool stop
 // A Pool is safe for concurrent use. The zero Pool is not usable: make one
 // with [NewPool]; a Pool must not be copied.
 //
-// Submit puts the task in a bounded backlog (1024 tasks unless [Backlog]
-// says otherwise) and returns; up to limit worker goroutines run the
-// backlog, started when there is work and ended when there is none, so an
-// idle Pool holds no goroutine. Submit blocks only while limit tasks run and
-// the backlog is full, and gives up when its context is done.
+// Submit hands the task to a worker goroutine when fewer than limit tasks
+// run, and otherwise puts it in a bounded backlog ([Backlog]) and returns.
+// Worker goroutines are started when there is work and end when there is
+// none, so an idle Pool holds no goroutine. Submit blocks only while limit
+// tasks run and the backlog is full, and gives up when its context is done.
 //
 // Panics: a panic in a task, panic(nil) and runtime.Goexit included, is
 // recovered; the pool keeps its capacity and goes on with the next task. The
 // panic is reported at once to the [OnPanic] handler, if any, and Close
-// returns every panic: errors.Join of the [*tame.PanicError] values (the
-// first 32, then a count). A Pool has no error channel: a task that can
-// fail handles its own error.
+// returns every panic (see the [tame] panic rules). A task that can fail
+// handles its own error: a Pool has no error channel.
 //
 // Close stops accepting, runs every task already accepted, waits for them
 // and returns; after it no task code runs and the workers are gone.
 type Pool struct {
-	core     core[func()]
-	closedCh chan struct{} // closed by the first Close: wakes blocked submitters
-	closed   bool          // guarded by core.mu
-	result   error         // guarded by core.mu; valid once done
-	done     bool
+	engine   engine[func()]
+	closedCh chan struct{} // closed by the first Close or Shutdown: wakes blocked submitters
+	closed   bool          // guarded by engine.mu
+	done     bool          // guarded by engine.mu: every accepted task has run, result is set
+	result   error         // guarded by engine.mu
 	panics   catch.Collector
-	failed   atomic.Uint64
 	onPanic  func(*tame.PanicError)
 }
 
@@ -52,29 +43,25 @@ type Pool struct {
 var poolWorkers sync.Pool
 
 // NewPool returns a Pool that runs at most limit tasks at once (use
-// [NoLimit] for no limit). NewPool panics when limit < 1.
+// [NoLimit] for no limit). Its options are [Backlog] and [OnPanic]. NewPool
+// panics when limit < 1.
 func NewPool(limit int, opts ...Option) *Pool {
 	if limit < 1 {
 		panic(fmt.Sprintf("pool: limit must be at least 1, got %d", limit))
 	}
-	o := options{backlog: defaultBacklog}
-	for _, opt := range opts {
-		if opt == nil {
-			panic("pool: NewPool called with a nil Option")
-		}
-		opt.apply(&o)
+	o := newOptions("NewPool", opts)
+	if o.join {
+		panic("pool: JoinErrors applies to a Group, not to a Pool")
 	}
 	p := &Pool{closedCh: make(chan struct{}), onPanic: o.onPanic}
-	p.core.init(limit, o.backlog, &poolWorkers, p.runTask, p.taskPanicked)
+	p.engine.init(limit, o.backlog, &poolWorkers, runFunc, p.taskPanicked)
 	return p
 }
 
-// runTask runs one task. Its name is looked for on the stack by Submit and
-// Close (see calledFromTask).
-func (p *Pool) runTask(task func()) { task() }
+func runFunc(task func()) { task() }
 
 func (p *Pool) taskPanicked(pe *tame.PanicError) {
-	p.failed.Add(1)
+	p.engine.failedN.Add(1)
 	p.panics.Add(pe)
 	if p.onPanic == nil {
 		return
@@ -86,52 +73,62 @@ func (p *Pool) taskPanicked(pe *tame.PanicError) {
 	}
 }
 
+func (p *Pool) check(name string) {
+	if p.closedCh == nil {
+		panic("pool: " + name + " called on a Pool not made by NewPool")
+	}
+}
+
 // Submit hands task to the pool. It returns nil once the task is accepted
-// (started, or queued in the backlog): it will run exactly once, also when
-// Close is called. While limit tasks run and the backlog is full, Submit
-// waits. It returns ctx.Err() without accepting the task when ctx is done
-// first (also when it is done on entry), and an error for which
-// errors.Is(err, tame.ErrClosed) once Close has been called. Submit panics
-// when task or ctx is nil.
+// (handed to a worker, or queued in the backlog): it will run exactly once,
+// also when Close is called. While limit tasks run and the backlog is full,
+// Submit waits. It returns ctx.Err() without accepting the task when ctx is
+// done first (also when it is done on entry, whatever the room), and an
+// error for which errors.Is(err, tame.ErrClosed) once Close or Shutdown has
+// been called. Submit panics when task or ctx is nil.
 //
-// A task may Submit to its own pool (to retry, say). When the pool is full
-// and every running task is itself waiting in Submit, nothing could ever make
-// room: the last of them queues its task past the backlog bound instead of
-// deadlocking, as [Group.Go] does, with the same caveat about tasks of other
-// pools.
+// A task may Submit to its own pool (to retry, say). On a full pool it
+// waits for room like any caller, unless every other running task of the
+// pool is waiting in Submit too: then nothing could ever make room, so the
+// last of them queues its task past the backlog bound instead of
+// deadlocking. The limit holds either way. Submit tells the pool's own
+// tasks from other callers exactly: a task of another pool or group is an
+// ordinary caller.
 func (p *Pool) Submit(ctx context.Context, task func()) error {
 	if task == nil {
 		panic("pool: Submit called with a nil task")
 	}
-	if p.closedCh == nil {
-		panic("pool: Submit called on a Pool not made by NewPool")
-	}
+	p.check("Submit")
 	if ctx == nil {
 		panic("pool: Submit called with a nil context")
 	}
-	c := &p.core
+	c := &p.engine
 	c.mu.Lock()
 	checked, inTask := false, false
 	for {
 		if p.closed {
+			c.refused++
 			c.mu.Unlock()
-			return tame.ErrClosed
+			return fmt.Errorf("pool: Submit: %w", tame.ErrClosed)
 		}
 		if err := ctx.Err(); err != nil {
+			c.refused++
 			c.mu.Unlock()
 			return err
 		}
-		ok, start, w := c.admit(task)
+		ok, w := c.admit(task)
 		if ok {
 			c.mu.Unlock()
-			if start {
-				c.launch(w)
+			if w != nil {
+				w.start()
 			}
 			return nil
 		}
 		if !checked {
+			// Full. Before waiting, find out whether the caller is one of
+			// the pool's tasks (a goroutine id look-up: not under the lock).
 			c.mu.Unlock()
-			checked, inTask = true, calledFromTask(poolTaskFuncs)
+			checked, inTask = true, c.fromTask()
 			c.mu.Lock()
 			continue
 		}
@@ -144,103 +141,168 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 }
 
 // TrySubmit hands task to the pool if it can be accepted without waiting,
-// and reports whether it was; it returns false once Close has been called.
-// TrySubmit panics when task is nil.
+// and reports whether it was: it accepts exactly while fewer than limit
+// tasks run or the backlog has room. It returns false once Close or
+// Shutdown has been called. TrySubmit panics when task is nil.
 func (p *Pool) TrySubmit(task func()) bool {
 	if task == nil {
 		panic("pool: TrySubmit called with a nil task")
 	}
-	if p.closedCh == nil {
-		panic("pool: TrySubmit called on a Pool not made by NewPool")
-	}
-	c := &p.core
+	p.check("TrySubmit")
+	c := &p.engine
 	c.mu.Lock()
 	if p.closed {
+		c.refused++
 		c.mu.Unlock()
 		return false
 	}
-	ok, start, w := c.admit(task)
+	ok, w := c.admit(task)
+	if !ok {
+		c.refused++
+	}
 	c.mu.Unlock()
-	if start {
-		c.launch(w)
+	if w != nil {
+		w.start()
 	}
 	return ok
 }
 
-// Close stops accepting (blocked and later Submit calls return
-// tame.ErrClosed), runs every task already accepted, and waits for them to
-// end and for the workers to exit. It returns nil, or the panics of the
-// pool's tasks (see [Pool]). Close may be called more than once, also
-// concurrently: every call waits and returns the same value.
-//
-// Called from a task running on a Pool (or from an OnPanic handler), Close
-// cannot wait for the task that called it: it stops the pool accepting and
-// returns [ErrCloseFromTask] at once; the tasks already accepted still run,
-// and a Close from outside the pool waits for them as usual. Close tells a
-// task from another caller by its stack, so this holds for a task of any
-// Pool: a task that must wait for another pool to finish should not do it
-// from inside a pool.
-func (p *Pool) Close() error {
-	if p.closedCh == nil {
-		panic("pool: Close called on a Pool not made by NewPool")
+// SetLimit changes how many tasks may run at once. A larger limit starts
+// waiting tasks at once; a smaller one never stops a running task: the
+// tasks above the new limit finish, and no task starts until fewer than n
+// run. SetLimit may be called at any time, also concurrently with Submit and
+// Close. It panics when n < 1.
+func (p *Pool) SetLimit(n int) {
+	if n < 1 {
+		panic(fmt.Sprintf("pool: limit must be at least 1, got %d", n))
 	}
-	c := &p.core
+	p.check("SetLimit")
+	c := &p.engine
 	c.mu.Lock()
+	c.limit = n
+	ws := c.grow()
+	if c.waiters > 0 && c.room() {
+		c.signal()
+	}
+	c.mu.Unlock()
+	for _, w := range ws {
+		w.start()
+	}
+}
+
+// Close stops accepting (blocked and later Submit calls return an error
+// wrapping tame.ErrClosed), runs every task already accepted, waits for
+// them to end and for the workers to exit, and returns nil or the panics of
+// the pool's tasks: errors.Join of [*tame.PanicError] values. Close is
+// Shutdown with a context that is never done: it may be called more than
+// once, also concurrently with Shutdown, and returns the same value every
+// time.
+//
+// Called from a task of the pool (or from its OnPanic handler), Close cannot
+// wait for the task that called it: it stops the pool accepting and returns
+// at once an error wrapping [tame.ErrDeadlock]; the tasks already accepted
+// still run, and a Close from outside waits for them as usual.
+func (p *Pool) Close() error {
+	p.check("Close")
+	return p.shutdown("Close", nil)
+}
+
+// Shutdown is Close bounded by ctx: it stops accepting and waits until every
+// accepted task has run or ctx is done. It returns what Close returns once
+// every accepted task has run, also when ctx is done by then; otherwise it
+// returns ctx.Err(), and the tasks go on: nothing accepted is dropped, the
+// workers are still the pool's, and a later Close or Shutdown waits for
+// them. Called from a task of the pool, Shutdown returns at once, as Close
+// does. Shutdown panics when ctx is nil.
+func (p *Pool) Shutdown(ctx context.Context) error {
+	if ctx == nil {
+		panic("pool: Shutdown called with a nil context")
+	}
+	p.check("Shutdown")
+	return p.shutdown("Shutdown", ctx)
+}
+
+func (p *Pool) shutdown(name string, ctx context.Context) error {
+	c := &p.engine
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if !p.closed {
 		p.closed = true
 		close(p.closedCh)
 	}
 	if p.done {
-		defer c.mu.Unlock()
 		return p.result
 	}
-	c.mu.Unlock()
-	if calledFromTask(poolTaskFuncs) {
-		return ErrCloseFromTask
+	if c.running > 0 {
+		// Only a running task (or its OnPanic handler) can be the caller's
+		// goroutine: look it up off the lock.
+		c.mu.Unlock()
+		inTask := c.fromTask()
+		c.mu.Lock()
+		if inTask {
+			return fmt.Errorf("pool: %s called from a task of the pool: it cannot wait for its own task: %w", name, tame.ErrDeadlock)
+		}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.waitIdle()
-	c.retire()
+	var done <-chan struct{}
+	if ctx != nil {
+		done = ctx.Done()
+	}
+	if !c.waitIdle(done) {
+		return ctx.Err()
+	}
 	if !p.done {
+		c.retire()
 		p.done, p.result = true, p.panics.Err()
 	}
 	return p.result
 }
 
-// Stats is a snapshot of a Pool's counters, from [Pool.Stats].
+// Stats returns a snapshot of the pool's counters. It is safe to call at any
+// time, also during and after Close; once Close has returned, Submitted ==
+// Completed + Failed.
+func (p *Pool) Stats() Stats {
+	p.check("Stats")
+	c := &p.engine
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Stats{
+		Submitted:  c.submitted,
+		Refused:    c.refused,
+		Waiting:    c.waiting(),
+		MaxWaiting: c.maxWaiting,
+		Running:    c.running,
+		MaxRunning: c.maxRunning,
+		Blocked:    c.waiters,
+		Completed:  c.finished,
+		Failed:     c.failedN.Load(),
+	}
+}
+
+// Stats is a snapshot of a Pool's counters, from [Pool.Stats], in the
+// vocabulary every tame package uses.
 type Stats struct {
-	// Running is how many workers are running tasks now; a worker whose
-	// task has just returned may still count for an instant.
-	Running int
-	// MaxRunning is the high-water mark of Running: the most tasks that
-	// ever ran at once. It never exceeds the limit.
-	MaxRunning int
-	// Queued is how many accepted tasks wait in the backlog. When the
-	// backlog is long, a worker takes a few at once (at most 16), and those
-	// count in neither Queued nor Running until they start.
-	Queued int
-	// Waiting is how many Submit calls are blocked until there is room.
+	// Submitted is how many tasks were accepted: Submit returned nil or
+	// TrySubmit true.
+	Submitted uint64
+	// Refused is how many Submit and TrySubmit calls accepted nothing
+	// (full, closed, or a done context). A Pool never drops a task it
+	// accepted.
+	Refused uint64
+	// Waiting is how many accepted tasks wait in the backlog, not started.
 	Waiting int
+	// MaxWaiting is the high-water mark of Waiting.
+	MaxWaiting int
+	// Running is how many tasks run now, counted from the moment a task is
+	// handed to a worker, also before that worker's goroutine is scheduled.
+	// A worker whose task has just returned may still count for an instant.
+	Running int
+	// MaxRunning is the high-water mark of Running; it never exceeds the
+	// limit in force when it was reached.
+	MaxRunning int
+	// Blocked is how many Submit calls are blocked now, waiting for room.
+	Blocked int
 	// Completed is how many tasks returned normally.
 	Completed uint64
 	// Failed is how many tasks panicked or called runtime.Goexit.
 	Failed uint64
-}
-
-// Stats returns a snapshot of the pool's counters. It is safe to call at any
-// time, also during and after Close; once Close has returned, Completed +
-// Failed counts every task accepted.
-func (p *Pool) Stats() Stats {
-	c := &p.core
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return Stats{
-		Running:    c.busy,
-		MaxRunning: c.maxBusy,
-		Queued:     c.n,
-		Waiting:    c.waiters,
-		Completed:  c.finished,
-		Failed:     p.failed.Load(),
-	}
 }

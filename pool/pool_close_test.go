@@ -95,8 +95,8 @@ func TestPoolCloseWakesSubmitters(t *testing.T) {
 		errc := make(chan error)
 		go func() { errc <- p.Submit(context.Background(), func() { t.Error("rejected task ran") }) }()
 		synctest.Wait()
-		if s := p.Stats(); s.Waiting != 1 || s.Running != 1 || s.Queued != 1 {
-			t.Errorf("Stats() = %+v, want Waiting 1, Running 1, Queued 1", s)
+		if s := p.Stats(); s.Blocked != 1 || s.Running != 1 || s.Waiting != 1 {
+			t.Errorf("Stats() = %+v, want Blocked 1, Running 1, Waiting 1", s)
 		}
 		closeErr := make(chan error)
 		go func() { closeErr <- p.Close() }()
@@ -153,8 +153,8 @@ func TestPoolSubmitContext(t *testing.T) {
 			if d := time.Since(start); d != time.Second {
 				t.Errorf("Submit gave up after %v, want 1s", d)
 			}
-			if s := p.Stats(); s.Waiting != 0 {
-				t.Errorf("Stats().Waiting = %d after the submitter gave up, want 0", s.Waiting)
+			if s := p.Stats(); s.Blocked != 0 {
+				t.Errorf("Stats().Blocked = %d after the submitter gave up, want 0", s.Blocked)
 			}
 			close(release)
 			if err := p.Close(); err != nil {
@@ -180,7 +180,7 @@ func TestPoolSubmitContext(t *testing.T) {
 }
 
 // TestPoolCloseFromTask: a task closes its own pool. Close cannot wait for
-// it: it stops accepting and returns ErrCloseFromTask; the owner's Close
+// it: it stops accepting and returns an error wrapping tame.ErrDeadlock; the owner's Close
 // then waits for everything accepted.
 func TestPoolCloseFromTask(t *testing.T) {
 	base := runtime.NumGoroutine()
@@ -195,8 +195,8 @@ func TestPoolCloseFromTask(t *testing.T) {
 	})
 	var err error
 	watchdog(t, 10*time.Second, func() { err = <-inner })
-	if err != pool.ErrCloseFromTask {
-		t.Errorf("Close() from a task = %v, want ErrCloseFromTask", err)
+	if !errors.Is(err, tame.ErrDeadlock) {
+		t.Errorf("Close() from a task = %v, want an error wrapping tame.ErrDeadlock", err)
 	}
 	if err := p.Submit(context.Background(), func() {}); !errors.Is(err, tame.ErrClosed) {
 		t.Errorf("Submit() after Close from a task = %v, want tame.ErrClosed", err)
@@ -251,8 +251,8 @@ func TestPoolCloseFromOnPanic(t *testing.T) {
 	_ = p.Submit(context.Background(), func() { panic("boom") })
 	var err error
 	watchdog(t, 10*time.Second, func() { err = <-inner })
-	if err != pool.ErrCloseFromTask {
-		t.Errorf("Close() from OnPanic = %v, want ErrCloseFromTask", err)
+	if !errors.Is(err, tame.ErrDeadlock) {
+		t.Errorf("Close() from OnPanic = %v, want an error wrapping tame.ErrDeadlock", err)
 	}
 	if err := p.Close(); err == nil {
 		t.Error("Close() = nil, want the panic")

@@ -34,8 +34,8 @@ func TestPoolRunsEveryTask(t *testing.T) {
 	}
 	leaktest.Back(t, base)
 	s := p.Stats()
-	if s.Completed != n || s.Failed != 0 || s.Running != 0 || s.Queued != 0 || s.MaxRunning < 1 || s.MaxRunning > 3 {
-		t.Errorf("Stats() = %+v, want Completed %d, Failed 0, Running 0, Queued 0, MaxRunning 1..3", s, n)
+	if s.Completed != n || s.Failed != 0 || s.Running != 0 || s.Waiting != 0 || s.Submitted != n || s.MaxRunning < 1 || s.MaxRunning > 3 {
+		t.Errorf("Stats() = %+v, want Completed %d, Failed 0, Running 0, Waiting 0, Submitted n, MaxRunning 1..3", s, n)
 	}
 }
 
@@ -78,7 +78,7 @@ func TestPoolNoLimit(t *testing.T) {
 			}
 		}
 		synctest.Wait()
-		if s := p.Stats(); s.Running != n || s.Queued != 0 {
+		if s := p.Stats(); s.Running != n || s.Waiting != 0 {
 			t.Errorf("Stats() = %+v, want all %d tasks running at once", s, n)
 		}
 		close(release)

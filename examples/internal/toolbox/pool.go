@@ -48,7 +48,7 @@ func runPool(ctx context.Context, w io.Writer, _ bool) error {
 	c.Check(w, most.Load() <= int32(limit), "at most %d calls ran at once (measured: %d)", limit, most.Load())
 
 	// A Group whose tasks fail: one returns an error, later one panics.
-	g := pool.New(ctx, 4)
+	g := pool.NewGroup(ctx, 4)
 	var cancelled atomic.Int32
 	boom := errors.New("task 3 failed")
 	for i := range 8 {
@@ -66,7 +66,7 @@ func runPool(ctx context.Context, w io.Writer, _ bool) error {
 	c.Check(w, errors.Is(err, boom), "Wait returned the first error")
 
 	pe := recoverWait(func() error {
-		g := pool.New(ctx, 2)
+		g := pool.NewGroup(ctx, 2)
 		g.Go(func(context.Context) error { return explode() })
 		return g.Wait()
 	})

@@ -1,0 +1,173 @@
+package pool
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/goid"
+)
+
+// defaultBacklog is how many tasks wait while limit tasks run, unless the
+// Backlog option says otherwise.
+const defaultBacklog = 1024
+
+// An engine is what Group and Pool share: at most limit worker goroutines
+// and a bounded backlog of tasks (a ring under a mutex) that they drain.
+//
+// Workers follow Mills' advice: one is started when a task arrives and fewer
+// than limit are running, with that task handed to it, and it exits as soon
+// as the backlog is empty. None idles, so once the last worker has exited
+// nothing is left. The counts are exact: a task handed to a worker that has
+// not been scheduled yet is running, not waiting, so the backlog holds
+// backlog tasks however late the workers start.
+type engine[T any] struct {
+	mu      sync.Mutex
+	ring    []T // len is a power of two; grows up to the first power >= backlog
+	head    int
+	n       int          // tasks in the ring
+	pending atomic.Int64 // tasks taken by a worker in a batch and not started yet
+	backlog int          // bound on the tasks waiting: n + pending
+	wakeAt  int          // free backlog slots at which a blocked submitter is woken
+	limit   int
+	running int // workers alive; each holds one task from its start to its exit
+
+	maxRunning int
+	maxWaiting int
+	submitted  uint64
+	refused    uint64
+	finished   uint64
+	failedN    atomic.Uint64
+
+	free        *worker[T] // retired workers, for reuse
+	nfree       int
+	spare       *sync.Pool      // retired workers shared by every engine of this T
+	waiters     int             // submitters blocked until there is room
+	taskWaiters int             // the waiters that are tasks of this engine (see overflow)
+	space       chan struct{}   // one token: "there may be room", for a blocked submitter
+	idle        []chan struct{} // closed when running drops to 0 (one per waiting call)
+
+	owners goid.Set // the worker goroutines: the exact "called from a task" check
+
+	run    func(T)                // runs one task; its panics are recovered by the worker
+	failed func(*tame.PanicError) // told of every panic and Goexit of a task
+}
+
+func (c *engine[T]) init(limit, backlog int, spare *sync.Pool, run func(T), failed func(*tame.PanicError)) {
+	c.spare = spare
+	c.limit = limit
+	c.backlog = backlog
+	c.wakeAt = max(1, backlog/2)
+	c.space = make(chan struct{}, 1)
+	c.run = run
+	c.failed = failed
+}
+
+// waiting returns how many accepted tasks have not started. It is called with
+// c.mu held.
+func (c *engine[T]) waiting() int { return c.n + int(c.pending.Load()) }
+
+// admit accepts t when there is room, and reports whether it did; w is not
+// nil when the caller must start a worker for it (after unlocking, with
+// w.start). t is handed to the new worker when fewer than limit run, and
+// queued in the backlog otherwise. It is called with c.mu held.
+func (c *engine[T]) admit(t T) (ok bool, w *worker[T]) {
+	if c.running < c.limit {
+		c.submitted++
+		return true, c.handoff(t)
+	}
+	if c.waiting() < c.backlog {
+		c.submitted++
+		c.put(t)
+		c.maxWaiting = max(c.maxWaiting, c.waiting())
+		return true, nil
+	}
+	return false, nil
+}
+
+// handoff counts t as running and returns the worker that will run it. It
+// is called with c.mu held, when running < limit.
+func (c *engine[T]) handoff(t T) *worker[T] {
+	c.running++
+	c.maxRunning = max(c.maxRunning, c.running)
+	w := c.free
+	if w != nil {
+		c.free, w.nextFree = w.nextFree, nil
+		c.nfree--
+	} else if v := c.spare.Get(); v != nil {
+		w = v.(*worker[T])
+		w.c = c
+	} else {
+		w = &worker[T]{c: c}
+		w.runF, w.drainF = w.run, w.drain
+	}
+	w.batch[0] = t
+	w.next, w.end = 0, 1
+	return w
+}
+
+// grow starts workers for waiting tasks while fewer than limit run (after
+// the limit was raised). It is called with c.mu held; the caller starts the
+// returned workers after unlocking.
+func (c *engine[T]) grow() []*worker[T] {
+	var ws []*worker[T]
+	for c.running < c.limit && c.n > 0 {
+		ws = append(ws, c.handoff(c.pop()))
+	}
+	return ws
+}
+
+// put appends t to the ring, growing it when it is full. The ring starts
+// small so that a group of three tasks does not pay for a long backlog.
+func (c *engine[T]) put(t T) {
+	if c.n == len(c.ring) {
+		grown := make([]T, max(8, 2*len(c.ring)))
+		for i := range c.n {
+			grown[i] = c.ring[(c.head+i)&(len(c.ring)-1)]
+		}
+		c.ring, c.head = grown, 0
+	}
+	c.ring[(c.head+c.n)&(len(c.ring)-1)] = t
+	c.n++
+}
+
+// pop removes the oldest task from the ring, which must not be empty.
+func (c *engine[T]) pop() T {
+	var zero T
+	t := c.ring[c.head]
+	c.ring[c.head] = zero // the ring must not keep a task alive
+	c.head = (c.head + 1) & (len(c.ring) - 1)
+	c.n--
+	return t
+}
+
+// waitIdle blocks until no worker is left or done is closed, with c.mu held
+// on entry and on return, and reports whether no worker is left. Each call
+// waits on a channel of its own, so a value made outside a synctest bubble
+// works inside one, and a bubble sees the caller as blocked.
+func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
+	for c.running > 0 {
+		ch := make(chan struct{})
+		c.idle = append(c.idle, ch)
+		c.mu.Unlock()
+		select {
+		case <-ch:
+			c.mu.Lock()
+		case <-done:
+			c.mu.Lock()
+			for i, x := range c.idle {
+				if x == ch {
+					c.idle = append(c.idle[:i], c.idle[i+1:]...)
+					break
+				}
+			}
+			return c.running == 0
+		}
+	}
+	return true
+}
+
+// fromTask reports whether the caller is one of the engine's workers: a
+// task, or a handler it runs. It costs a goroutine id look-up: slow paths
+// only.
+func (c *engine[T]) fromTask() bool { return c.owners.HasCaller() }
