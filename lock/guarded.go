@@ -25,12 +25,8 @@ import (
 //
 // Panics: a panic in fn (also panic(nil) and runtime.Goexit) releases the
 // lock and propagates unchanged to the caller; the value keeps whatever fn
-// wrote before it panicked, and the next caller gets the lock. There are no
-// errors to combine and no goroutines: fn runs in the caller's goroutine.
-//
-// Cost: Do is a sync.Mutex Lock and Unlock, the call of fn and a deferred
-// call that releases the lock if fn panics (BenchmarkInc and BenchmarkDoCost
-// compare it with a bare mutex). It allocates nothing.
+// wrote before it panicked. fn runs in the caller's goroutine, and Do
+// allocates nothing.
 //
 // Like a sync.Mutex, a Guarded made outside a testing/synctest bubble (a
 // package-level zero value, say) can be used inside bubbles and outside them,
