@@ -133,6 +133,9 @@ func TestPoolSubmitContext(t *testing.T) {
 		if err := p.Submit(ctx, func() { t.Error("task ran") }); err != context.Canceled {
 			t.Errorf("Submit() = %v, want context.Canceled", err)
 		}
+		if s := p.Stats(); s.Submitted != 0 || s.Refused != 1 || s.Running != 0 {
+			t.Errorf("Stats() = %+v, want Submitted 0, Refused 1, Running 0", s)
+		}
 		if err := p.Close(); err != nil {
 			t.Errorf("Close() = %v", err)
 		}

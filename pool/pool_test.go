@@ -212,4 +212,8 @@ func TestPoolBadInput(t *testing.T) {
 	var zero pool.Pool
 	mustPanic(t, "pool: Submit called on a Pool not made by NewPool", func() { _ = zero.Submit(context.Background(), func() {}) })
 	mustPanic(t, "pool: Close called on a Pool not made by NewPool", func() { _ = zero.Close() })
+	mustPanic(t, "pool: Shutdown called on a Pool not made by NewPool", func() { _ = zero.Shutdown(context.Background()) })
+	mustPanic(t, "pool: SetLimit called on a Pool not made by NewPool", func() { zero.SetLimit(1) })
+	mustPanic(t, "pool: Shutdown called with a nil context", func() { _ = p.Shutdown(nil) }) //nolint:staticcheck // the nil is the test
+	mustPanic(t, "pool: limit must be at least 1, got -1", func() { p.SetLimit(-1) })
 }
