@@ -222,7 +222,7 @@ func write(w io.Writer, results []*pkgResult, count int, note string) {
 	fmt.Fprintf(w, "\n| machine | |\n|---|---|\n")
 	fmt.Fprintf(w, "| Go | %s |\n| GOOS/GOARCH | %s/%s |\n| CPU | %s |\n| nproc | %d |\n",
 		goVersion(), runtime.GOOS, runtime.GOARCH, cmp.Or(cpu, "unknown"), runtime.NumCPU())
-	fmt.Fprintf(w, "\nEach figure is the median of %d runs. **vs baseline** is the median ns/op of the row\n"+
+	fmt.Fprintf(w, "\nEach figure is the median of %d runs. **vs baseline** is the median time/op of the row\n"+
 		"divided by that of its baseline (named in the row) with the same parameters, measured\n"+
 		"in the same `go test` run: below 1.00x the row is faster. Compare ratios, not\n"+
 		"nanoseconds, between machines; the range is the fastest and slowest of the runs.\n", count)
@@ -268,7 +268,7 @@ func table(w io.Writer, pkg, fn string, benches []*bench) (unpaired []string) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\n### %s\n\n| case | impl | ns/op | range | vs baseline |", fn)
+	fmt.Fprintf(w, "\n### %s\n\n| case | impl | time/op | range | vs baseline |", fn)
 	for _, u := range extra {
 		fmt.Fprintf(w, " %s |", u)
 	}
@@ -309,6 +309,8 @@ func table(w io.Writer, pkg, fn string, benches []*bench) (unpaired []string) {
 			ratio := ""
 			base := baselineOf(pkg, fn, b.impl)
 			switch bb := find(cas, base); {
+			case rank(pkg, fn, b) < 2:
+				ratio = "baseline"
 			case b.impl == "" || base == "" || bb == nil:
 				ratio = "n/a"
 				name := fn
@@ -319,14 +321,12 @@ func table(w io.Writer, pkg, fn string, benches []*bench) (unpaired []string) {
 					name += "/" + cas
 				}
 				unpaired = append(unpaired, fmt.Sprintf("%s: %s", pkg, name))
-			case bb == b:
-				ratio = "baseline"
 			default:
 				bns, _ := bb.median("ns/op")
 				ratio = fmt.Sprintf("%.2fx %s", ns/bns, base)
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s–%s | %s |", cmp.Or(cas, "-"), cmp.Or(b.impl, "-"),
-				num(ns), num(lo), num(hi), ratio)
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |", cmp.Or(cas, "-"), cmp.Or(b.impl, "-"),
+				dur(ns), durRange(lo, hi), ratio)
 			for _, u := range extra {
 				if v, ok := b.median(u); ok {
 					fmt.Fprintf(w, " %s |", num(v))
@@ -342,14 +342,19 @@ func table(w io.Writer, pkg, fn string, benches []*bench) (unpaired []string) {
 	return unpaired
 }
 
-// rank puts a case's baselines first.
+// rank puts a case's baselines first: the default one (0), the others (1),
+// then the rows compared with them (2).
 func rank(pkg, fn string, b *bench) int {
-	for _, base := range baselines[pkg][fn] {
-		if base == b.impl {
-			return 0
+	m := baselines[pkg][fn]
+	if b.impl != "" && m["*"] == b.impl {
+		return 0
+	}
+	for _, base := range m {
+		if b.impl != "" && base == b.impl {
+			return 1
 		}
 	}
-	return 1
+	return 2
 }
 
 // num formats a figure with 3 significant digits, more for large ones.
@@ -363,6 +368,31 @@ func num(v float64) string {
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	default:
 		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+}
+
+// dur formats nanoseconds: as they are below 10 µs, in µs, ms or s above.
+func dur(ns float64) string {
+	scale, unit := timeUnit(ns)
+	return num(ns/scale) + " " + unit
+}
+
+// durRange formats lo and hi in the unit of hi.
+func durRange(lo, hi float64) string {
+	scale, unit := timeUnit(hi)
+	return num(lo/scale) + "–" + num(hi/scale) + " " + unit
+}
+
+func timeUnit(ns float64) (float64, string) {
+	switch {
+	case ns < 1e4:
+		return 1, "ns"
+	case ns < 1e6:
+		return 1e3, "µs"
+	case ns < 1e9:
+		return 1e6, "ms"
+	default:
+		return 1e9, "s"
 	}
 }
 
