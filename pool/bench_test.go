@@ -16,7 +16,7 @@ import (
 // spinSink keeps spin's result observable.
 var spinSink atomic.Uint64
 
-// spin burns about a microsecond of CPU without touching shared memory
+// spin burns a fixed amount of CPU without touching shared memory
 // (BenchmarkWorkUnit measures it on the machine at hand).
 //
 //go:noinline
@@ -44,7 +44,7 @@ func BenchmarkWorkUnit(b *testing.B) {
 const benchTasks = 10_000
 
 // works are the task bodies of the benchmarks: tiny (one atomic add) and
-// spin1us (about 1 µs of CPU).
+// spin1us (one call of spin).
 func works() []struct {
 	name string
 	task func()
@@ -202,8 +202,8 @@ func benchRun(b *testing.B, r runner, task func()) {
 // long-lived) beside the usual hand-written ways: a goroutine per task, a
 // channel semaphore, errgroup.SetLimit (a new group per batch), and a fixed
 // set of limit workers over a buffered channel. One op is a batch; read
-// ns/task. With work=spin1us, 2 cores cannot do better than about half of
-// BenchmarkWorkUnit per task.
+// ns/task. With work=spin1us, n cores cannot do better than BenchmarkWorkUnit
+// divided by n per task.
 func BenchmarkPool(b *testing.B) {
 	impls := []struct {
 		name string

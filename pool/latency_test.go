@@ -9,11 +9,10 @@ import (
 )
 
 // BenchmarkLatencyUnderLoad measures one task's round trip (submit, run,
-// signal back) while four goroutines keep both processors busy, beside a
-// goroutine per task. A worker that yields (runtime.Gosched) before it
-// exits, instead of exiting, waits behind the busy goroutines for a whole
-// time slice, and a task given to it waits too: this benchmark showed 40 ms
-// per task then, against about 1 µs now.
+// signal back) while four goroutines keep every processor busy, beside a
+// goroutine per task. A worker that yielded (runtime.Gosched) instead of
+// exiting would wait behind the busy goroutines for a whole time slice, and
+// a task given to it would wait too: this benchmark shows it.
 func BenchmarkLatencyUnderLoad(b *testing.B) {
 	defer busy.Start(4)()
 	done := make(chan struct{}, 1)
