@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tamego/tame/examples/internal/bank"
+	"github.com/tamego/tame/examples/internal/lessontest"
 	"go.uber.org/goleak"
 )
 
@@ -16,12 +17,18 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// flat returns out with every run of white space made one space, so that
+// prose wrapped over several lines can be searched.
+func flat(out string) string { return strings.Join(strings.Fields(out), " ") }
+
 func TestLesson(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, []string{"-quick"}); err != nil {
+	if err := run(context.Background(), &out, []string{"-quick", "-v"}); err != nil {
 		t.Fatalf("run() = %v, want nil; output:\n%s", err, out.String())
 	}
 	got := out.String()
+	lessontest.Alone(t, got, bank.Chapter)
+	lessontest.Fits(t, got)
 	if strings.Contains(got, "FAILED") {
 		t.Errorf("output reports a failed check:\n%s", got)
 	}
@@ -32,14 +39,56 @@ func TestLesson(t *testing.T) {
 		"deadlock detected",
 		"check ok: lock.Both: both transfers finished, money conserved",
 	} {
-		if !strings.Contains(got, want) {
+		if !strings.Contains(flat(got), want) {
 			t.Errorf("output does not contain %q:\n%s", want, got)
 		}
 	}
-	// Each way's row: made + declined = 4 goroutines * 300 transfers.
-	rows := regexp.MustCompile(`(?m)^  (actors|keyed queue|lock\.Both) .*\s(\d+)\s+(\d+)\s+10000\s+yes\s+\S+$`).FindAllStringSubmatch(got, -1)
+	// Each way's row: made + declined = 4 goroutines * 300 transfers, the
+	// money conserved, the time and the time per transfer.
+	rows := regexp.MustCompile(`(?m)^  (actors|keyed queue|lock\.Both) +(\d+) +(\d+) +10000 +yes +(\S+) +(\S+)$`).FindAllStringSubmatch(got, -1)
 	if len(rows) != 3 {
-		t.Errorf("%d table rows with 10000 conserved, want 3:\n%s", len(rows), got)
+		t.Fatalf("%d table rows with 10000 conserved, want 3:\n%s", len(rows), got)
+	}
+	// The prose names the fastest and the slowest way of the table, and
+	// explains the gap when lock.Both is the fastest.
+	took := make(map[string]time.Duration)
+	for _, r := range rows {
+		d, err := time.ParseDuration(r[4])
+		if err != nil {
+			t.Fatalf("row %q: time %q: %v", r[1], r[4], err)
+		}
+		took[r[1]] = d
+	}
+	fastest, slowest := rows[0][1], rows[0][1]
+	for way, d := range took {
+		if d < took[fastest] {
+			fastest = way
+		}
+		if d > took[slowest] {
+			slowest = way
+		}
+	}
+	f := flat(got)
+	if !strings.Contains(f, "their costs differ: "+fastest+" took ") || !strings.Contains(f, ", "+slowest+" ") {
+		t.Errorf("the prose does not name %s the fastest and %s the slowest (times %v):\n%s", fastest, slowest, took, got)
+	}
+	if fastest == "lock.Both" && !strings.Contains(f, "A transfer between actors is messages") {
+		t.Errorf("lock.Both was the fastest but the prose does not say why:\n%s", got)
+	}
+}
+
+// TestProgram runs the program alone, as a reader would.
+func TestProgram(t *testing.T) {
+	bin := lessontest.Build(t)
+	lessontest.Help(t, bin, summary)
+	out, errOut, status := lessontest.Run(t, bin, "-quick")
+	if status != 0 {
+		t.Fatalf("exit status %d, want 0; stderr:\n%s\nstdout:\n%s", status, errOut, out)
+	}
+	lessontest.Alone(t, out, bank.Chapter)
+	lessontest.Fits(t, out)
+	if !strings.Contains(out, "checked: 6 claims held") {
+		t.Errorf("without -v, want the summary of the checks:\n%s", out)
 	}
 }
 

@@ -7,10 +7,16 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/tamego/tame/examples/internal/kitchen"
+	"github.com/tamego/tame/examples/internal/lesson"
+	"github.com/tamego/tame/examples/internal/lessontest"
 	"go.uber.org/goleak"
 )
 
@@ -18,22 +24,57 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// flat returns out with every run of white space made one space, so that
+// prose wrapped over several lines can be searched.
+func flat(out string) string { return strings.Join(strings.Fields(out), " ") }
+
+// checkParallelHalf checks what the output says about the dinner with two
+// chefs: either they chopped on two cores at once, with the cores busy
+// measured at least kitchen.Parallel, or it says why not, with the measured
+// figures.
+func checkParallelHalf(t *testing.T, out string) {
+	t.Helper()
+	f := flat(out)
+	if !regexp.MustCompile(`this program could use about \d+\.\d cores just now`).MatchString(f) {
+		t.Errorf("the free cores were not measured first:\n%s", out)
+	}
+	if m := regexp.MustCompile(`While two chefs worked side by side, (\d+\.\d) cores were busy: they chopped on two cores at the same instant`).FindStringSubmatch(f); m != nil {
+		if busy, _ := strconv.ParseFloat(m[1], 64); busy < kitchen.Parallel {
+			t.Errorf("claims parallelism with %.1f cores busy, want at least %.1f:\n%s", busy, kitchen.Parallel, out)
+		}
+		return
+	}
+	for _, why := range []*regexp.Regexp{
+		regexp.MustCompile(`only \d+\.\d cores were busy: they (took turns on one core|shared less than one core) rather than chopping at the same instant, in \d dinners?; the measure above found`),
+		regexp.MustCompile(`This program may use only one core \(GOMAXPROCS=1\)`),
+	} {
+		if why.MatchString(f) {
+			return
+		}
+	}
+	t.Errorf("the output neither shows two chefs on two cores nor says why not:\n%s", out)
+}
+
 func TestKitchen(t *testing.T) {
 	svg := filepath.Join(t.TempDir(), "kitchen.svg")
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, []string{"-quick", "-chefs", "3", "-svg", svg}); err != nil {
+	if err := run(context.Background(), &out, []string{"-quick", "-v", "-svg", svg}); err != nil {
 		t.Fatalf("run() = %v, want nil; output:\n%s", err, out.String())
 	}
 	got := out.String()
+	lessontest.Alone(t, got, kitchen.Chapter)
+	lessontest.Fits(t, got)
+	checkParallelHalf(t, got)
 	for _, want := range []string{
-		"One chef, 6 dishes: wall time",
-		"3 chefs, the same dishes: wall time",
-		"soup",
+		"One chef, 6 dishes:",
+		"2 chefs, the same dishes:",
+		"blank: not started yet, or served",
 		"check ok: 1 chef(s): dishes cooked in order",
-		"check ok: 3 chef(s): dishes cooked in order",
+		"check ok: 2 chef(s): dishes cooked in order",
 		"check ok: one chef: never two dishes chopped at the same instant",
+		"check ok: 2 chefs: 2 dishes worked on at the same instant",
 	} {
-		if !strings.Contains(got, want) {
+		if !strings.Contains(flat(got), want) {
 			t.Errorf("output does not contain %q; output:\n%s", want, got)
 		}
 	}
@@ -41,20 +82,27 @@ func TestKitchen(t *testing.T) {
 		t.Errorf("output reports a failed check:\n%s", got)
 	}
 	// The one-chef timeline uses chef A only; the other one has chef B too.
-	one, many, _ := strings.Cut(got, "3 chefs, the same dishes")
+	one, many, _ := strings.Cut(got, "2 chefs, the same dishes")
 	if strings.ContainsAny(rows(one), "BCbc") {
 		t.Errorf("one-chef timeline shows another chef:\n%s", one)
 	}
 	if !strings.ContainsAny(rows(many), "Bb") {
-		t.Errorf("3-chef timeline never shows chef B:\n%s", many)
+		t.Errorf("2-chef timeline never shows chef B:\n%s", many)
 	}
+	checkSVG(t, svg)
+}
 
-	f, err := os.Open(svg)
+// checkSVG checks that the file is an SVG image with a bar per step of both
+// dinners and a legend naming each chef and the blank rows.
+func checkSVG(t *testing.T, name string) {
+	t.Helper()
+	f, err := os.Open(name)
 	if err != nil {
 		t.Fatalf("the SVG file was not written: %v", err)
 	}
 	defer f.Close()
 	steps, root, inRect := 0, "", false
+	var texts []string
 	dec := xml.NewDecoder(f)
 	for {
 		tok, err := dec.Token()
@@ -75,6 +123,8 @@ func TestKitchen(t *testing.T) {
 			inRect = tok.Name.Local == "rect"
 		case xml.EndElement:
 			inRect = false
+		case xml.CharData:
+			texts = append(texts, string(tok))
 		}
 	}
 	if root != "svg" {
@@ -83,6 +133,12 @@ func TestKitchen(t *testing.T) {
 	// 3 steps per dish, 6 dishes, 2 dinners.
 	if want := 3 * 6 * 2; steps != want {
 		t.Errorf("SVG has %d bars for steps, want %d", steps, want)
+	}
+	all := strings.Join(texts, "|")
+	for _, want := range []string{"|chef A|", "|chef B|", "|in the oven|", "|waiting for a chef|", "blank: not started, or served"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("SVG legend lacks %q; its texts: %s", want, all)
+		}
 	}
 }
 
@@ -98,8 +154,29 @@ func rows(s string) string {
 	return b.String()
 }
 
+// TestProgram runs the program alone, as a reader would, and with one core
+// only: then it cannot show parallelism and must say why.
+func TestProgram(t *testing.T) {
+	bin := lessontest.Build(t)
+	lessontest.Help(t, bin, summary)
+	cmd := exec.Command(bin, "-quick")
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	outb, err := cmd.Output()
+	out := string(outb)
+	if err != nil {
+		t.Fatalf("GOMAXPROCS=1 %s -quick: %v\n%s", bin, err, out)
+	}
+	lessontest.Alone(t, out, kitchen.Chapter)
+	lessontest.Fits(t, out)
+	checkParallelHalf(t, out)
+	if !strings.Contains(flat(out), "This program may use only one core (GOMAXPROCS=1)") {
+		t.Errorf("with GOMAXPROCS=1 the program does not say it may use only one core:\n%s", out)
+	}
+}
+
 func TestBadChefs(t *testing.T) {
-	if err := run(context.Background(), io.Discard, []string{"-quick", "-chefs", "-1"}); err == nil {
-		t.Errorf("run(-chefs -1) = nil, want an error")
+	err := run(context.Background(), io.Discard, []string{"-quick", "-chefs", "-1"})
+	if lesson.Status(err) != 2 {
+		t.Errorf("run(-chefs -1) = %v, want a usage error (status 2)", err)
 	}
 }

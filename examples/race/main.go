@@ -1,15 +1,15 @@
 // Race shows shared mutable state going wrong: a counter incremented from
 // many goroutines loses updates, with a data race and with a race condition
 // that has no data race. Then it fixes the counter with each pattern of the
-// lesson and prints a table: pattern, result, correct, time.
+// lesson and prints a table: pattern, result, right, time, beside the
+// sequential program.
 //
-//	go run ./examples/race [-quick]
+//	go run ./examples/race [-v]
 //	go run -race ./examples/race -mode datarace   # the race detector catches it
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -17,23 +17,29 @@ import (
 	"github.com/tamego/tame/examples/internal/race"
 )
 
+// summary is the first line of the usage: what the program shows.
+const summary = "race shows a shared counter losing updates, and six ways to fix it."
+
 func main() { lesson.Main("race", run) }
 
 // run parses args and runs the lesson, writing to w.
 func run(ctx context.Context, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("race", flag.ContinueOnError)
-	var cfg race.Config
-	mode := fs.String("mode", "lesson", "lesson: the whole chapter; datarace: only the data-race counter, for go run -race")
-	fs.BoolVar(&cfg.Quick, "quick", false, "count less (for tests)")
-	if err := fs.Parse(args); err != nil {
+	cmd := lesson.NewCommand("race", summary)
+	mode := cmd.Flags.String("mode", "lesson", "lesson: the whole chapter; datarace: only the data-race "+
+		"counter, once, for go run -race")
+	cmd.Notes = "See the race detector catch the data race: go run -race ./examples/race -mode datarace"
+	opt, err := cmd.Parse(w, args)
+	if err != nil {
 		return err
 	}
+	cfg := race.Config{Options: opt}
 	switch *mode {
 	case "lesson":
 	case "datarace":
 		cfg.DataRace = true
+		return race.Run(ctx, w, cfg)
 	default:
-		return fmt.Errorf("-mode must be lesson or datarace, got %q", *mode)
+		return &lesson.UsageError{Err: fmt.Errorf("-mode must be lesson or datarace, got %q", *mode)}
 	}
-	return race.Run(ctx, w, cfg)
+	return race.Chapter.Show(ctx, w, 0, opt)
 }

@@ -2,19 +2,22 @@
 // parallelism, the lost updates of shared state, a pipeline over real input,
 // transfers between accounts and the deadlock, then one short chapter per
 // package. Every figure it prints is measured in that run, and every claim
-// is checked: it exits non-zero if one fails.
+// is checked: it exits non-zero if one fails. On a terminal it pauses
+// between chapters.
 //
 //	go run ./examples/tour                  # the whole lesson, under a minute
 //	go run ./examples/tour -chapter race    # one chapter (or several: race,bank)
 //	go run ./examples/tour -list            # the chapters
+//	go run ./examples/tour -v               # every figure and every check
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -40,17 +43,51 @@ var chapters = []lesson.Chapter{
 	toolbox.Lock,
 }
 
-func main() { lesson.Main("tour", run) }
+// summary is the first line of the usage: what the program shows.
+const summary = "tour runs the whole lesson of tame: every chapter, measured and checked."
+
+func main() {
+	if lesson.Terminal(os.Stdin) && lesson.Terminal(os.Stdout) {
+		pause = enter(bufio.NewReader(os.Stdin))
+	}
+	lesson.Main("tour", run)
+}
+
+// pause, when set, is called between two chapters with the next one's
+// heading; it returns false when the reader wants to stop.
+var pause func(ctx context.Context, w io.Writer, next string) bool
+
+// enter returns a pause that waits for the reader to press Enter, or to
+// type q and Enter to stop.
+func enter(in *bufio.Reader) func(ctx context.Context, w io.Writer, next string) bool {
+	return func(ctx context.Context, w io.Writer, next string) bool {
+		fmt.Fprintf(w, "\n[Enter: %s; q: quit] ", next)
+		line := make(chan string, 1) // the reader never waits to send
+		go func() {
+			s, _ := in.ReadString('\n')
+			line <- s
+		}()
+		select {
+		case s := <-line:
+			fmt.Fprintln(w)
+			return strings.TrimSpace(s) != "q"
+		case <-ctx.Done(): // Ctrl-C: the program ends, the read with it
+			return false
+		}
+	}
+}
 
 // run parses args and runs the chosen chapters, writing to w. It returns an
 // error naming every chapter whose checks failed, and one if goroutines were
 // left running.
 func run(ctx context.Context, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("tour", flag.ContinueOnError)
-	only := fs.String("chapter", "", "run only these chapters (comma-separated names; see -list)")
-	list := fs.Bool("list", false, "list the chapters and exit")
-	quick := fs.Bool("quick", false, "smaller sizes everywhere (for tests)")
-	if err := fs.Parse(args); err != nil {
+	cmd := lesson.NewCommand("tour", summary)
+	only := cmd.Flags.String("chapter", "", "run only these chapters (comma-separated names; see -list)")
+	list := cmd.Flags.Bool("list", false, "list the chapters and exit")
+	cmd.Notes = "On a terminal, the tour pauses between chapters. Each chapter is also a program of its " +
+		"own: go run ./examples/race, for one."
+	opt, err := cmd.Parse(w, args)
+	if err != nil {
 		return err
 	}
 	if *list {
@@ -61,7 +98,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	chosen, err := choose(*only)
 	if err != nil {
-		return err
+		return &lesson.UsageError{Err: err}
 	}
 
 	baseline := runtime.NumGoroutine()
@@ -70,33 +107,37 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		lesson.Heading(w, "tame: a tour of concurrency in Go")
 		lesson.Wrap(w, "", "Each chapter explains one idea in a paragraph, then runs a small program and prints what "+
 			"it measured. Nothing is staged: the figures are this machine's, this time. Every chapter also checks "+
-			"its claims (\"check ok\"), and the tour fails if one does not hold.")
+			"its claims, and the tour fails if one does not hold; -v prints every check and every figure.")
 		fmt.Fprintln(w)
 	}
 	var failed []error
 	for i, ch := range chosen {
-		lesson.Heading(w, fmt.Sprintf("%d. %s", number(ch), ch.Title))
-		lesson.Wrap(w, "", ch.Intro)
-		fmt.Fprintln(w)
 		t := time.Now()
-		if err := ch.Run(ctx, w, *quick); err != nil {
+		if err := ch.Show(ctx, w, number(ch), opt); err != nil {
 			fmt.Fprintf(w, "\nChapter %s FAILED: %v\n", ch.Name, err)
 			failed = append(failed, fmt.Errorf("chapter %s: %w", ch.Name, err))
 		}
 		fmt.Fprintf(w, "(chapter %s took %s)\n", ch.Name, lesson.Dur(time.Since(t)))
-		if i < len(chosen)-1 {
-			fmt.Fprintln(w)
+		if i == len(chosen)-1 {
+			break
 		}
+		next := chosen[i+1]
+		if pause != nil && !pause(ctx, w, fmt.Sprintf("chapter %d, %s", number(next), next.Name)) {
+			fmt.Fprintln(w, "Stopped.")
+			return errors.Join(failed...)
+		}
+		fmt.Fprintln(w)
 	}
 
 	fmt.Fprintln(w)
 	end := settle(baseline)
-	fmt.Fprintf(w, "Goroutines: %d when the tour started, %d at the end", baseline, end)
 	if end > baseline {
-		fmt.Fprintln(w, ": some were left running. FAILED")
+		lesson.Wrap(w, "", fmt.Sprintf("Goroutines: %d when the tour started, %d at the end: some were left "+
+			"running. FAILED", baseline, end))
 		failed = append(failed, fmt.Errorf("%d goroutines left running", end-baseline))
 	} else {
-		fmt.Fprintln(w, ": every goroutine started by the lesson has ended.")
+		lesson.Wrap(w, "", fmt.Sprintf("Goroutines: %d when the tour started, %d at the end: every goroutine "+
+			"started by the lesson has ended.", baseline, end))
 	}
 	if len(chosen) == len(chapters) {
 		fmt.Fprintln(w)

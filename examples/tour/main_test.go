@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tamego/tame/examples/internal/lesson"
+	"github.com/tamego/tame/examples/internal/lessontest"
 	"go.uber.org/goleak"
 )
 
@@ -15,33 +17,54 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// maxLines is the most lines one chapter may print without -v: about a
+// screen, so that the tour can be read a chapter at a time.
+const maxLines = 70
+
+// parts splits the output of the tour into its chapters, by their headings
+// (a title with its underline), checking that every chapter is there, in
+// order.
+func parts(t *testing.T, got string) map[string]string {
+	t.Helper()
+	var starts []int
+	for i, ch := range chapters {
+		title := fmt.Sprintf("%d. %s", i+1, ch.Title)
+		heading := fmt.Sprintf("%s\n%s\n", title, strings.Repeat("=", len([]rune(title))))
+		at := strings.Index(got, heading)
+		if at < 0 || len(starts) > 0 && at < starts[len(starts)-1] {
+			t.Fatalf("heading %q missing or out of order:\n%s", title, got)
+		}
+		starts = append(starts, at)
+	}
+	starts = append(starts, len(got))
+	p := make(map[string]string)
+	for i, ch := range chapters {
+		p[ch.Name] = got[starts[i]:starts[i+1]]
+	}
+	return p
+}
+
 // TestWholeTour runs the tour as the README's first command does, with the
 // quick sizes, and checks each chapter's part of the output: its heading, in
-// order, at least one check and no failure; and the goroutine count at the
-// end (goleak checks the whole test binary as well).
+// order, the summary of its checks and no failure, short enough to read;
+// every line fits; the goroutine count at the end (goleak checks the whole
+// test binary as well).
 func TestWholeTour(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, []string{"-quick"}); err != nil {
 		t.Fatalf("run() = %v, want nil; output:\n%s", err, out.String())
 	}
 	got := out.String()
-	var starts []int
-	for i, ch := range chapters {
-		heading := fmt.Sprintf("%d. %s\n", i+1, ch.Title)
-		at := strings.Index(got, heading)
-		if at < 0 || len(starts) > 0 && at < starts[len(starts)-1] {
-			t.Fatalf("heading %q missing or out of order:\n%s", heading, got)
+	lessontest.Fits(t, got)
+	for name, part := range parts(t, got) {
+		if !strings.Contains(part, "  checked: ") {
+			t.Errorf("chapter %s does not sum up its checks:\n%s", name, part)
 		}
-		starts = append(starts, at)
-	}
-	starts = append(starts, len(got))
-	for i, ch := range chapters {
-		part := got[starts[i]:starts[i+1]]
-		if !strings.Contains(part, "check ok:") {
-			t.Errorf("chapter %s checked nothing:\n%s", ch.Name, part)
+		if strings.Contains(part, "FAILED") || strings.Contains(part, "check ok") {
+			t.Errorf("chapter %s reports a failure, or lists its checks without -v:\n%s", name, part)
 		}
-		if strings.Contains(part, "FAILED") {
-			t.Errorf("chapter %s reports a failure:\n%s", ch.Name, part)
+		if n := strings.Count(part, "\n"); n > maxLines {
+			t.Errorf("chapter %s prints %d lines without -v, want at most %d:\n%s", name, n, maxLines, part)
 		}
 	}
 	for _, want := range []string{
@@ -50,16 +73,17 @@ func TestWholeTour(t *testing.T) {
 		"The lesson:",
 		"The tour took",
 	} {
-		if !strings.Contains(got, want) {
+		if !strings.Contains(strings.Join(strings.Fields(got), " "), want) {
 			t.Errorf("output does not contain %q:\n%s", want, got)
 		}
 	}
 }
 
-// TestOneChapter runs two chapters by name: only they are printed.
+// TestOneChapter runs two chapters by name, verbose: only they are printed,
+// with every check.
 func TestOneChapter(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, []string{"-quick", "-chapter", "lock, actor"}); err != nil {
+	if err := run(context.Background(), &out, []string{"-quick", "-v", "-chapter", "lock, actor"}); err != nil {
 		t.Fatalf("run(-chapter lock,actor) = %v, want nil; output:\n%s", err, out.String())
 	}
 	got := out.String()
@@ -71,6 +95,31 @@ func TestOneChapter(t *testing.T) {
 	}
 	if strings.Index(got, "7. ") > strings.Index(got, "9. ") {
 		t.Errorf("chapters not in tour order (actor is 7, lock 9):\n%s", got)
+	}
+	if !strings.Contains(got, "  check ok: ") || strings.Contains(got, "  checked: ") {
+		t.Errorf("-v: want every check listed, not the summary:\n%s", got)
+	}
+	lessontest.Fits(t, got)
+}
+
+// TestPause checks that the tour asks before each next chapter, and stops
+// when the reader says so.
+func TestPause(t *testing.T) {
+	defer func(p func(context.Context, io.Writer, string) bool) { pause = p }(pause)
+	var asked []string
+	pause = func(_ context.Context, _ io.Writer, next string) bool {
+		asked = append(asked, next)
+		return len(asked) < 2
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, []string{"-quick", "-chapter", "pool,actor,queue,lock"}); err != nil {
+		t.Fatalf("run() = %v, want nil; output:\n%s", err, out.String())
+	}
+	if want := []string{"chapter 7, actor", "chapter 8, queue"}; fmt.Sprint(asked) != fmt.Sprint(want) {
+		t.Errorf("asked before %q, want %q", asked, want)
+	}
+	if got := out.String(); strings.Contains(got, "9. lock:") || !strings.HasSuffix(got, "Stopped.\n") {
+		t.Errorf("the tour went on after the reader stopped it:\n%s", got)
 	}
 }
 
@@ -86,7 +135,21 @@ func TestList(t *testing.T) {
 
 func TestUnknownChapter(t *testing.T) {
 	err := run(context.Background(), io.Discard, []string{"-chapter", "nope"})
-	if err == nil || !strings.Contains(err.Error(), "race") {
-		t.Errorf("run(-chapter nope) = %v, want an error listing the chapters", err)
+	if err == nil || !strings.Contains(err.Error(), "race") || lesson.Status(err) != 2 {
+		t.Errorf("run(-chapter nope) = %v, want a usage error listing the chapters", err)
+	}
+}
+
+// TestProgram checks the built program's -h and that one chapter runs as
+// the tour shows it.
+func TestProgram(t *testing.T) {
+	bin := lessontest.Build(t)
+	lessontest.Help(t, bin, summary)
+	out, errOut, status := lessontest.Run(t, bin, "-quick", "-chapter", "queue")
+	if status != 0 {
+		t.Fatalf("exit status %d, want 0; stderr:\n%s\nstdout:\n%s", status, errOut, out)
+	}
+	if !strings.HasPrefix(out, "8. queue: ") || strings.Contains(out, "[Enter") {
+		t.Errorf("-chapter queue, output not a terminal: want chapter 8 and no pause:\n%s", out)
 	}
 }

@@ -8,7 +8,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tamego/tame/examples/internal/lesson"
+	"github.com/tamego/tame/examples/internal/lessontest"
 	"github.com/tamego/tame/examples/internal/wordcount"
 	"go.uber.org/goleak"
 )
@@ -17,33 +20,71 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// flat returns out with every run of white space made one space, so that
+// prose wrapped over several lines can be searched.
+func flat(out string) string { return strings.Join(strings.Fields(out), " ") }
+
 func TestLesson(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, []string{"-quick"}); err != nil {
+	if err := run(context.Background(), &out, []string{"-quick", "-v"}); err != nil {
 		t.Fatalf("run() = %v, want nil; output:\n%s", err, out.String())
 	}
 	got := out.String()
+	lessontest.Alone(t, got, wordcount.Chapter)
+	lessontest.Fits(t, got)
 	for _, want := range []string{
+		"check ok: waiting case: the pipeline beat the loop on one core",
+		"check ok: waiting case: both versions counted the same words",
 		"check ok: 1 file: both versions counted the same words",
 		"check ok: 60 files: both versions counted the same words",
 		"The most frequent words in 60 files:",
+		"The pipeline wins, ",
+		"with GOMAXPROCS=1: one goroutine ran at a time, so this is not parallelism.",
 	} {
-		if !strings.Contains(got, want) {
+		if !strings.Contains(flat(got), want) {
 			t.Errorf("output does not contain %q:\n%s", want, got)
 		}
 	}
-	// Two timed comparisons, each with a verdict.
-	if n := len(regexp.MustCompile(`(?m)^  pipeline +\S+ +(\d+\.\dx (faster|slower)|no faster) than sequential`).FindAllString(got, -1)); n != 2 {
-		t.Errorf("%d timed comparisons, want 2:\n%s", n, got)
+	// The waiting case: the pipeline's time is below the loop's.
+	wait, _, _ := strings.Cut(got, "\n2. ")
+	loop := regexp.MustCompile(`(?m)^  loop +(\S+)`).FindStringSubmatch(wait)
+	pipe := regexp.MustCompile(`(?m)^  pipeline \(16 readers\) +(\S+) +(\d+x|\d+\.\dx) faster`).FindStringSubmatch(wait)
+	if loop == nil || pipe == nil {
+		t.Fatalf("waiting case: no loop and pipeline times with a verdict:\n%s", wait)
+	}
+	l, err1 := time.ParseDuration(loop[1])
+	p, err2 := time.ParseDuration(pipe[1])
+	if err1 != nil || err2 != nil || p >= l {
+		t.Errorf("waiting case: pipeline %s, loop %s: want the pipeline faster", pipe[1], loop[1])
+	}
+	// Three timed comparisons, each with a verdict.
+	if n := len(regexp.MustCompile(`(?m)^  pipeline \(.*\) +\S+ +(\d+(\.\d)?x (faster|slower)|no faster)`).FindAllString(got, -1)); n != 3 {
+		t.Errorf("%d timed comparisons, want 3:\n%s", n, got)
 	}
 	if n := len(regexp.MustCompile(`(?m)^ +\d+\. \S+ +\d+$`).FindAllString(got, -1)); n != 10 {
 		t.Errorf("%d top words printed, want 10:\n%s", n, got)
 	}
 }
 
+// TestProgram runs the program alone, as a reader would.
+func TestProgram(t *testing.T) {
+	bin := lessontest.Build(t)
+	lessontest.Help(t, bin, summary)
+	out, errOut, status := lessontest.Run(t, bin, "-quick")
+	if status != 0 {
+		t.Fatalf("exit status %d, want 0; stderr:\n%s\nstdout:\n%s", status, errOut, out)
+	}
+	lessontest.Alone(t, out, wordcount.Chapter)
+	lessontest.Fits(t, out)
+	if !strings.Contains(out, "checked: 4 claims held") || strings.Contains(out, "most frequent") {
+		t.Errorf("without -v, want the summary of the checks and no list of words:\n%s", out)
+	}
+}
+
 func TestBadWorkers(t *testing.T) {
-	if err := run(context.Background(), io.Discard, []string{"-quick", "-workers", "-2"}); err == nil {
-		t.Errorf("run(-workers -2) = nil, want an error")
+	err := run(context.Background(), io.Discard, []string{"-quick", "-workers", "-2"})
+	if lesson.Status(err) != 2 {
+		t.Errorf("run(-workers -2) = %v, want a usage error (status 2)", err)
 	}
 }
 
@@ -69,7 +110,7 @@ func TestBothWaysAgree(t *testing.T) {
 	if err != nil || !maps.Equal(seq, want) {
 		t.Errorf("Sequential() = %v, %v; want %v, nil", seq, err, want)
 	}
-	pipe, err := wordcount.Pipelined(context.Background(), c, 2)
+	pipe, err := wordcount.Pipelined(context.Background(), c, 3, 2)
 	if err != nil || !maps.Equal(pipe, want) {
 		t.Errorf("Pipelined() = %v, %v; want %v, nil", pipe, err, want)
 	}

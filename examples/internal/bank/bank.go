@@ -83,9 +83,9 @@ type Way struct {
 
 // Ways are the three correct ways of the chapter.
 var Ways = []Way{
-	{"actors", "an actor per account: Ask withdraw, Tell deposit", withActors},
-	{"keyed queue", "queue.Keyed: one line per account", withKeyed},
-	{"lock.Both", "lock.Guarded per account, lock.Both", withBoth},
+	{"actors", "an actor per account: Ask the source to withdraw, Tell the destination to deposit", withActors},
+	{"keyed queue", "queue.Keyed, a line per account: withdraw, wait for the result, deposit", withKeyed},
+	{"lock.Both", "a lock.Guarded per account; lock.Both takes both locks, in one order", withBoth},
 }
 
 // Measure runs way on wk and times it.

@@ -59,3 +59,49 @@ func (b *Burner) Burn(d time.Duration) {
 	sink.v ^= v
 	sink.mu.Unlock()
 }
+
+// A CoreTest is what the measure of free cores found: how long the same
+// amount of CPU work took on one goroutine, and on two goroutines at once
+// (each doing that amount), the fastest of Tries tries each.
+type CoreTest struct {
+	Work     time.Duration // the work, in one idle core's time
+	One, Two time.Duration
+	Tries    int
+}
+
+// Free returns the cores this process could use: the work done per unit
+// of wall time, in idle cores, the better of the two measures. One goroutine
+// alone can show at most one core; two at once up to two.
+func (c CoreTest) Free() float64 {
+	if c.One <= 0 || c.Two <= 0 {
+		return 0
+	}
+	one := float64(c.Work) / float64(c.One)
+	two := 2 * float64(c.Work) / float64(c.Two)
+	return min(2, max(one, two))
+}
+
+// TestCores measures how many cores this process can use now: it burns work
+// on one goroutine, then on two at once, tries times, alternating, and
+// keeps the fastest of each. A second core free for only a moment during
+// one try is enough to show.
+func TestCores(burn *Burner, work time.Duration, tries int) CoreTest {
+	c := CoreTest{Work: work, Tries: tries}
+	for range tries {
+		t := time.Now()
+		burn.Burn(work)
+		if d := time.Since(t); c.One == 0 || d < c.One {
+			c.One = d
+		}
+		t = time.Now()
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() { burn.Burn(work) })
+		}
+		wg.Wait()
+		if d := time.Since(t); c.Two == 0 || d < c.Two {
+			c.Two = d
+		}
+	}
+	return c
+}

@@ -19,17 +19,17 @@ var Chapter = lesson.Chapter{
 	Intro: "Concurrency is dealing with many things at once; parallelism is doing many things at the same instant. " +
 		"The same dinner is cooked twice. First one chef cooks every dish: while a dish bakes, the chef chops the next " +
 		"one, so all the dishes are in progress at once (concurrency) although only one is ever chopped at a time. " +
-		"Then several chefs cook: they chop at the same instant, which only helps if there are cores to run them " +
+		"Then two chefs cook: they chop at the same instant, which only helps if there are free cores to run them " +
 		"(parallelism). Chopping is real CPU work, the oven is a timer; every time below is measured in this run.",
-	Run: func(ctx context.Context, w io.Writer, quick bool) error {
-		return Run(ctx, w, Config{Quick: quick})
+	Run: func(ctx context.Context, w io.Writer, opt lesson.Options) error {
+		return Run(ctx, w, Config{Options: opt})
 	},
 }
 
 // Config selects what Run does.
 type Config struct {
-	Quick bool   // small amounts of work, for tests
-	Chefs int    // the chefs of the second dinner; 0 means one per core, at least 2, at most one per dish
+	lesson.Options
+	Chefs int    // the chefs of the second dinner; 0 means 2
 	SVG   string // when set, the timelines are also written to this file as SVG
 }
 
@@ -37,7 +37,7 @@ type Config struct {
 func Menu(quick bool) []Dish {
 	ms := func(n int) time.Duration {
 		if quick {
-			return time.Duration(n) * time.Millisecond / 5
+			return time.Duration(n) * time.Millisecond / 4
 		}
 		return time.Duration(n) * time.Millisecond
 	}
@@ -51,63 +51,92 @@ func Menu(quick bool) []Dish {
 	}
 }
 
-// Run cooks the dinner with one chef and with several, prints both
-// timelines and the measured times, and returns an error if a check fails.
+// Parallel is the cores that must have been busy, on average, while two or
+// more chefs worked at the same instant, for the chapter to say that they
+// chopped on several cores at once: one core gives about 1, two about 2.
+const Parallel = 1.5
+
+// tries is how many times at most the dinner with several chefs is cooked,
+// looking for a moment when a second core is free.
+const tries = 3
+
+// Run measures the free cores, cooks the dinner with one chef and with
+// several, prints both timelines and what the figures show, and returns an
+// error if a check fails.
 func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	menu := Menu(cfg.Quick)
 	chefs := cfg.Chefs
 	if chefs == 0 {
-		chefs = min(max(2, runtime.GOMAXPROCS(0)), len(menu)) // more chefs than dishes would idle
+		chefs = 2
 	}
 	if chefs < 1 {
 		return fmt.Errorf("kitchen: chefs must be at least 1, got %d", chefs)
 	}
 	var burn Burner
 	burn.Calibrate()
+	p := runtime.GOMAXPROCS(0)
+
+	work := 10 * time.Millisecond
+	if cfg.Quick {
+		work = 4 * time.Millisecond
+	}
+	ct := TestCores(&burn, work, 5)
+	lesson.Wrap(w, "", fmt.Sprintf("First, how many cores can this program use now? Go may run it on %d at once "+
+		"(GOMAXPROCS; the machine has %d). CPU work that takes an idle core %s took %s on one goroutine; twice "+
+		"that work on two goroutines at once took %s (the fastest of %d tries each): this program could use "+
+		"about %.1f cores just now.", p, runtime.NumCPU(), lesson.Dur(ct.Work), lesson.Dur(ct.One),
+		lesson.Dur(ct.Two), ct.Tries, ct.Free()))
+	fmt.Fprintln(w)
 
 	one, err := Cook(ctx, menu, 1, &burn)
 	if err != nil {
 		return err
 	}
-	many, err := Cook(ctx, menu, chefs, &burn)
-	if err != nil {
-		return err
+	var many Dinner
+	var tried []Dinner
+	for range tries {
+		d, err := Cook(ctx, menu, chefs, &burn)
+		if err != nil {
+			return err
+		}
+		tried = append(tried, d)
+		if len(tried) == 1 || better(d, many) {
+			many = d
+		}
+		if chefs < 2 || p < 2 || many.TogetherCores() >= Parallel {
+			break
+		}
 	}
 
 	scale := max(one.Wall, many.Wall) / 64
 	scale = max(scale, time.Microsecond)
-	lesson.Wrap(w, "", fmt.Sprintf("Each column is %s. A-Z: a chef chopping, a-z: plating, ~: in the oven, "+
-		".: waiting for a chef.", lesson.Dur(scale)))
+	lesson.Wrap(w, "", fmt.Sprintf("Each column is %s. A, B: chef A or chef B chopping; a, b: the same chef "+
+		"plating; ~: in the oven, no chef needed; .: waiting for a free chef; blank: not started yet, or served.",
+		lesson.Dur(scale)))
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "One chef, %d dishes: wall time %s%s\n", len(menu), lesson.Dur(one.Wall), cores(one))
+	fmt.Fprintf(w, "One chef, %d dishes: %s\n", len(menu), lesson.Dur(one.Wall))
 	one.Draw(w, scale)
-	fmt.Fprintf(w, "\n%d chefs, the same dishes: wall time %s%s\n", chefs, lesson.Dur(many.Wall), cores(many))
+	fmt.Fprintf(w, "\n%d chefs, the same dishes: %s", chefs, lesson.Dur(many.Wall))
+	if len(tried) > 1 {
+		fmt.Fprintf(w, " (the best of %d dinners)", len(tried))
+	}
+	fmt.Fprintln(w)
 	many.Draw(w, scale)
+	if cfg.Verbose {
+		for i, d := range tried {
+			lesson.WrapHanging(w, "  ", "    ", fmt.Sprintf("Dinner %d with %d chefs: %s; while chefs worked "+
+				"side by side, %s.", i+1, chefs, lesson.Dur(d.Wall), together(d)))
+		}
+	}
 
 	fmt.Fprintln(w)
-	lesson.Wrap(w, "", fmt.Sprintf("One chef who stood by the oven while it baked would have needed the sum of "+
-		"the steps: %s. Interleaving the dishes, the same one chef took %s: %s (concurrency).",
+	lesson.Wrap(w, "", fmt.Sprintf("Concurrency: one chef who stood by the oven while it baked would have needed "+
+		"the sum of the steps, %s. Interleaving the dishes, the same one chef took %s: %s, on one core.",
 		lesson.Dur(one.StepTotal()), lesson.Dur(one.Wall), lesson.Ratio(one.Wall, one.StepTotal())))
 	fmt.Fprintln(w)
-	verdict := fmt.Sprintf("%d chefs took %s: %s than one chef; at most %d chopped or plated at the same instant.",
-		chefs, lesson.Dur(many.Wall), lesson.Ratio(many.Wall, one.Wall), many.MostChefsAtOnce())
-	p := runtime.GOMAXPROCS(0)
-	switch {
-	case p < 2:
-		verdict += fmt.Sprintf(" This process may use only %d core (GOMAXPROCS=%d): the chefs take turns on it, "+
-			"so they cannot be faster.", p, p)
-	case many.CPU > 0 && float64(many.CPU) > 1.1*float64(many.Wall):
-		verdict += fmt.Sprintf(" The chopping ran on several cores at once (parallelism: %.1f cores busy "+
-			"on average).", float64(many.CPU)/float64(many.Wall))
-	case many.Wall < one.Wall && lesson.Ratio(many.Wall, one.Wall) != "no faster":
-		verdict += " Yet no more than one core was busy on average: the gain is the machine's load changing, " +
-			"not parallelism; other programs were using the other cores."
-	default:
-		verdict += fmt.Sprintf(" This process may use %d cores, but the chefs found no spare one: other programs "+
-			"were using them (see the cores busy above). Parallelism needs idle cores; concurrency does not.", p)
-	}
-	lesson.Wrap(w, "", verdict)
-	var c lesson.Checker
+	lesson.Wrap(w, "", verdict(one, many, len(tried), ct, p))
+
+	c := lesson.Checker{Verbose: cfg.Verbose}
 	for _, d := range []Dinner{one, many} {
 		what := fmt.Sprintf("%d chef(s): dishes cooked in order, no chef in two places, dishes interleaved", d.Chefs)
 		probs := d.Problems()
@@ -117,6 +146,10 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		c.Check(w, len(probs) == 0, "%s", what)
 	}
 	c.Check(w, one.MostChefsAtOnce() == 1, "one chef: never two dishes chopped at the same instant (got %d)", one.MostChefsAtOnce())
+	if want := min(chefs, len(menu)); chefs > 1 {
+		c.Check(w, many.MostChefsAtOnce() == want, "%d chefs: %d dishes worked on at the same instant (got %d)",
+			chefs, want, many.MostChefsAtOnce())
+	}
 
 	if cfg.SVG != "" {
 		err := writeSVG(cfg.SVG, []Dinner{one, many}, []string{"One chef", fmt.Sprintf("%d chefs", chefs)})
@@ -125,7 +158,62 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		}
 		fmt.Fprintf(w, "The timelines are drawn in %s.\n", cfg.SVG)
 	}
-	return c.Err()
+	return c.Done(w)
+}
+
+// better reports whether dinner a shows parallelism better than b: more
+// cores busy while chefs worked side by side, or as many and sooner done.
+func better(a, b Dinner) bool {
+	ca, cb := a.TogetherCores(), b.TogetherCores()
+	if ca >= Parallel && cb >= Parallel || ca == cb {
+		return a.Wall < b.Wall
+	}
+	return ca > cb
+}
+
+// together describes the cores busy while chefs worked side by side.
+func together(d Dinner) string {
+	wall, cpu := d.Together()
+	if c := d.TogetherCores(); c > 0 {
+		return fmt.Sprintf("%.1f cores busy (CPU %s in %s)", c, lesson.Dur(cpu), lesson.Dur(wall))
+	}
+	return fmt.Sprintf("not measured (%s side by side)", lesson.Dur(wall))
+}
+
+// verdict says what the dinner with several chefs showed, from the figures
+// measured: parallelism when the CPU time says that several cores were busy
+// while the chefs worked side by side, and otherwise why not.
+func verdict(one, many Dinner, dinners int, ct CoreTest, p int) string {
+	head := fmt.Sprintf("Parallelism: %d chefs took %s, %s than one chef. ", many.Chefs, lesson.Dur(many.Wall),
+		lesson.Ratio(many.Wall, one.Wall))
+	busy := many.TogetherCores()
+	switch {
+	case many.Chefs < 2:
+		return head + "With one chef there is nobody to work side by side."
+	case p < 2:
+		return head + "This program may use only one core (GOMAXPROCS=1): the chefs took turns on it, so they " +
+			"could not chop at the same instant. Parallelism needs cores; concurrency does not."
+	case busy == 0:
+		return head + "This platform does not report CPU time, so whether the chefs ran on several cores at " +
+			"once is not measured here."
+	case busy >= Parallel:
+		return head + fmt.Sprintf("While two chefs worked side by side, %.1f cores were busy: they chopped on "+
+			"two cores at the same instant. That is parallelism, and only free cores give it.", busy)
+	}
+	why := "other programs were using the rest of the machine"
+	turns := "they took turns on one core"
+	if busy < 0.9 {
+		turns = "they shared less than one core"
+	}
+	if ct.Free() >= Parallel {
+		why = fmt.Sprintf("the measure above found %.1f cores free, but other programs took the second one "+
+			"while the chefs cooked", ct.Free())
+	} else {
+		why = fmt.Sprintf("the measure above found only %.1f cores free: %s", ct.Free(), why)
+	}
+	return head + fmt.Sprintf("While two chefs worked side by side, only %.1f cores were busy: %s rather than "+
+		"chopping at the same instant, in %d %s; %s. Parallelism needs idle cores; concurrency "+
+		"does not.", busy, turns, dinners, plural(dinners, "dinner"), why)
 }
 
 // cores describes how many cores were busy on average, from the CPU time the
@@ -148,4 +236,12 @@ func writeSVG(name string, dinners []Dinner, titles []string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// plural returns noun for one, and noun+"s" for other counts.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }

@@ -34,11 +34,14 @@ const (
 )
 
 // A Step is one measured interval of one dish: when it started and ended,
-// relative to the start of the dinner, and which chef did it (-1 for Oven).
+// relative to the start of the dinner, which chef did it (-1 for Oven), and
+// for a chef's step the CPU time the whole process had used at its start and
+// at its end (0 when the platform does not report it).
 type Step struct {
-	Kind       Kind
-	Chef       int
-	Start, End time.Duration
+	Kind             Kind
+	Chef             int
+	Start, End       time.Duration
+	CPUStart, CPUEnd time.Duration
 }
 
 // A Course is the measured history of one dish: when its goroutine started,
@@ -81,9 +84,9 @@ func Cook(ctx context.Context, dishes []Dish, chefs int, burn *Burner) (Dinner, 
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			s := Step{Kind: k, Chef: chef, Start: time.Since(start)}
+			s := Step{Kind: k, Chef: chef, Start: time.Since(start), CPUStart: lesson.CPUTime()}
 			burn.Burn(amount)
-			s.End = time.Since(start)
+			s.End, s.CPUEnd = time.Since(start), lesson.CPUTime()
 			free <- chef
 			c.Steps = append(c.Steps, s)
 			return nil

@@ -20,7 +20,7 @@ func SVG(w io.Writer, dinners []Dinner, titles []string) error {
 		row, gap    = 22.0, 44.0   // height of a dish row, of a section title
 	)
 	var longest time.Duration
-	height := 30.0 + 40 // the legend above, the time axis below
+	height := 46.0 + 40 // the legend above, the time axis below
 	for _, d := range dinners {
 		longest = max(longest, d.Wall)
 		height += gap + row*float64(len(d.Courses))
@@ -32,14 +32,27 @@ func SVG(w io.Writer, dinners []Dinner, titles []string) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="12">`+"\n", left+width+20, height)
 	fmt.Fprintf(b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	// The legend.
-	fmt.Fprintf(b, `<rect x="10" y="8" width="14" height="12" fill="%s"/>`+"\n", chefColors[0])
-	text(b, 28, 18, "normal", "a chef at work: chopping, then plating (the letter names the chef)")
-	fmt.Fprintf(b, `<rect x="470" y="8" width="14" height="12" fill="#e0e0e0"/>`+"\n")
-	text(b, 488, 18, "normal", "in the oven")
-	fmt.Fprintf(b, `<line x1="570" y1="14" x2="590" y2="14" stroke="#888" stroke-dasharray="2,2"/>`+"\n")
-	text(b, 594, 18, "normal", "waiting for a chef")
-	y := 10.0
+	// The legend: a swatch per chef who worked in any dinner, the oven, the
+	// wait; a blank row is a dish not started yet, or served.
+	chefs := 0
+	for _, d := range dinners {
+		chefs = max(chefs, d.Chefs)
+	}
+	lx := 10.0
+	for c := range min(chefs, len(chefColors)) {
+		fmt.Fprintf(b, `<rect x="%.0f" y="8" width="14" height="12" fill="%s"/>`+"\n", lx, chefColors[c])
+		text(b, lx+18, 18, "normal", "chef "+chefName(c))
+		lx += 70
+	}
+	fmt.Fprintf(b, `<rect x="%.0f" y="8" width="14" height="12" fill="#e0e0e0"/>`+"\n", lx)
+	text(b, lx+18, 18, "normal", "in the oven")
+	lx += 90
+	fmt.Fprintf(b, `<line x1="%.0f" y1="14" x2="%.0f" y2="14" stroke="#888" stroke-dasharray="2,2"/>`+"\n", lx, lx+20)
+	text(b, lx+24, 18, "normal", "waiting for a chef")
+	lx += 140
+	text(b, lx, 18, "normal", "blank: not started, or served")
+	text(b, 10, 34, "normal", "A bar is a chef at work: first chopping, then plating; hover a bar for its times.")
+	y := 26.0
 	for i, d := range dinners {
 		y += gap
 		title := ""

@@ -153,3 +153,50 @@ func (d Dinner) interleaved() bool {
 	}
 	return false
 }
+
+// Together returns how long two or more chefs worked at the same instant
+// during the dinner, and the CPU time the process used meanwhile (0 when
+// the platform does not report CPU time). Their ratio is the cores that were
+// busy while the chefs worked side by side: near 2 when they chopped on two
+// cores at once (parallelism), near 1 when they took turns on one.
+func (d Dinner) Together() (wall, cpu time.Duration) {
+	type event struct {
+		at, cpu time.Duration
+		delta   int
+	}
+	var evs []event
+	for _, s := range d.cpuSteps() {
+		evs = append(evs, event{s.Start, s.CPUStart, +1}, event{s.End, s.CPUEnd, -1})
+	}
+	slices.SortStableFunc(evs, func(a, b event) int {
+		if a.at != b.at {
+			return int(a.at - b.at)
+		}
+		return a.delta - b.delta // an end before a start at the same instant
+	})
+	known := true
+	working := 0
+	for i := 0; i+1 < len(evs); i++ {
+		working += evs[i].delta
+		if working < 2 {
+			continue
+		}
+		wall += evs[i+1].at - evs[i].at
+		cpu += max(0, evs[i+1].cpu-evs[i].cpu)
+		known = known && evs[i].cpu > 0 && evs[i+1].cpu > 0
+	}
+	if !known {
+		cpu = 0
+	}
+	return wall, cpu
+}
+
+// TogetherCores returns the cores busy, on average, while two or more chefs
+// worked at the same instant, or 0 when unknown or too short to measure.
+func (d Dinner) TogetherCores() float64 {
+	wall, cpu := d.Together()
+	if wall < 5*time.Millisecond || cpu <= 0 {
+		return 0
+	}
+	return float64(cpu) / float64(wall)
+}

@@ -1,26 +1,43 @@
 // Package lesson holds what the example programs share: the Chapter type the
-// tour walks through, and small helpers to print measured figures.
+// tour walks through, the command line every program has, and small helpers
+// to print measured figures.
 package lesson
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 )
 
+// Options select how a chapter runs.
+type Options struct {
+	Quick   bool // sizes small enough for tests
+	Verbose bool // every figure and every check, not only the summary
+}
+
 // A Chapter is one part of the lesson: a program under examples/ and a stop
 // of the tour. Run prints the chapter's output to w and returns an error when
-// an invariant the chapter checks does not hold; quick selects sizes small
-// enough for tests.
+// an invariant the chapter checks does not hold.
 type Chapter struct {
 	Name  string // the -chapter flag value, e.g. "race"
 	Title string // the heading
 	Intro string // one paragraph, printed before the output
-	Run   func(ctx context.Context, w io.Writer, quick bool) error
+	Run   func(ctx context.Context, w io.Writer, opt Options) error
+}
+
+// Show prints the chapter's heading (prefixed with its number in the tour
+// when number > 0) and intro, then runs it.
+func (ch Chapter) Show(ctx context.Context, w io.Writer, number int, opt Options) error {
+	title := ch.Title
+	if number > 0 {
+		title = fmt.Sprintf("%d. %s", number, title)
+	}
+	Heading(w, title)
+	Wrap(w, "", ch.Intro)
+	fmt.Fprintln(w)
+	return ch.Run(ctx, w, opt)
 }
 
 // Dur formats a measured duration with three significant figures, in the
@@ -46,23 +63,35 @@ func Ratio(a, b time.Duration) string {
 		return "not comparable"
 	}
 	r := float64(b) / float64(a)
+	times := func(x float64) string {
+		if x >= 10 {
+			return fmt.Sprintf("%.0fx", x)
+		}
+		return fmt.Sprintf("%.1fx", x)
+	}
 	switch {
 	case r >= 1.05:
-		return fmt.Sprintf("%.1fx faster", r)
+		return times(r) + " faster"
 	case r <= 1/1.05:
-		return fmt.Sprintf("%.1fx slower", 1/r)
+		return times(1/r) + " slower"
 	default:
 		return "no faster"
 	}
 }
 
-// Width is the widest line of prose the programs print.
+// Width is the widest line the programs print.
 const Width = 80
 
 // Wrap writes text to w as a paragraph: lines at most Width runes long, each
 // starting with indent.
 func Wrap(w io.Writer, indent, text string) {
+	WrapHanging(w, indent, indent, text)
+}
+
+// WrapHanging is Wrap with a different indent for the first line.
+func WrapHanging(w io.Writer, first, rest, text string) {
 	line := 0
+	indent := first
 	for _, word := range strings.Fields(text) {
 		n := len([]rune(word))
 		switch {
@@ -77,6 +106,7 @@ func Wrap(w io.Writer, indent, text string) {
 		if line == 0 {
 			fmt.Fprint(w, indent)
 			line = len([]rune(indent))
+			indent = rest
 		}
 		fmt.Fprint(w, word)
 		line += n
@@ -91,22 +121,37 @@ func Heading(w io.Writer, title string) {
 	fmt.Fprintf(w, "%s\n%s\n", title, strings.Repeat("=", len([]rune(title))))
 }
 
-// Checker collects the invariants a chapter checks, so that the chapter
-// prints every verdict and then fails if any was false.
+// A Checker collects the invariants a chapter checks. In verbose mode every
+// verdict is printed; otherwise only the failures, and Done prints a one-line
+// summary. Either way the chapter fails if a check is false.
 type Checker struct {
-	failed []string
+	Verbose bool
+	passed  int
+	failed  []string
 }
 
-// Check writes "ok" or "FAILED" and what was checked to w, and remembers the
-// failure.
+// Check records whether what the format describes holds; it prints the
+// verdict when it failed or in verbose mode.
 func (c *Checker) Check(w io.Writer, ok bool, format string, args ...any) {
 	what := fmt.Sprintf(format, args...)
 	if ok {
-		fmt.Fprintf(w, "  check ok: %s\n", what)
+		c.passed++
+		if c.Verbose {
+			WrapHanging(w, "  check ok: ", "    ", what)
+		}
 		return
 	}
-	fmt.Fprintf(w, "  check FAILED: %s\n", what)
+	WrapHanging(w, "  check FAILED: ", "    ", what)
 	c.failed = append(c.failed, what)
+}
+
+// Done prints, unless in verbose mode, how many checks held, and returns
+// Err.
+func (c *Checker) Done(w io.Writer) error {
+	if !c.Verbose && len(c.failed) == 0 {
+		fmt.Fprintf(w, "  checked: %d %s held (-v lists them)\n", c.passed, plural(c.passed, "claim"))
+	}
+	return c.Err()
 }
 
 // Err returns an error naming every failed check, or nil.
@@ -115,6 +160,14 @@ func (c *Checker) Err() error {
 		return nil
 	}
 	return fmt.Errorf("%d invariant(s) failed: %s", len(c.failed), strings.Join(c.failed, "; "))
+}
+
+// plural returns noun for one, and noun+"s" for other counts.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // Cores returns the average number of cores busy while cpu of CPU time was
@@ -127,16 +180,13 @@ func Cores(cpu, wall time.Duration) string {
 	return fmt.Sprintf("(%.1f cores busy)", float64(cpu)/float64(wall))
 }
 
-// Main runs a lesson program. run gets a context that Ctrl-C cancels,
-// standard output and the command-line arguments. When run returns an error
-// (a failed check included), Main prints it and exits with status 1, so that
-// CI catches a broken lesson.
-func Main(name string, run func(ctx context.Context, w io.Writer, args []string) error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Stdout, os.Args[1:])
-	stop()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
-		os.Exit(1)
+// TooWide returns the lines of out longer than Width runes.
+func TooWide(out string) []string {
+	var wide []string
+	for _, l := range strings.Split(out, "\n") {
+		if len([]rune(l)) > Width {
+			wide = append(wide, l)
+		}
 	}
+	return wide
 }

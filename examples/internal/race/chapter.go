@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
+	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,21 +21,22 @@ var Chapter = lesson.Chapter{
 		"as \"read it, add one, write it back\". When two of them read the same value, one increment is lost. " +
 		"It does not happen every time, which is what makes it dangerous: the program works 99 times and is " +
 		"wrong on the 100th. Then the same count is done with each pattern of the lesson, in its order of " +
-		"preference, and every result is checked.",
-	Run: func(ctx context.Context, w io.Writer, quick bool) error {
-		return Run(ctx, w, Config{Quick: quick})
+		"preference, beside the sequential program, and every result is checked.",
+	Run: func(ctx context.Context, w io.Writer, opt lesson.Options) error {
+		return Run(ctx, w, Config{Options: opt})
 	},
 }
 
 // Config selects what Run does.
 type Config struct {
-	Quick bool // smaller counts, for tests
+	lesson.Options
 	// DataRace runs only the data-race counter once, for the race detector
 	// to catch: go run -race ./examples/race -mode datarace.
 	DataRace bool
 }
 
-// sizes returns how many goroutines count and how far each counts.
+// sizes returns how many goroutines count and how far each counts in the
+// table of fixes.
 func (c Config) sizes() (goroutines, perItem int) {
 	if c.Quick {
 		return 4, 5_000
@@ -42,12 +44,16 @@ func (c Config) sizes() (goroutines, perItem int) {
 	return 8, 50_000
 }
 
+// runs is how many times each counter runs at each size.
+const runs = 5
+
 // Run prints the lesson: the lost updates, then the table of fixes. It
-// returns an error if a fix counts wrong.
+// returns an error if a counter that must lose updates lost none, or if a
+// fix counts wrong.
 func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	goroutines, perItem := cfg.sizes()
-	want := goroutines * perItem
 	if cfg.DataRace {
+		want := goroutines * perItem
 		got := DataRace(goroutines, perItem)
 		fmt.Fprintf(w, "data race: %d goroutines counted to %d, want %d (%d updates lost)\n", goroutines, got, want, want-got)
 		if Detector {
@@ -55,101 +61,169 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		}
 		return nil
 	}
-
-	const runs = 5
+	c := lesson.Checker{Verbose: cfg.Verbose}
 	ns := []int{10, 100, 1_000, 10_000, 100_000, 1_000_000}
+	budget := 4 * time.Second
 	if cfg.Quick {
-		ns = ns[:4]
+		ns, budget = ns[:4], 3*time.Second
 	}
-	fmt.Fprintf(w, "%d goroutines each add 1 to a shared counter n times, %d runs for each n; the right total is %d*n.\n", goroutines, runs, goroutines)
-	if Detector {
-		fmt.Fprintln(w)
-		lesson.Wrap(w, "", "1. With a data race (plain int, read then write): skipped, because this binary "+
-			"was built with -race and the detector would stop it. Run it without -race to see the lost updates.")
-	} else {
-		fmt.Fprintln(w, "\n1. With a data race (plain int, read then write):")
-		lostRuns(w, runs, goroutines, ns, DataRace)
-	}
-	fmt.Fprintln(w, "\n2. With a race condition but no data race (atomic load, then atomic store):")
-	lostRuns(w, runs, goroutines, ns, RaceCondition)
-	fmt.Fprintln(w, "\n3. The same, with a wait between the load and the store (a call to a database, say):")
-	lostRuns(w, runs, goroutines, ns[:min(len(ns), 4)], Interleaved)
-	lesson.Wrap(w, "   ", "Look where the wrong runs start: a small test tends to pass while a bigger run "+
-		"loses updates; how often depends on the machine and its load, which is why testing cannot prove "+
-		"a race away. Version 3 needs no second core: taking turns at the wait is enough, which is "+
-		"concurrency without parallelism, the one chef of the kitchen.")
-	fmt.Fprintln(w)
-	lesson.Wrap(w, "", "A data race is two goroutines accessing the same variable at the same time, at least one "+
-		"of them writing, with nothing ordering the accesses: the Go memory model gives such a program no "+
-		"meaning, and the race detector reports it. See it with: go run -race ./examples/race -mode datarace "+
-		"(\"WARNING: DATA RACE\"). A race condition is a result that depends on timing. Version 2 has no data "+
-		"race (every access is atomic), nor has version 3, so the detector stays quiet, yet load, add one, store are three steps "+
-		"another goroutine can get between, and updates are still lost. Tools find data races; only design "+
-		"removes race conditions: one owner, one line, or one lock around the whole read-modify-write.")
+	const racers = 8
+	lesson.Wrap(w, "", fmt.Sprintf("%d goroutines, started at the same instant, each add 1 to one counter n times; "+
+		"%d runs of each size. The right total is %d*n; the rest was lost.", racers, runs, racers))
 
-	fmt.Fprintln(w, "\nThe fixes, in the lesson's order of preference (each run once, timed):")
+	fmt.Fprintln(w, "\n1. A data race: a plain int, read then written back.")
+	var v1 []Size
+	if Detector {
+		lesson.Wrap(w, "   ", "Skipped: this binary was built with -race, and the detector would stop it. "+
+			"Run it without -race to see the lost updates.")
+	} else {
+		var err error
+		if v1, err = trials(ctx, DataRace, racers, runs, ns, budget); err != nil {
+			return err
+		}
+		table(w, v1, cfg.Verbose)
+		lesson.Wrap(w, "   ", story(v1))
+	}
+
+	fmt.Fprintln(w, "\n2. A race condition, no data race: an atomic load, then an atomic store.")
+	v2, err := trials(ctx, RaceCondition, racers, runs, ns, budget)
+	if err != nil {
+		return err
+	}
+	table(w, v2, cfg.Verbose)
+	lesson.Wrap(w, "   ", story(v2))
+
+	fmt.Fprintln(w, "\n3. The same with a wait between the load and the store, on ONE core.")
+	prev := runtime.GOMAXPROCS(1) // one goroutine runs at a time: no parallelism
+	v3, err := trials(ctx, Interleaved, racers, runs, []int{10, 100, 1_000}, budget)
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		return err
+	}
+	table(w, v3, cfg.Verbose)
+	lesson.Wrap(w, "   ", "This ran with GOMAXPROCS=1: one goroutine at a time, no parallelism. "+story(v3))
+
+	fmt.Fprintln(w)
+	lesson.Wrap(w, "", explain(v1, v2, v3))
+	if !Detector {
+		c.Check(w, firstLoss(v1) >= 0, "the data race lost updates")
+	}
+	c.Check(w, firstLoss(v2) >= 0, "the race condition without a data race lost updates")
+	c.Check(w, firstLoss(v3) == 0, "with a wait between load and store, one core lost updates at n=%d already", v3[0].N)
+
+	fmt.Fprintln(w)
+	if err := fixes(ctx, w, &c, goroutines, perItem); err != nil {
+		return err
+	}
+	return c.Done(w)
+}
+
+// explain tells the difference between a data race and a race condition,
+// saying only what this run's figures show.
+func explain(v1, v2, v3 []Size) string {
+	var b strings.Builder
+	b.WriteString("A data race is two goroutines accessing the same variable at the same time, at least one " +
+		"of them writing, with nothing ordering the accesses: the Go memory model gives such a program no " +
+		"meaning, and the race detector reports it (go run -race ./examples/race -mode datarace prints " +
+		"\"WARNING: DATA RACE\"). A race condition is a result that depends on timing. ")
+	if firstLoss(v2) >= 0 {
+		b.WriteString("Version 2 has no data race, every access is atomic, so the detector stays quiet; " +
+			"yet it lost updates too: load, add one, store are three steps another goroutine can get between. ")
+	}
+	if firstLoss(v1) > 0 || firstLoss(v2) > 0 {
+		b.WriteString("Small runs passing while bigger ones lose is why testing cannot prove a race away. ")
+	}
+	if firstLoss(v3) == 0 {
+		b.WriteString("And version 3 needed no second core: taking turns at a wait is enough, concurrency " +
+			"without parallelism, the one chef of the kitchen. ")
+	}
+	b.WriteString("Tools find data races; only design removes race conditions: one owner, one line, or one " +
+		"lock around the whole read-modify-write.")
+	return b.String()
+}
+
+// reps is how many times each fix runs; the table shows the fastest.
+const reps = 3
+
+// fixes runs every fix reps times, prints the table and what it shows, and
+// checks that every fix counted right.
+func fixes(ctx context.Context, w io.Writer, c *lesson.Checker, goroutines, perItem int) error {
+	want := goroutines * perItem
+	lesson.Wrap(w, "", fmt.Sprintf("The fixes, in the lesson's order of preference, after the sequential program "+
+		"that needs none: %d goroutines add 1 %d times each (one goroutine %d times), the fastest of %d runs.",
+		goroutines, perItem, want, reps))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  pattern\thow\tresult\tcorrect\ttime")
+	fmt.Fprintln(tw, "  pattern\tuses\tresult\tright\ttime")
+	took := make([]time.Duration, len(Fixes))
 	var wrong []string
-	var took []time.Duration
-	for _, f := range Fixes {
-		start := time.Now()
-		got, err := f.Count(ctx, goroutines, perItem)
-		took = append(took, time.Since(start))
-		if err != nil {
-			tw.Flush()
-			return fmt.Errorf("%s: %w", f.Pattern, err)
+	for i, f := range Fixes {
+		got := 0
+		for range reps {
+			start := time.Now()
+			n, err := f.Count(ctx, goroutines, perItem)
+			d := time.Since(start)
+			if err != nil {
+				tw.Flush()
+				return fmt.Errorf("%s: %w", f.Pattern, err)
+			}
+			if took[i] == 0 || d < took[i] {
+				took[i] = d
+			}
+			if n != want || got == 0 {
+				got = n // a wrong count is shown, not hidden by a right one
+			}
 		}
 		ok := "yes"
 		if got != want {
 			ok = "NO"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", f.Pattern, f.How, got, ok, lesson.Dur(took[len(took)-1]))
-		if got != want {
 			wrong = append(wrong, fmt.Sprintf("%s counted %d", f.Pattern, got))
 		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", f.Pattern, f.Uses, got, ok, lesson.Dur(took[i]))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
-	if len(wrong) == 0 {
-		fastest, slowest := 1, 1 // the fastest and slowest fix after the sequential loop
-		for i := range took {
-			if i > 0 && took[i] < took[fastest] {
-				fastest = i
-			}
-			if i > 0 && took[i] > took[slowest] {
-				slowest = i
-			}
-		}
-		lesson.Wrap(w, "", fmt.Sprintf("Every fix counted right; they differ in cost. Here the fastest was %s (%s) "+
-			"and the slowest %s (%s). What shares nothing pays nothing per increment; the others pay for every "+
-			"increment they hand over or guard: a message, a queue slot, a lock, an atomic instruction. They earn "+
-			"that cost when the work per item is larger than the handover, or when the state cannot be split.",
-			Fixes[fastest].Pattern, lesson.Dur(took[fastest]), Fixes[slowest].Pattern, lesson.Dur(took[slowest])))
-	}
-	var c lesson.Checker
+	lesson.Wrap(w, "", costs(took))
 	what := fmt.Sprintf("every fix counted %d", want)
 	if len(wrong) > 0 {
 		what += " (" + strings.Join(wrong, ", ") + ")"
 	}
 	c.Check(w, len(wrong) == 0, "%s", what)
-	return c.Err()
+	return nil
 }
 
-// lostRuns runs count runs times for each of a few sizes and prints, for
-// each size, how many runs were wrong and how many updates each lost.
-func lostRuns(w io.Writer, runs, goroutines int, ns []int, count func(goroutines, perItem int) int) {
-	for _, n := range ns {
-		want := goroutines * n
-		wrong := 0
-		lost := make([]string, runs)
-		for i := range runs {
-			got := count(goroutines, n)
-			if got != want {
-				wrong++
-			}
-			lost[i] = strconv.Itoa(want - got)
-		}
-		fmt.Fprintf(w, "   n=%-7d %d of %d runs wrong; updates lost in each run: %s\n", n, wrong, runs, strings.Join(lost, ", "))
+// costs says what the fixes' times show: which was fastest, the sequential
+// loop included, and why the others pay.
+func costs(took []time.Duration) string {
+	order := make([]int, len(took))
+	for i := range order {
+		order[i] = i
 	}
+	slices.SortStableFunc(order, func(a, b int) int { return int(took[a] - took[b]) })
+	fastest, slowest := order[0], order[len(order)-1]
+	seq := slices.IndexFunc(Fixes, func(f Fix) bool { return f.Pattern == "sequential" })
+	own := slices.IndexFunc(Fixes, func(f Fix) bool { return f.Pattern == "own data" })
+	var b strings.Builder
+	if fastest == seq {
+		second := order[1]
+		fmt.Fprintf(&b, "The sequential loop, which needs no fix, was the fastest (%s). The closest fix was %s "+
+			"(%s, %s than the loop); the slowest was %s (%s, %s). ", lesson.Dur(took[seq]), Fixes[second].Pattern,
+			lesson.Dur(took[second]), lesson.Ratio(took[second], took[seq]), Fixes[slowest].Pattern,
+			lesson.Dur(took[slowest]), lesson.Ratio(took[slowest], took[seq]))
+	} else {
+		fmt.Fprintf(&b, "The fastest was %s (%s), %s than the sequential loop (%s); the slowest was %s (%s, %s "+
+			"than the loop). ", Fixes[fastest].Pattern, lesson.Dur(took[fastest]), lesson.Ratio(took[fastest], took[seq]),
+			lesson.Dur(took[seq]), Fixes[slowest].Pattern, lesson.Dur(took[slowest]), lesson.Ratio(took[slowest], took[seq]))
+	}
+	b.WriteString("An increment is the whole work here. Own data shares nothing while it counts, and pays only " +
+		"for starting its goroutines and adding up their results")
+	if took[own] < took[seq] {
+		b.WriteString(": it is the one fix that beat the plain loop, because its goroutines counted on several " +
+			"cores at once. ")
+	} else {
+		b.WriteString(". ")
+	}
+	b.WriteString("The others pay for every increment they hand over or guard: a message, a queue slot, a lock, " +
+		"an atomic instruction. They earn that cost when the work per item is larger than the handover, or " +
+		"when the state cannot be split.")
+	return b.String()
 }

@@ -14,20 +14,20 @@ import (
 // A Fix is one way to count goroutines*perItem increments correctly.
 type Fix struct {
 	Pattern string
-	How     string
+	Uses    string // what the fix uses, in a few words
 	Count   func(ctx context.Context, goroutines, perItem int) (int, error)
 }
 
 // Fixes are the patterns of the lesson, in its order of preference, after
 // the sequential program that needs none of them.
 var Fixes = []Fix{
-	{"sequential", "a plain loop, one goroutine", sequential},
-	{"own data", "pool.Map: each task its own int, then a sum", ownData},
-	{"immutable sharing", "lock.Snapshot: Update publishes a new version", snapshot},
-	{"message passing", "actor: owns the count; others Tell it", messages},
-	{"queue", "queue.New: one line, one consumer", line},
-	{"lock", "lock.Guarded: Do runs under the lock", guarded},
-	{"atomics", "atomic.Int64.Add: one indivisible step", atomics},
+	{"sequential", "a plain loop", sequential},
+	{"own data", "pool.Map, then a sum", ownData},
+	{"immutable sharing", "lock.Snapshot.Update", snapshot},
+	{"message passing", "actor: Tell", messages},
+	{"queue", "queue: Push", line},
+	{"lock", "lock.Guarded.Do", guarded},
+	{"atomics", "atomic.Int64.Add", atomics},
 }
 
 func sequential(_ context.Context, goroutines, perItem int) (int, error) {

@@ -25,6 +25,25 @@ func together(n int, body func()) {
 	wg.Wait()
 }
 
+// The read and the write of the counters below are calls the compiler does
+// not inline. Written inline, "v := *p; *p = v + 1" compiles to a single
+// increment instruction, and the window between the read and the write is
+// too short to be hit at all but rarely. In real code something happens
+// between them (a function call, a check, a computation), and so it does
+// here: the window is real, not widened on purpose.
+
+//go:noinline
+func read(p *int) int { return *p }
+
+//go:noinline
+func write(p *int, v int) { *p = v }
+
+//go:noinline
+func load(p *atomic.Int64) int64 { return p.Load() }
+
+//go:noinline
+func store(p *atomic.Int64, v int64) { p.Store(v) }
+
 // DataRace increments one plain int from goroutines goroutines, perItem times
 // each, as "read it, add one, write it back", without any synchronization.
 // It is a data race: the race detector reports it, and the Go memory model
@@ -34,8 +53,8 @@ func DataRace(goroutines, perItem int) int {
 	counter := new(int)
 	together(goroutines, func() {
 		for range perItem {
-			v := *counter    // read
-			*counter = v + 1 // write: overwrites any update made since the read
+			v := read(counter)
+			write(counter, v+1) // overwrites any update made since the read
 		}
 	})
 	return *counter
@@ -50,8 +69,8 @@ func RaceCondition(goroutines, perItem int) int {
 	var counter atomic.Int64
 	together(goroutines, func() {
 		for range perItem {
-			v := counter.Load()
-			counter.Store(v + 1)
+			v := load(&counter)
+			store(&counter, v+1)
 		}
 	})
 	return int(counter.Load())
@@ -66,9 +85,9 @@ func Interleaved(goroutines, perItem int) int {
 	var counter atomic.Int64
 	together(goroutines, func() {
 		for range perItem {
-			v := counter.Load()
+			v := load(&counter)
 			runtime.Gosched() // the wait: other goroutines run here
-			counter.Store(v + 1)
+			store(&counter, v+1)
 		}
 	})
 	return int(counter.Load())

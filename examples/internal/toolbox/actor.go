@@ -33,8 +33,8 @@ type tally struct {
 	errs   actor.Reply[error]
 }
 
-func runActor(ctx context.Context, w io.Writer, _ bool) error {
-	var c lesson.Checker
+func runActor(ctx context.Context, w io.Writer, opt lesson.Options) error {
+	c := lesson.Checker{Verbose: opt.Verbose}
 	var ref *actor.Ref[tally]
 	ref = actor.Spawn(ctx, func() int { return 0 }, func(ctx context.Context, total *int, m tally) {
 		switch {
@@ -85,5 +85,5 @@ func runActor(ctx context.Context, w io.Writer, _ bool) error {
 		say(w, "Stop returned the panic it had survived: %q.", describe(pe.Value))
 	}
 	c.Check(w, isPanic && pe.Value == "poisoned message", "Stop returned the recovered panic")
-	return c.Err()
+	return c.Done(w)
 }

@@ -26,10 +26,10 @@ var Lock = lesson.Chapter{
 // config is read-mostly data: its two halves must always add up to 100.
 type config struct{ Left, Right int }
 
-func runLock(ctx context.Context, w io.Writer, quick bool) error {
-	var c lesson.Checker
+func runLock(ctx context.Context, w io.Writer, opt lesson.Options) error {
+	c := lesson.Checker{Verbose: opt.Verbose}
 	updates := 20_000
-	if quick {
+	if opt.Quick {
 		updates = 2_000
 	}
 	snap := lock.NewSnapshot(config{Left: 50, Right: 50})
@@ -99,5 +99,5 @@ func runLock(ctx context.Context, w io.Writer, quick bool) error {
 	sum := lock.With(a, func(v *int) int { return *v }) + lock.With(b, func(v *int) int { return *v })
 	say(w, "Both: 1000 goroutines locked (a, b) or (b, a) at once and all finished; a+b = %d.", sum)
 	c.Check(w, sum == 200, "lock.Both never deadlocked and lost nothing")
-	return c.Err()
+	return c.Done(w)
 }

@@ -24,10 +24,10 @@ var Pipeline = lesson.Chapter{
 	Run: runPipeline,
 }
 
-func runPipeline(ctx context.Context, w io.Writer, quick bool) error {
-	var c lesson.Checker
+func runPipeline(ctx context.Context, w io.Writer, opt lesson.Options) error {
+	c := lesson.Checker{Verbose: opt.Verbose}
 	n := 10_000
-	if quick {
+	if opt.Quick {
 		n = 2_000
 	}
 
@@ -73,5 +73,5 @@ func runPipeline(ctx context.Context, w io.Writer, quick bool) error {
 		"every stage stopped; goroutines: %d before, %d after.", n/2, err, lesson.Dur(took), handled.Load(), n, before, after)
 	c.Check(w, errors.Is(err, errBad), "the stage's error came back from the sink")
 	c.Check(w, after <= before, "no stage goroutine was left behind")
-	return c.Err()
+	return c.Done(w)
 }

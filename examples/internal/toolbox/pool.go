@@ -24,8 +24,8 @@ var Pool = lesson.Chapter{
 	Run: runPool,
 }
 
-func runPool(ctx context.Context, w io.Writer, _ bool) error {
-	var c lesson.Checker
+func runPool(ctx context.Context, w io.Writer, opt lesson.Options) error {
+	c := lesson.Checker{Verbose: opt.Verbose}
 	n, limit := 24, 3
 	var running, most atomic.Int32 // instrumentation only: how many run at once
 	squares, err := pool.Map(ctx, limit, ints(n), func(ctx context.Context, v int) (int, error) {
@@ -75,7 +75,7 @@ func runPool(ctx context.Context, w io.Writer, _ bool) error {
 			"whose stack points at %s.", describe(pe.Value), where(pe.Stack))
 	}
 	c.Check(w, pe != nil && pe.Value == "the oven caught fire", "the task's panic reached the caller of Wait, with its value")
-	return c.Err()
+	return c.Done(w)
 }
 
 // explode panics: the stack of the panic names it.

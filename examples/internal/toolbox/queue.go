@@ -26,10 +26,10 @@ var Queue = lesson.Chapter{
 // item is one producer's seq-th item.
 type item struct{ producer, seq int }
 
-func runQueue(ctx context.Context, w io.Writer, quick bool) error {
-	var c lesson.Checker
+func runQueue(ctx context.Context, w io.Writer, opt lesson.Options) error {
+	c := lesson.Checker{Verbose: opt.Verbose}
 	producers, each := 8, 2_000
-	if quick {
+	if opt.Quick {
 		each = 300
 	}
 	// The consumer's own state: touched only by the handler.
@@ -75,5 +75,5 @@ func runQueue(ctx context.Context, w io.Writer, quick bool) error {
 	err = q.Push(ctx, item{})
 	say(w, "Push after Close: %v.", err)
 	c.Check(w, errors.Is(err, tame.ErrClosed), "Push after Close returns tame.ErrClosed")
-	return c.Err()
+	return c.Done(w)
 }

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // A Corpus is a list of files to count the words of, and how to read one.
@@ -80,6 +81,20 @@ func (c Corpus) Sample(n int) Corpus {
 		s.Files[i] = c.Files[i*len(c.Files)/n]
 	}
 	return s
+}
+
+// Remote returns c as if its files were fetched from a remote store: every
+// Read first waits for latency, as a call over the network would, then
+// reads the file. The wait uses no CPU; it is what a pipeline can overlap
+// even on one core.
+func (c Corpus) Remote(latency time.Duration) Corpus {
+	r := c
+	r.Root = c.Root + " (each read waits as a remote fetch would)"
+	r.Read = func(name string) ([]byte, error) {
+		time.Sleep(latency) // stands for the network round trip
+		return c.Read(name)
+	}
+	return r
 }
 
 // errEmpty reports a corpus without files.

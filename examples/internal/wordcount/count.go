@@ -104,14 +104,15 @@ func Sequential(ctx context.Context, c Corpus) (map[string]int, error) {
 }
 
 // Pipelined counts the same words with a pipeline: the file names flow
-// through a read stage, a tokenize stage and a count stage, each with
-// workers goroutines, and the per-file counts are merged by the sink in the
-// caller's goroutine, so the total is touched by one goroutine only. The
-// stages share nothing: each value is handed from one stage to the next.
-func Pipelined(ctx context.Context, c Corpus, workers int) (map[string]int, error) {
+// through a read stage with readers goroutines, then a tokenize stage and a
+// count stage with workers goroutines each, and the per-file counts are
+// merged by the sink in the caller's goroutine, so the total is touched by
+// one goroutine only. The stages share nothing: each value is handed from
+// one stage to the next.
+func Pipelined(ctx context.Context, c Corpus, readers, workers int) (map[string]int, error) {
 	p := pipeline.New(ctx)
 	names := pipeline.From(p, c.Files)
-	texts := pipeline.Map(p, names, workers, func(_ context.Context, name string) ([]byte, error) {
+	texts := pipeline.Map(p, names, readers, func(_ context.Context, name string) ([]byte, error) {
 		return c.Read(name)
 	})
 	words := pipeline.Map(p, texts, workers, func(_ context.Context, src []byte) ([][]byte, error) {

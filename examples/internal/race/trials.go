@@ -1,0 +1,165 @@
+package race
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tamego/tame/examples/internal/lesson"
+)
+
+// A Size is what happened at one size: n increments per goroutine, and the
+// updates lost in each run.
+type Size struct {
+	N    int
+	Lost []int
+}
+
+// Wrong returns how many runs lost updates.
+func (s Size) Wrong() int {
+	k := 0
+	for _, l := range s.Lost {
+		if l > 0 {
+			k++
+		}
+	}
+	return k
+}
+
+// Worst returns the most updates one run lost.
+func (s Size) Worst() int {
+	w := 0
+	for _, l := range s.Lost {
+		w = max(w, l)
+	}
+	return w
+}
+
+// firstLoss returns the index of the first size where a run lost updates,
+// or -1.
+func firstLoss(sizes []Size) int {
+	for i, s := range sizes {
+		if s.Wrong() > 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// maxN is the largest size trials grows to while it has seen no loss: with
+// one core, goroutines are switched only every 10ms or so, and a run must
+// last that long for a switch to fall between a read and a write.
+const maxN = 100_000_000
+
+// trials runs count runs times at each size of ns, and returns what each
+// size lost. It stops early once two sizes in a row lost updates in every
+// run (bigger ones add nothing but time). When the sizes of ns lost nothing,
+// it goes on at ten times the size until a run loses updates, maxN is
+// passed, or the next size would not fit in what is left of budget: a race
+// that a small run misses is still there, and the lesson looks for it.
+func trials(ctx context.Context, count func(goroutines, perItem int) int, goroutines, runs int, ns []int, budget time.Duration) ([]Size, error) {
+	var sizes []Size
+	start := time.Now()
+	var last time.Duration // how long the last size took
+	for i, n := 0, ns[0]; ; i++ {
+		if i < len(ns) {
+			n = ns[i]
+		} else {
+			n *= 10
+			if firstLoss(sizes) >= 0 || n > maxN || time.Since(start)+10*last > budget {
+				return sizes, nil
+			}
+		}
+		t := time.Now()
+		s := Size{N: n, Lost: make([]int, runs)}
+		for r := range runs {
+			if err := ctx.Err(); err != nil {
+				return sizes, err
+			}
+			s.Lost[r] = goroutines*n - count(goroutines, n)
+		}
+		last = time.Since(t)
+		sizes = append(sizes, s)
+		if k := len(sizes); k >= 2 && sizes[k-1].Wrong() == runs && sizes[k-2].Wrong() == runs {
+			return sizes, nil
+		}
+	}
+}
+
+// short writes n compactly: 950, 1.5k, 12k, 4.5M, 10M.
+func short(n int) string {
+	unit := func(v float64, suffix string) string {
+		if v < 10 {
+			return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") + suffix
+		}
+		return fmt.Sprintf("%.0f%s", v, suffix)
+	}
+	switch {
+	case n < 1_000:
+		return fmt.Sprint(n)
+	case n < 1_000_000:
+		return unit(float64(n)/1e3, "k")
+	default:
+		return unit(float64(n)/1e6, "M")
+	}
+}
+
+// table writes the sizes as three rows: the size, how many runs lost
+// updates, and the most one run lost; in verbose mode, every run's loss.
+func table(w io.Writer, sizes []Size, verbose bool) {
+	rows := [3]strings.Builder{}
+	rows[0].WriteString("   n (per goroutine) ")
+	rows[1].WriteString("   runs that lost    ")
+	rows[2].WriteString("   most lost, 1 run  ")
+	for _, s := range sizes {
+		fmt.Fprintf(&rows[0], "%7s", short(s.N))
+		fmt.Fprintf(&rows[1], "%7s", fmt.Sprintf("%d/%d", s.Wrong(), len(s.Lost)))
+		fmt.Fprintf(&rows[2], "%7s", short(s.Worst()))
+	}
+	for _, r := range rows {
+		fmt.Fprintln(w, r.String())
+	}
+	if verbose {
+		for _, s := range sizes {
+			lost := make([]string, len(s.Lost))
+			for i, l := range s.Lost {
+				lost[i] = fmt.Sprint(l)
+			}
+			lesson.WrapHanging(w, fmt.Sprintf("     n=%s, lost in each run: ", short(s.N)), "       ", strings.Join(lost, ", "))
+		}
+	}
+}
+
+// story says in words what the sizes show: from which size updates were
+// lost, and whether smaller runs passed.
+func story(sizes []Size) string {
+	f := firstLoss(sizes)
+	last := sizes[len(sizes)-1]
+	switch {
+	case f < 0:
+		return fmt.Sprintf("This run lost no update at any size, up to n=%s: the race is still there, "+
+			"it just did not hit this time, which is exactly why a passing test proves nothing.", short(last.N))
+	case f == 0:
+		return fmt.Sprintf("Updates were lost at every size, at n=%s already (%d of %d runs).",
+			short(sizes[0].N), sizes[0].Wrong(), len(sizes[0].Lost))
+	default:
+		s := sizes[f]
+		text := fmt.Sprintf("Runs of up to n=%s lost nothing: a small test passes. From n=%s, runs lost "+
+			"updates (%d of %d there", short(sizes[f-1].N), short(s.N), s.Wrong(), len(s.Lost))
+		if f < len(sizes)-1 {
+			text += fmt.Sprintf(", %d of %d at n=%s", last.Wrong(), len(last.Lost), short(last.N))
+		}
+		return text + fmt.Sprintf("), up to %s updates in one run.", short(maxWorst(sizes)))
+	}
+}
+
+// maxWorst returns the most updates one run lost, over every size.
+func maxWorst(sizes []Size) int {
+	w := 0
+	for _, s := range sizes {
+		w = max(w, s.Worst())
+	}
+	return w
+}
