@@ -78,14 +78,22 @@ func checkStory(t *testing.T, name string, v version) {
 		if !strings.Contains(v.story, "lost no update at any size, up to n="+v.sizes[len(v.sizes)-1]) {
 			t.Errorf("%s lost nothing, but the prose says: %s", name, v.story)
 		}
+	case first == 0 && !slices.Contains(v.wrong, 0):
+		if !strings.Contains(v.story, "Updates were lost at every size, n="+v.sizes[0]+" included") {
+			t.Errorf("%s lost updates at every size, but the prose says: %s", name, v.story)
+		}
 	case first == 0:
-		if !strings.Contains(v.story, "Updates were lost at every size, at n="+v.sizes[0]+" already") {
-			t.Errorf("%s lost updates at its smallest size, but the prose says: %s", name, v.story)
+		if !strings.Contains(v.story, "Updates were lost at n="+v.sizes[0]+" already") ||
+			!strings.Contains(v.story, "though not at every size") {
+			t.Errorf("%s lost updates at its smallest size but not at every one, but the prose says: %s", name, v.story)
 		}
 	default:
 		want := "Runs of up to n=" + v.sizes[first-1] + " lost nothing: a small test passes. From n=" + v.sizes[first] + ", runs lost updates"
 		if !strings.Contains(v.story, want) {
 			t.Errorf("%s first lost updates at n=%s, but the prose says: %s\nwant it to say: %s", name, v.sizes[first], v.story, want)
+		}
+		if slices.Contains(v.wrong[first:], 0) != strings.Contains(v.story, "though not at every size") {
+			t.Errorf("%s: runs that lost %v, but the prose says: %s", name, v.wrong, v.story)
 		}
 	}
 }

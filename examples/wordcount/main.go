@@ -27,7 +27,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	var cfg wordcount.Config
 	cmd.Flags.IntVar(&cfg.Files, "files", 0, "files in the large run from disk (0: 1000, -1: all)")
 	cmd.Flags.IntVar(&cfg.Workers, "workers", 0, "goroutines per CPU stage (0: GOMAXPROCS)")
-	cmd.Flags.DurationVar(&cfg.Latency, "latency", 0, "the wait of one remote fetch (0: 5ms)")
+	cmd.Flags.DurationVar(&cfg.Latency, "latency", 0, "the wait of one remote fetch (0: 10ms)")
 	opt, err := cmd.Parse(w, args)
 	if err != nil {
 		return err

@@ -141,9 +141,12 @@ func story(sizes []Size) string {
 	case f < 0:
 		return fmt.Sprintf("This run lost no update at any size, up to n=%s: the race is still there, "+
 			"it just did not hit this time, which is exactly why a passing test proves nothing.", short(last.N))
-	case f == 0:
-		return fmt.Sprintf("Updates were lost at every size, at n=%s already (%d of %d runs).",
+	case f == 0 && !hasZero(sizes):
+		return fmt.Sprintf("Updates were lost at every size, n=%s included (%d of %d runs there).",
 			short(sizes[0].N), sizes[0].Wrong(), len(sizes[0].Lost))
+	case f == 0:
+		return fmt.Sprintf("Updates were lost at n=%s already (%d of %d runs), though not at every size: "+
+			"whether a run loses is luck.", short(sizes[0].N), sizes[0].Wrong(), len(sizes[0].Lost))
 	default:
 		s := sizes[f]
 		text := fmt.Sprintf("Runs of up to n=%s lost nothing: a small test passes. From n=%s, runs lost "+
@@ -151,8 +154,22 @@ func story(sizes []Size) string {
 		if f < len(sizes)-1 {
 			text += fmt.Sprintf(", %d of %d at n=%s", last.Wrong(), len(last.Lost), short(last.N))
 		}
-		return text + fmt.Sprintf("), up to %s updates in one run.", short(maxWorst(sizes)))
+		text += fmt.Sprintf("), up to %s updates in one run", short(maxWorst(sizes)))
+		if hasZero(sizes[f:]) {
+			text += ", though not at every size: whether a run loses is luck"
+		}
+		return text + "."
 	}
+}
+
+// hasZero reports whether some size lost no update in any run.
+func hasZero(sizes []Size) bool {
+	for _, s := range sizes {
+		if s.Wrong() == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // maxWorst returns the most updates one run lost, over every size.

@@ -33,7 +33,7 @@ type Config struct {
 	lesson.Options
 	Files   int           // files in the large CPU-only run; 0 means 1000 (60 when Quick); -1 means all
 	Workers int           // goroutines per CPU stage; 0 means GOMAXPROCS
-	Latency time.Duration // the wait of one remote fetch; 0 means 5ms
+	Latency time.Duration // the wait of one remote fetch; 0 means 10ms
 }
 
 // readers is how many goroutines of the pipeline fetch files from the
@@ -99,12 +99,12 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	}
 	latency := cfg.Latency
 	if latency == 0 {
-		latency = 5 * time.Millisecond
+		latency = 10 * time.Millisecond
 	}
-	many, remote := cfg.Files, 100
+	many, remote := cfg.Files, 60
 	switch {
 	case many == 0 && cfg.Quick:
-		many, remote = 60, 40
+		many, remote = 60, 24
 	case many == 0:
 		many = 1000
 	case many < 0:
@@ -126,9 +126,10 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	c := lesson.Checker{Verbose: cfg.Verbose}
 
 	// Waiting: every read is a remote fetch; one core only.
-	fmt.Fprintf(w, "\n1. Fetched: each read waits %s, as a remote call would; on ONE core.\n", lesson.Dur(latency))
+	fmt.Fprintf(w, "\n1. Fetched: each read waits %s, as a remote call would; on ONE core;\n", lesson.Dur(latency))
+	fmt.Fprintf(w, "   %d files, the fastest of 3 runs each.\n", remote)
 	prev := runtime.GOMAXPROCS(1) // one goroutine runs at a time: no parallelism
-	wait, err := Compare(ctx, all.Sample(remote).Remote(latency), readers, 1, 1)
+	wait, err := Compare(ctx, all.Sample(remote).Remote(latency), readers, 1, 3)
 	runtime.GOMAXPROCS(prev)
 	if err != nil {
 		return err
