@@ -2,6 +2,7 @@ package lock_test
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -141,4 +142,44 @@ func TestDoContextWaitersInOrder(t *testing.T) {
 			t.Errorf("waiters ran in the order %v, want %v", got, want)
 		}
 	})
+}
+
+// TestPanicWakesDoContextWaiter checks that every way of holding a Guarded
+// wakes a DoContext waiter when its function panics or calls
+// runtime.Goexit: the lock is released on that path too, and so must the
+// waiter be woken, or it would wait forever with the lock free.
+func TestPanicWakesDoContextWaiter(t *testing.T) {
+	holders := map[string]func(g, other *lock.Guarded[int], fn func()){
+		"Do":        func(g, _ *lock.Guarded[int], fn func()) { g.Do(func(*int) { fn() }) },
+		"With":      func(g, _ *lock.Guarded[int], fn func()) { lock.With(g, func(*int) int { fn(); return 0 }) },
+		"TryDo":     func(g, _ *lock.Guarded[int], fn func()) { g.TryDo(func(*int) { fn() }) },
+		"DoContext": func(g, _ *lock.Guarded[int], fn func()) { _ = g.DoContext(context.Background(), func(*int) { fn() }) },
+		"Both":      func(g, other *lock.Guarded[int], fn func()) { lock.Both(g, other, func(*int, *int) { fn() }) },
+	}
+	exits := map[string]func(){
+		"panic":  func() { panic("boom") },
+		"Goexit": runtime.Goexit,
+	}
+	for hname, hold := range holders {
+		for ename, exit := range exits {
+			t.Run(hname+"/"+ename, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					g, other := lock.New(0), lock.New(0)
+					held, release := make(chan struct{}), make(chan struct{})
+					go func() {
+						defer func() { _ = recover() }()
+						hold(g, other, func() { close(held); <-release; exit() })
+					}()
+					<-held
+					got := make(chan error)
+					go func() { got <- g.DoContext(t.Context(), func(n *int) { *n++ }) }()
+					synctest.Wait() // the waiter waits
+					close(release)
+					if err := <-got; err != nil {
+						t.Errorf("DoContext after the holder's %s = %v, want nil", ename, err)
+					}
+				})
+			})
+		}
+	}
 }
