@@ -1,6 +1,10 @@
 package lock
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/tamego/tame/internal/sched"
+)
 
 // lastID is the last id given to a Guarded. Ids are handed out on first use
 // and never reused, so they order every Guarded of the process, whatever its
@@ -50,11 +54,11 @@ func Both[A, B any](a *Guarded[A], b *Guarded[B], fn func(a *A, b *B)) {
 	// both locks are held, and the deferred call releases them if fn
 	// panics; on the normal path they are released inline (cheaper).
 	if ida < idb {
-		a.mu.Lock()
-		b.mu.Lock()
+		sched.Lock(&a.mu)
+		sched.Lock(&b.mu)
 	} else {
-		b.mu.Lock()
-		a.mu.Lock()
+		sched.Lock(&b.mu)
+		sched.Lock(&a.mu)
 	}
 	done := false
 	defer func() {

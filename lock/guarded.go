@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/tamego/tame/internal/sched"
 )
 
 // A Guarded holds a value of type T that can be reached only while its lock
@@ -76,7 +78,7 @@ func (g *Guarded[T]) Do(fn func(v *T)) {
 		panic("lock: Guarded.Do called with a nil fn")
 	}
 	h := g.check.acquire()
-	g.mu.Lock()
+	sched.Lock(&g.mu)
 	done := false
 	defer func() {
 		if !done {
@@ -88,7 +90,7 @@ func (g *Guarded[T]) Do(fn func(v *T)) {
 	// Unlocking here, inline, rather than in the deferred call keeps the
 	// critical section short and saves a call (see BenchmarkInc).
 	g.check.release(h)
-	g.mu.Unlock()
+	sched.Unlock(&g.mu)
 	if g.waiters.Load() != 0 {
 		g.signal()
 	}
@@ -103,7 +105,7 @@ func With[T, R any](g *Guarded[T], fn func(v *T) R) R {
 		panic("lock: With called with a nil fn")
 	}
 	h := g.check.acquire()
-	g.mu.Lock()
+	sched.Lock(&g.mu)
 	done := false
 	defer func() {
 		if !done {
@@ -114,7 +116,7 @@ func With[T, R any](g *Guarded[T], fn func(v *T) R) R {
 	done = true
 	// As in Do: unlock inline, the deferred call is for panics only.
 	g.check.release(h)
-	g.mu.Unlock()
+	sched.Unlock(&g.mu)
 	if g.waiters.Load() != 0 {
 		g.signal()
 	}
@@ -130,6 +132,7 @@ func (g *Guarded[T]) TryDo(fn func(v *T)) bool {
 	if fn == nil {
 		panic("lock: Guarded.TryDo called with a nil fn")
 	}
+	sched.Point(sched.Acquire)
 	if !g.mu.TryLock() {
 		return false
 	}
@@ -163,6 +166,7 @@ func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
 		return err
 	}
 	h := g.check.acquire()
+	sched.Point(sched.Acquire)
 	if !g.mu.TryLock() {
 		if err := g.lockContext(ctx); err != nil {
 			g.check.release(h)
@@ -179,7 +183,7 @@ func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
 	done = true
 	// As in Do: unlock inline, the deferred call is for panics only.
 	g.check.release(h)
-	g.mu.Unlock()
+	sched.Unlock(&g.mu)
 	if g.waiters.Load() != 0 {
 		g.signal()
 	}
@@ -208,7 +212,7 @@ func (g *Guarded[T]) lockContext(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				// The context ended while we won the lock: give it
 				// back, and wake the next waiter in our place.
-				g.mu.Unlock()
+				sched.Unlock(&g.mu)
 				g.signal()
 				return err
 			}
@@ -269,7 +273,7 @@ func (g *Guarded[T]) dequeue(w *waiter) bool {
 // unlock releases g and wakes a DoContext waiter, if any.
 func (g *Guarded[T]) unlock(h holder) {
 	g.check.release(h)
-	g.mu.Unlock()
+	sched.Unlock(&g.mu)
 	if g.waiters.Load() != 0 {
 		g.signal()
 	}

@@ -1,6 +1,10 @@
 package lock
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/tamego/tame/internal/sched"
+)
 
 // An RWGuarded holds a value of type T that many readers can see at once, or
 // one writer can change, and that can be reached only under its lock, as in
@@ -61,7 +65,7 @@ func (g *RWGuarded[T]) Read(fn func(v T)) {
 		panic("lock: RWGuarded.Read called with a nil fn")
 	}
 	h := g.check.acquire()
-	g.mu.RLock()
+	sched.RLock(&g.mu)
 	done := false
 	defer func() {
 		if !done {
@@ -74,7 +78,7 @@ func (g *RWGuarded[T]) Read(fn func(v T)) {
 	// (see Guarded.Do). Not through runlock: that is too big to be inlined
 	// (sync.RWMutex.RUnlock is inlined here, but not inside runlock).
 	g.check.release(h)
-	g.mu.RUnlock()
+	sched.RUnlock(&g.mu)
 }
 
 // Write locks g for writing, calls fn with a pointer to the value, and
@@ -85,17 +89,17 @@ func (g *RWGuarded[T]) Write(fn func(v *T)) {
 		panic("lock: RWGuarded.Write called with a nil fn")
 	}
 	h := g.check.acquire()
-	g.mu.Lock()
+	sched.WLock(&g.mu)
 	defer g.unlock(h)
 	fn(&g.v)
 }
 
 func (g *RWGuarded[T]) runlock(h holder) {
 	g.check.release(h)
-	g.mu.RUnlock()
+	sched.RUnlock(&g.mu)
 }
 
 func (g *RWGuarded[T]) unlock(h holder) {
 	g.check.release(h)
-	g.mu.Unlock()
+	sched.WUnlock(&g.mu)
 }

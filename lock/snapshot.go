@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/tamego/tame/internal/pad"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // A Snapshot shares a value that never changes: readers load the current
@@ -55,6 +56,7 @@ func NewSnapshot[T any](v T) *Snapshot[T] {
 // one atomic load and a copy of T: a large T is copied on every Load
 // (BenchmarkLoad), so share a pointer to it instead.
 func (s *Snapshot[T]) Load() T {
+	sched.Point(sched.Call)
 	if p := s.p.Load(); p != nil {
 		return *p
 	}
@@ -75,7 +77,7 @@ func (s *Snapshot[T]) Update(fn func(old T) T) T {
 		panic("lock: Snapshot.Update called with a nil fn")
 	}
 	h := s.check.acquire()
-	s.mu.Lock()
+	sched.Lock(&s.mu)
 	defer s.unlock(h)
 	v := fn(s.Load())
 	s.p.Store(&v)
@@ -84,5 +86,5 @@ func (s *Snapshot[T]) Update(fn func(old T) T) T {
 
 func (s *Snapshot[T]) unlock(h holder) {
 	s.check.release(h)
-	s.mu.Unlock()
+	sched.Unlock(&s.mu)
 }

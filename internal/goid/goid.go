@@ -29,6 +29,39 @@ func ID() uint64 {
 	return id
 }
 
+// Bubble returns the id of the calling goroutine, as [ID] does, and the id
+// of the testing/synctest bubble it runs in, or 0 when it runs in none. It
+// costs what ID costs.
+func Bubble() (id, bubble uint64) {
+	var buf [128]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	id, b = number(b, "goroutine ")
+	// The header reads "goroutine 18 [running, synctest bubble 3]:".
+	const mark = "synctest bubble "
+	for i := 0; i+len(mark) <= len(b) && b[i] != '\n'; i++ {
+		if string(b[i:i+len(mark)]) == mark {
+			bubble, _ = number(b[i:], mark)
+			break
+		}
+	}
+	return id, bubble
+}
+
+// number parses the decimal number that follows prefix at the start of b,
+// and returns it with what follows it.
+func number(b []byte, prefix string) (uint64, []byte) {
+	if len(b) <= len(prefix) || string(b[:len(prefix)]) != prefix {
+		return 0, nil
+	}
+	b = b[len(prefix):]
+	var n uint64
+	for len(b) > 0 && b[0] >= '0' && b[0] <= '9' {
+		n = n*10 + uint64(b[0]-'0')
+		b = b[1:]
+	}
+	return n, b
+}
+
 // A Set holds the ids of the goroutines a component owns (its workers), so
 // that a slow path can tell exactly whether a call comes from one of them:
 // "is this Close, or this Push to a full queue, made from inside the

@@ -2,6 +2,7 @@ package goid_test
 
 import (
 	"testing"
+	"testing/synctest"
 
 	"go.uber.org/goleak"
 
@@ -48,4 +49,22 @@ func TestSetTellsItsGoroutinesApart(t *testing.T) {
 	if s.HasCaller() {
 		t.Error("HasCaller() = true after every Add was removed")
 	}
+}
+
+func TestBubble(t *testing.T) {
+	id, bubble := goid.Bubble()
+	if id != goid.ID() || bubble != 0 {
+		t.Fatalf("Bubble() = %d, %d outside a bubble, want %d, 0", id, bubble, goid.ID())
+	}
+	synctest.Test(t, func(t *testing.T) {
+		id, bubble := goid.Bubble()
+		if id != goid.ID() || bubble == 0 {
+			t.Fatalf("Bubble() = %d, %d inside a bubble, want %d and a bubble id", id, bubble, goid.ID())
+		}
+		done := make(chan uint64)
+		go func() { _, b := goid.Bubble(); done <- b }()
+		if b := <-done; b != bubble {
+			t.Fatalf("Bubble() in a goroutine of the bubble = %d, want %d", b, bubble)
+		}
+	})
 }

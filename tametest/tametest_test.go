@@ -1,0 +1,211 @@
+package tametest
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tamego/tame/internal/sched"
+	"github.com/tamego/tame/lock"
+)
+
+// counter is a correct program: every increment is one Do.
+func counter(t testing.TB) {
+	c := lock.New(0)
+	done := make(chan struct{})
+	for range 2 {
+		go func() {
+			c.Do(func(n *int) { *n++ })
+			done <- struct{}{}
+		}()
+	}
+	<-done
+	<-done
+	if n := lock.With(c, func(n *int) int { return *n }); n != 2 {
+		t.Errorf("counter = %d, want 2", n)
+	}
+}
+
+func TestExplorePassesACorrectProgram(t *testing.T) {
+	var runs atomic.Int32
+	Explore(t, func(t *testing.T) {
+		runs.Add(1)
+		counter(t)
+	}, Runs(50), Depth(2))
+	if n := runs.Load(); n != 50 {
+		t.Errorf("body ran %d times, want 50", n)
+	}
+}
+
+func TestReplayPassesACorrectProgram(t *testing.T) {
+	var runs atomic.Int32
+	Replay(t, 0x0300000f12345678, func(t *testing.T) {
+		runs.Add(1)
+		counter(t)
+	})
+	if n := runs.Load(); n != 1 {
+		t.Errorf("body ran %d times, want 1", n)
+	}
+}
+
+func TestBadArgumentsPanic(t *testing.T) {
+	for _, c := range []struct {
+		name, want string
+		f          func()
+	}{
+		{"Runs(0)", "tametest: Runs must be at least 1, got 0", func() { Runs(0) }},
+		{"Depth(0)", "tametest: Depth must be between 1 and 255, got 0", func() { Depth(0) }},
+		{"Depth(256)", "tametest: Depth must be between 1 and 255, got 256", func() { Depth(256) }},
+		{"Explore(nil)", "tametest: Explore called with a nil body", func() { Explore(t, nil) }},
+		{"Replay(nil)", "tametest: Replay called with a nil body", func() { Replay(t, 1, nil) }},
+	} {
+		got := func() (v any) {
+			defer func() { v = recover() }()
+			c.f()
+			return nil
+		}()
+		if got != c.want {
+			t.Errorf("%s panicked with %v, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestSeedsKeepTheirPlan checks that a seed carries its depth and
+// expected steps, so that Replay needs nothing else.
+func TestSeedsKeepTheirPlan(t *testing.T) {
+	for _, c := range []struct{ depth, steps int }{{1, 1}, {3, 40}, {255, maxSteps}, {2, maxSteps + 10}} {
+		p := decode(makeSeed(c.depth, c.steps, 0xabcdef))
+		if p.depth != c.depth || p.steps != min(c.steps, maxSteps) || p.rnd != 0xabcdef {
+			t.Errorf("decode(makeSeed(%d, %d, 0xabcdef)) = depth %d, steps %d, rnd %#x", c.depth, c.steps, p.depth, p.steps, p.rnd)
+		}
+		if len(p.changes) > c.depth-1 {
+			t.Errorf("depth %d: %d change points, want at most %d", c.depth, len(p.changes), c.depth-1)
+		}
+	}
+}
+
+// TestReplayIsExact runs the seed of a failing schedule again and again:
+// for a program that synchronizes only through tame, every run passes the
+// same points in the same order.
+func TestReplayIsExact(t *testing.T) {
+	if !sched.Enabled {
+		t.Skip("needs the tag tametest")
+	}
+	f := find(t, "TestReplayIsExact", checkThenAct)
+	if f.run == 0 {
+		t.Fatal("no failing run found")
+	}
+	want := shape(f.ex.failAt)
+	for i := range 10 {
+		var out outcome
+		func() {
+			exploring.Lock()
+			defer exploring.Unlock()
+			runOne(t, f.seed, quiet(checkThenAct), &out)
+		}()
+		if got := shape(out.ex.failAt); got != want || !out.failed {
+			t.Fatalf("replay %d: failed %v, steps\n%s\nwant failed, steps\n%s", i, out.failed, got, want)
+		}
+	}
+}
+
+// shape writes a schedule's steps without the addresses.
+func shape(steps []record) string {
+	var b strings.Builder
+	for _, r := range steps {
+		b.WriteString(strconv.Itoa(r.step) + " G" + strconv.Itoa(r.label) + " " + r.kind.String() + " " + userFrame(r.pcs[:r.npcs]) + "\n")
+	}
+	return b.String()
+}
+
+// child runs this test binary again on the test name, with TAMETEST_CHILD
+// set to mode, and returns its output; the child must fail.
+func child(t *testing.T, name, mode string, env ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$", "-test.count=1")
+	cmd.Env = append(append(os.Environ(), "TAMETEST_CHILD="+mode), env...)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the child %s passed, want it to fail; output:\n%s", mode, out)
+	}
+	return string(out)
+}
+
+var seedLine = regexp.MustCompile(`tametest\.Replay\(t, (0x[0-9a-f]+), body\)`)
+
+// TestExploreReportsAndReplays explores a buggy program in a child
+// process, checks the report, and replays the seed it gives.
+func TestExploreReportsAndReplays(t *testing.T) {
+	switch os.Getenv("TAMETEST_CHILD") {
+	case "explore":
+		Explore(t, func(t *testing.T) { checkThenAct(t) })
+		return
+	case "replay":
+		seed, _ := strconv.ParseUint(os.Getenv("TAMETEST_SEED"), 0, 64)
+		Replay(t, seed, func(t *testing.T) { checkThenAct(t) })
+		return
+	}
+	if !sched.Enabled {
+		t.Skip("needs the tag tametest")
+	}
+	out := child(t, "TestExploreReportsAndReplays", "explore")
+	for _, want := range []string{
+		"balance = -60, want at least 0",
+		"failed under seed 0x",
+		"synchronization points before the failure",
+		"Acquire",
+		"planted_test.go:",
+		"go test -tags tametest -run '^TestExploreReportsAndReplays$' github.com/tamego/tame/tametest",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report does not say %q; output:\n%s", want, out)
+		}
+	}
+	m := seedLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no Replay line in the report; output:\n%s", out)
+	}
+	out = child(t, "TestExploreReportsAndReplays", "replay", "TAMETEST_SEED="+m[1])
+	if !strings.Contains(out, "the run failed under seed "+m[1]) || !strings.Contains(out, "balance = -60") {
+		t.Errorf("the replay of %s did not fail the same way; output:\n%s", m[1], out)
+	}
+}
+
+// TestExploreReportsADeadlock explores two goroutines that take two locks
+// in opposite orders, in a child process (the deadlocked goroutines stay).
+func TestExploreReportsADeadlock(t *testing.T) {
+	if os.Getenv("TAMETEST_CHILD") == "deadlock" {
+		Explore(t, func(t *testing.T) { lockOrder(t) })
+		return
+	}
+	if !sched.Enabled {
+		t.Skip("needs the tag tametest")
+	}
+	out := child(t, "TestExploreReportsADeadlock", "deadlock")
+	for _, want := range []string{
+		"deadlocked under seed 0x",
+		"waits for a lock another goroutine holds at planted_test.go:",
+		"Replay it with",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report does not say %q; output:\n%s", want, out)
+		}
+	}
+}
+
+// TestWithoutTheTagBodyRunsEveryTime checks plain repetition: without the
+// tag, Explore runs body under every seed.
+func TestWithoutTheTagBodyRunsEveryTime(t *testing.T) {
+	if sched.Enabled {
+		t.Skip("without the tag only")
+	}
+	var runs atomic.Int32
+	Explore(t, func(t *testing.T) { runs.Add(1) }, Runs(7))
+	if n := runs.Load(); n != 7 {
+		t.Errorf("body ran %d times, want 7", n)
+	}
+}
