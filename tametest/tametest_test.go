@@ -186,6 +186,13 @@ func TestExploreReportsADeadlock(t *testing.T) {
 		t.Skip("needs the tag tametest")
 	}
 	out := child(t, "TestExploreReportsADeadlock", "deadlock")
+	if lockcheck {
+		// The lock-order checker sees the inversion before it deadlocks.
+		if !strings.Contains(out, "lock: lock order inversion") {
+			t.Errorf("the lock-order checker did not report the inversion; output:\n%s", out)
+		}
+		return
+	}
 	for _, want := range []string{
 		"deadlocked under seed 0x",
 		"waits for a lock another goroutine holds at planted_test.go:",

@@ -115,15 +115,18 @@ func BenchmarkPoint(b *testing.B) {
 // BenchmarkLock compares sched.Lock and Unlock with the bare mutex.
 func BenchmarkLock(b *testing.B) {
 	var mu sync.Mutex
+	n := 0
 	b.Run("sync.Mutex", func(b *testing.B) {
 		for b.Loop() {
 			mu.Lock()
+			n++
 			mu.Unlock()
 		}
 	})
 	b.Run("sched.Lock", func(b *testing.B) {
 		for b.Loop() {
 			sched.Lock(&mu)
+			n++
 			sched.Unlock(&mu)
 		}
 	})
