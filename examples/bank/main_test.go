@@ -72,7 +72,7 @@ func TestLesson(t *testing.T) {
 	if !strings.Contains(f, "their costs differ: "+fastest+" took ") || !strings.Contains(f, ", "+slowest+" ") {
 		t.Errorf("the prose does not name %s the fastest and %s the slowest (times %v):\n%s", fastest, slowest, took, got)
 	}
-	if fastest == "lock.Both" && !strings.Contains(f, "A transfer between actors is messages") {
+	if fastest == "lock.Both" && !strings.Contains(f, "A transfer between actors is an Ask to the source") {
 		t.Errorf("lock.Both was the fastest but the prose does not say why:\n%s", got)
 	}
 }

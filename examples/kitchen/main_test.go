@@ -35,7 +35,7 @@ func flat(out string) string { return strings.Join(strings.Fields(out), " ") }
 func checkParallelHalf(t *testing.T, out string) {
 	t.Helper()
 	f := flat(out)
-	if !regexp.MustCompile(`this program could use about \d+\.\d cores just now`).MatchString(f) {
+	if !regexp.MustCompile(`This program could use about \d+\.\d cores just now`).MatchString(f) {
 		t.Errorf("the free cores were not measured first:\n%s", out)
 	}
 	if m := regexp.MustCompile(`While two chefs worked side by side, (\d+\.\d) cores were busy: they chopped on two cores at the same instant`).FindStringSubmatch(f); m != nil {

@@ -72,9 +72,11 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		c.Check(w, r.Total() == want && !r.Negative() && r.Done+r.Declined == transfers,
 			"%s: %d in all at the end, want %d; none below zero; all made or declined", r.Way, r.Total(), want)
 	}
-	fmt.Fprintln(w)
-	lesson.Wrap(w, "", "Which transfers are declined depends on the order in which they happen to run, so the "+
-		"made and declined counts may differ between ways and between runs; the money may not.")
+	if cfg.Verbose {
+		fmt.Fprintln(w)
+		lesson.Wrap(w, "", "Which transfers are declined depends on the order in which they happen to run, so "+
+			"the made and declined counts may differ between ways and between runs; the money may not.")
+	}
 	fmt.Fprintln(w)
 	lesson.Wrap(w, "", costs(results, transfers))
 
@@ -108,11 +110,11 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	}
 	c.Check(w, finished && total == 200, "lock.Both: both transfers finished, money conserved")
 	fmt.Fprintln(w)
-	lesson.Wrap(w, "", "The program forced the unlucky timing (each goroutine waits until both hold their first "+
-		"lock); left to chance, the naive code deadlocks only once in a while, which is worse. Go reports "+
-		"\"all goroutines are asleep\" only when every goroutine is stuck; a server with other work just hangs. "+
-		"Here the locks are channels, so the stuck transfers could be cancelled; a sync.Mutex cannot be. "+
-		"lock.Both takes any two locks in one global order, so the cycle cannot form.")
+	lesson.Wrap(w, "", "The program forced the unlucky timing; left to chance, the naive code deadlocks only "+
+		"once in a while, which is worse: Go reports \"all goroutines are asleep\" only when every goroutine "+
+		"is stuck, and a server with other work just hangs. (Here the locks are channels, so the stuck "+
+		"transfers could be cancelled; a sync.Mutex cannot be.) lock.Both takes any two locks in one global "+
+		"order, so the cycle cannot form.")
 	return c.Done(w)
 }
 
@@ -128,13 +130,11 @@ func costs(results []Result, transfers int) string {
 		return head + "Here lock.Both was not the fastest: on a shared machine a run can be slowed by other " +
 			"programs; run it again, or with -v, to see whether it holds."
 	}
-	return head + "A transfer between actors is messages: an Ask to the source account (into its mailbox, " +
-		"a handoff to its goroutine, which may have to be woken and scheduled, and a reply back), then a Tell " +
-		"to the destination. The keyed queue hands each transfer to an account's line and waits for the " +
-		"result the same way. Each handoff between goroutines costs far more than the few additions of a " +
-		"transfer. lock.Both does the transfer in the caller's own goroutine, under two locks that are free " +
-		"most of the time; taking a free lock is one atomic instruction. Messages earn their cost when the " +
-		"work per message outweighs the handoff, or when the state must live in its own goroutine anyway (it " +
-		"waits on I/O, it is far away); for a few additions, two locks taken in one order are the cheaper " +
-		"tool."
+	return head + "A transfer between actors is an Ask to the source (a message into its mailbox, a handoff " +
+		"to its goroutine, which may have to be woken, and a reply back) and a Tell to the destination; the " +
+		"keyed queue hands each transfer to a line and waits for the result the same way. Each handoff " +
+		"between goroutines costs far more than the few additions of a transfer. lock.Both does them in the " +
+		"caller's own goroutine, under two locks that are free most of the time, and taking a free lock is " +
+		"one atomic instruction. Messages earn their cost when the work per message outweighs the handoff, " +
+		"or when the state must live in its own goroutine anyway (it waits on I/O, it is far away)."
 }

@@ -69,8 +69,10 @@ type CoreTest struct {
 	Tries    int
 }
 
-// Free returns the cores this process could use: the work done per unit
-// of wall time, in idle cores, the better of the two measures. One goroutine
+// Free returns the cores this process could use: the work done per unit of
+// wall time, in cores, the better of the two measures. The speed of one core
+// is the calibrated one, or the speed one goroutine showed when faster (the
+// calibration may have run while the machine was busier). One goroutine
 // alone can show at most one core; two at once up to two.
 func (c CoreTest) Free() float64 {
 	if c.One <= 0 || c.Two <= 0 {
@@ -78,7 +80,7 @@ func (c CoreTest) Free() float64 {
 	}
 	one := float64(c.Work) / float64(c.One)
 	two := 2 * float64(c.Work) / float64(c.Two)
-	return min(2, max(one, two))
+	return min(2, max(one, two)/max(1, one))
 }
 
 // TestCores measures how many cores this process can use now: it burns work

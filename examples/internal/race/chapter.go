@@ -122,20 +122,20 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 // saying only what this run's figures show.
 func explain(v1, v2, v3 []Size) string {
 	var b strings.Builder
-	b.WriteString("A data race is two goroutines accessing the same variable at the same time, at least one " +
-		"of them writing, with nothing ordering the accesses: the Go memory model gives such a program no " +
-		"meaning, and the race detector reports it (go run -race ./examples/race -mode datarace prints " +
-		"\"WARNING: DATA RACE\"). A race condition is a result that depends on timing. ")
+	b.WriteString("A data race is two goroutines accessing one variable at the same time, one of them " +
+		"writing, with nothing ordering the accesses: Go gives such a program no meaning, and the race " +
+		"detector reports it (go run -race ./examples/race -mode datarace). A race condition is a result " +
+		"that depends on timing. ")
 	if firstLoss(v2) >= 0 {
-		b.WriteString("Version 2 has no data race, every access is atomic, so the detector stays quiet; " +
-			"yet it lost updates too: load, add one, store are three steps another goroutine can get between. ")
+		b.WriteString("Version 2 has no data race, so the detector stays quiet, yet it lost updates too: " +
+			"load, add one, store are three steps another goroutine can get between. ")
 	}
 	if firstLoss(v1) > 0 || firstLoss(v2) > 0 {
 		b.WriteString("Small runs passing while bigger ones lose is why testing cannot prove a race away. ")
 	}
 	if firstLoss(v3) == 0 {
-		b.WriteString("And version 3 needed no second core: taking turns at a wait is enough, concurrency " +
-			"without parallelism, the one chef of the kitchen. ")
+		b.WriteString("Version 3 needed no second core: taking turns at a wait is enough (the one chef of " +
+			"the kitchen). ")
 	}
 	b.WriteString("Tools find data races; only design removes race conditions: one owner, one line, or one " +
 		"lock around the whole read-modify-write.")
@@ -214,16 +214,12 @@ func costs(took []time.Duration) string {
 			"than the loop). ", Fixes[fastest].Pattern, lesson.Dur(took[fastest]), lesson.Ratio(took[fastest], took[seq]),
 			lesson.Dur(took[seq]), Fixes[slowest].Pattern, lesson.Dur(took[slowest]), lesson.Ratio(took[slowest], took[seq]))
 	}
-	b.WriteString("An increment is the whole work here. Own data shares nothing while it counts, and pays only " +
-		"for starting its goroutines and adding up their results")
+	b.WriteString("An increment is the whole work here: own data pays only to start its goroutines and add " +
+		"up their results")
 	if took[own] < took[seq] {
-		b.WriteString(": it is the one fix that beat the plain loop, because its goroutines counted on several " +
-			"cores at once. ")
-	} else {
-		b.WriteString(". ")
+		b.WriteString(", and it beat the plain loop because its goroutines counted on several cores at once")
 	}
-	b.WriteString("The others pay for every increment they hand over or guard: a message, a queue slot, a lock, " +
-		"an atomic instruction. They earn that cost when the work per item is larger than the handover, or " +
-		"when the state cannot be split.")
+	b.WriteString("; the others pay at every increment for a message, a queue slot, a lock or an atomic " +
+		"instruction. That cost is earned when the work per item outweighs it, or when the state cannot be split.")
 	return b.String()
 }
