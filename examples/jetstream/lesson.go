@@ -25,24 +25,33 @@ type settings struct {
 	wait                 time.Duration // the bound on every wait for the broker
 }
 
-const intro = "A queue.Keyed handles the items of one key one at a time, in order, and " +
-	"different keys in parallel, in one process. Per-key order across processes and machines is " +
-	"what Kafka partitions and NATS JetStream subjects give. Here the same handler, " +
-	"func(account string, d Deposit), runs behind the same small interface twice: on a " +
-	"queue.Keyed, then on a JetStream stream read by two consumers, each on its own connection, " +
-	"as two processes would be. The server is embedded in this program (127.0.0.1, a random port, " +
-	"a temporary store), so it needs nothing but Go."
+// chapter is the lesson, as the tour would show it; ackWait is the
+// redelivery delay of the JetStream run.
+func chapter(ackWait time.Duration) lesson.Chapter {
+	return lesson.Chapter{
+		Name:  "jetstream",
+		Title: "Beyond one process: the same keyed handler on JetStream",
+		Intro: "A queue.Keyed handles the items of one key one at a time, in order, and different keys in " +
+			"parallel, in one process. Per-key order across processes and machines is what Kafka partitions " +
+			"and NATS JetStream subjects give. Here the same handler, func(account string, d Deposit), runs " +
+			"behind the same small interface twice: on a queue.Keyed, then on a JetStream stream read by two " +
+			"consumers, each on its own connection, as two processes would be. The server is embedded in this " +
+			"program (127.0.0.1, a random port, a temporary store), so it needs nothing but Go.",
+		Run: func(ctx context.Context, w io.Writer, opt lesson.Options) error {
+			set := settings{accounts: 8, perAccount: 60, partitions: 4, ackWait: ackWait, wait: 30 * time.Second}
+			if opt.Quick {
+				set.perAccount = 24
+			}
+			return runLesson(ctx, w, lesson.Checker{Verbose: opt.Verbose}, set)
+		},
+	}
+}
 
-// runLesson runs the whole lesson and writes it to w.
-func runLesson(ctx context.Context, w io.Writer, set settings) error {
-	var c lesson.Checker
-	lesson.Heading(w, "Beyond one process: the same keyed handler on JetStream")
-	lesson.Wrap(w, "", intro)
-
+// runLesson runs the lesson and writes it to w.
+func runLesson(ctx context.Context, w io.Writer, c lesson.Checker, set settings) error {
 	wk := newWork(set.accounts, set.perAccount)
 	fault := item{wk.accounts[2], set.perAccount / 3}
 	crash := item{wk.accounts[5], set.perAccount / 2}
-	fmt.Fprintln(w)
 	lesson.Wrap(w, "", fmt.Sprintf("%d accounts, %d deposits each, pushed round after round by one producer. "+
 		"The handler applies a deposit once per (account, seq), so a second delivery changes nothing, "+
 		"and it panics the first time it meets %v (a transient fault).", len(wk.accounts), wk.perAccount, fault))
@@ -76,7 +85,8 @@ func runLesson(ctx context.Context, w io.Writer, set settings) error {
 		"delivery is absorbed. Order per key holds because each partition lets one delivery at a time "+
 		"go unacknowledged, and the key-to-subject function (FNV-1a of the key) gives the same "+
 		"partition in every process, as hash/maphash, seeded per process, would not.")
-	return c.Err()
+	fmt.Fprintln(w)
+	return c.Done(w)
 }
 
 // push hands every deposit of wk to line, round after round.
@@ -101,10 +111,11 @@ func inProcess(ctx context.Context, w io.Writer, c *lesson.Checker, wk work, fau
 		return err
 	}
 	t := l.tally(wk)
-	fmt.Fprintf(w, "  applied %d of %d deposits; duplicates: %d, out of order: %d\n",
+	say(w, "applied %d of %d deposits; duplicates: %d, out of order: %d.",
 		t.applied, wk.total(), t.duplicates, t.outOfOrder)
-	fmt.Fprintf(w, "  the handler panicked on %v: OnPanic was told %d time(s), the account's\n"+
-		"  next deposit was handled, nothing retries %v; Close returned\n    %v\n", fault, reported.Load(), fault, closed)
+	say(w, "The handler panicked on %v: OnPanic was told %d time(s), the account's next deposit was "+
+		"handled, and nothing retries %v. Close returned:", fault, reported.Load(), fault)
+	quote(w, closed)
 	c.Check(w, t.applied == wk.total()-1 && slices.Equal(t.missing, []item{fault}) &&
 		maps.Equal(t.balances, wk.balances(fault)),
 		"every deposit applied exactly once but the one that panicked")
@@ -136,9 +147,11 @@ func throughBroker(ctx context.Context, w io.Writer, c *lesson.Checker, url stri
 		p, _ := partition(acct, cfg.Partitions) // a string always encodes
 		routes[p] = append(routes[p], acct)
 	}
-	fmt.Fprintf(w, "  subject of a key: FNV-1a of the key, modulo %d\n", cfg.Partitions)
-	for p, accts := range routes {
-		fmt.Fprintf(w, "    %s: %s\n", s.subject(p), strings.Join(accts, " "))
+	if c.Verbose {
+		fmt.Fprintf(w, "  subject of a key: FNV-1a of the key, modulo %d\n", cfg.Partitions)
+		for p, accts := range routes {
+			fmt.Fprintf(w, "    %s: %s\n", s.subject(p), strings.Join(accts, " "))
+		}
 	}
 
 	start := time.Now()
@@ -157,18 +170,19 @@ func throughBroker(ctx context.Context, w io.Writer, c *lesson.Checker, url stri
 	redelivered := 0
 	for _, cs := range s.Consumers() {
 		redelivered += cs.Redelivered
-		fmt.Fprintf(w, "  consumer %d: %d deliveries (%d of them again) of %d accounts, %d acknowledged\n",
-			cs.ID, cs.Delivered, cs.Redelivered, cs.Keys, cs.Acked)
+		fate := "alive to the end"
 		if cs.Crashed {
-			fmt.Fprintf(w, "    killed after applying %v, before acknowledging it\n", crash)
+			fate = fmt.Sprintf("killed after applying %v, before acknowledging it", crash)
 		}
+		say(w, "consumer %d: %d deliveries (%d of them again) of %d accounts, %d acknowledged; %s.",
+			cs.ID, cs.Delivered, cs.Redelivered, cs.Keys, cs.Acked, fate)
 	}
-	fmt.Fprintf(w, "  the handler panicked on %v: OnPanic was told %d time(s); not acknowledged,\n"+
-		"  it came back after AckWait (%v)\n", fault, reported.Load(), set.ackWait)
-	fmt.Fprintf(w, "  applied %d of %d deposits in %v; duplicates absorbed: %d (%v: %d);\n"+
-		"  out of order: %d; gaps: %d\n",
+	say(w, "The handler panicked on %v: OnPanic was told %d time(s); not acknowledged, it came back "+
+		"after AckWait (%v).", fault, reported.Load(), set.ackWait)
+	say(w, "applied %d of %d deposits in %v; duplicates absorbed: %d (%v: %d); out of order: %d; gaps: %d.",
 		t.applied, wk.total(), lesson.Dur(took), t.duplicates, crash, t.dups[crash], t.outOfOrder, t.gaps)
-	fmt.Fprintf(w, "  Shutdown returned\n    %v\n", shut)
+	say(w, "Shutdown returned:")
+	quote(w, shut)
 
 	cs := s.Consumers()
 	c.Check(w, t.applied == wk.total() && len(t.missing) == 0 && maps.Equal(t.balances, wk.balances()),
@@ -195,7 +209,8 @@ func faults(ctx context.Context, w io.Writer, c *lesson.Checker, url string, set
 	if err == nil {
 		return errors.Join(errors.New("OpenStream with another partition count succeeded"), s.Close())
 	}
-	fmt.Fprintf(w, "  the stream again, with %d partitions:\n    %v\n", cfg.Partitions, err)
+	say(w, "The stream again, with %d partitions:", cfg.Partitions)
+	quote(w, err)
 	c.Check(w, errors.Is(err, ErrStreamSettings), "a stream that exists with other settings is refused with a clear error")
 
 	cfg.URL, err = unusedURL()
@@ -208,9 +223,23 @@ func faults(ctx context.Context, w io.Writer, c *lesson.Checker, url string, set
 	if err == nil {
 		return errors.Join(errors.New("OpenStream on a port nobody listens on succeeded"), s.Close())
 	}
-	fmt.Fprintf(w, "  a server nobody listens for, after %v:\n    %v\n", lesson.Dur(took), err)
+	say(w, "A server nobody listens for, after %v:", lesson.Dur(took))
+	quote(w, err)
 	c.Check(w, octx.Err() == nil, "the server not reachable is an error before the setup's deadline")
 	return nil
+}
+
+// say writes a paragraph of the lesson, indented.
+func say(w io.Writer, format string, args ...any) {
+	lesson.Wrap(w, "  ", fmt.Sprintf(format, args...))
+}
+
+// quote writes what err says, each of its lines wrapped under the previous
+// paragraph.
+func quote(w io.Writer, err error) {
+	for line := range strings.SplitSeq(fmt.Sprint(err), "\n") {
+		lesson.WrapHanging(w, "    ", "      ", line)
+	}
 }
 
 // unusedURL returns the URL of a port of 127.0.0.1 that nothing listens on

@@ -6,34 +6,33 @@
 // idempotent handler. The server is embedded: it listens on 127.0.0.1 only,
 // on a random port, and keeps its store in a temporary directory.
 //
-//	cd examples/jetstream && go run . [-quick] [-ackwait 2s]
+//	cd examples/jetstream && go run . [-v] [-ackwait 2s]
 //
 // This is a module of its own, so that tame takes no dependency on NATS.
 package main
 
 import (
 	"context"
-	"flag"
 	"io"
 	"time"
 
 	"github.com/tamego/tame/examples/internal/lesson"
 )
 
+// summary is the first line of the usage: what the program shows.
+const summary = "jetstream shows one keyed handler in one process, then through NATS JetStream."
+
 func main() { lesson.Main("jetstream", run) }
 
 // run parses args and runs the lesson, writing to w.
 func run(ctx context.Context, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("jetstream", flag.ContinueOnError)
-	quick := fs.Bool("quick", false, "push fewer deposits (for tests)")
-	set := settings{accounts: 8, partitions: 4, wait: 30 * time.Second}
-	fs.DurationVar(&set.ackWait, "ackwait", 2*time.Second, "how long a delivery may go unacknowledged before it is delivered again")
-	if err := fs.Parse(args); err != nil {
+	cmd := lesson.NewCommand("jetstream", summary)
+	cmd.OwnModule = true
+	ackWait := cmd.Flags.Duration("ackwait", 2*time.Second,
+		"how long a delivery may go unacknowledged before the server delivers it again")
+	opt, err := cmd.Parse(w, args)
+	if err != nil {
 		return err
 	}
-	set.perAccount = 60
-	if *quick {
-		set.perAccount = 24
-	}
-	return runLesson(ctx, w, set)
+	return chapter(*ackWait).Show(ctx, w, 0, opt)
 }

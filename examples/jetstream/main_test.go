@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/tamego/tame"
+	"github.com/tamego/tame/examples/internal/lessontest"
 	"github.com/tamego/tame/internal/leaktest"
 	"go.uber.org/goleak"
 )
@@ -53,12 +54,18 @@ func testConfig(url string, consumers int) Config {
 	return Config{URL: url, Stream: "T", Subject: "t", Partitions: 2, Consumers: consumers, AckWait: testAckWait}
 }
 
+// flat returns out with every run of white space made one space, so that
+// prose wrapped over several lines can be searched.
+func flat(out string) string { return strings.Join(strings.Fields(out), " ") }
+
 func TestLesson(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, []string{"-quick", "-ackwait", testAckWait.String()}); err != nil {
+	if err := run(context.Background(), &out, []string{"-quick", "-v", "-ackwait", testAckWait.String()}); err != nil {
 		t.Fatalf("run() = %v, want nil; output:\n%s", err, out.String())
 	}
 	got := out.String()
+	lessontest.Alone(t, got, chapter(testAckWait))
+	lessontest.Fits(t, got)
 	if strings.Contains(got, "FAILED") {
 		t.Errorf("output reports a failed check:\n%s", got)
 	}
@@ -72,9 +79,24 @@ func TestLesson(t *testing.T) {
 		"check ok: a stream that exists with other settings is refused with a clear error",
 		"check ok: the server not reachable is an error before the setup's deadline",
 	} {
-		if !strings.Contains(got, want) {
+		if !strings.Contains(flat(got), want) {
 			t.Errorf("output does not contain %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestProgram runs the program alone, as a reader would.
+func TestProgram(t *testing.T) {
+	bin := lessontest.Build(t)
+	lessontest.Help(t, bin, summary)
+	out, errOut, status := lessontest.Run(t, bin, "-quick", "-ackwait", testAckWait.String())
+	if status != 0 {
+		t.Fatalf("exit status %d, want 0; stderr:\n%s\nstdout:\n%s", status, errOut, out)
+	}
+	lessontest.Alone(t, out, chapter(testAckWait))
+	lessontest.Fits(t, out)
+	if !strings.Contains(out, "checked: 11 claims held") {
+		t.Errorf("output does not sum up 11 checks held:\n%s", out)
 	}
 }
 

@@ -20,9 +20,12 @@ type Command struct {
 	Name    string // the program's directory: go run ./examples/<Name>
 	Summary string // one line: what the program shows
 	Notes   string // printed after the flags, when set
-	Flags   *flag.FlagSet
-	opt     Options
-	hidden  map[string]bool
+	// OwnModule is set for a program that is a module of its own, run from
+	// its directory: cd examples/<Name> && go run .
+	OwnModule bool
+	Flags     *flag.FlagSet
+	opt       Options
+	hidden    map[string]bool
 }
 
 // NewCommand returns the command line of the program name, with -v and the
@@ -63,7 +66,11 @@ func (c *Command) Parse(w io.Writer, args []string) (Options, error) {
 // Usage writes the usage text to w: the summary line first.
 func (c *Command) Usage(w io.Writer) {
 	fmt.Fprintln(w, c.Summary)
-	fmt.Fprintf(w, "\nusage: go run ./examples/%s [flags]\n\nflags:\n", c.Name)
+	run := "go run ./examples/" + c.Name
+	if c.OwnModule {
+		run = "cd examples/" + c.Name + " && go run ."
+	}
+	fmt.Fprintf(w, "\nusage: %s [flags]\n\nflags:\n", run)
 	c.Flags.VisitAll(func(f *flag.Flag) {
 		if c.hidden[f.Name] {
 			return
