@@ -80,6 +80,14 @@ func runOne(t *testing.T, seed uint64, h harness, out *outcome) {
 	*out = outcome{ex: ex}
 	uninstall := sched.Install(ex)
 	defer uninstall()
+	if sched.Enabled {
+		stop, done := make(chan struct{}), make(chan struct{})
+		go ex.watch(stop, done)
+		defer func() {
+			close(stop)
+			<-done
+		}()
+	}
 	var failed func() bool
 	defer func() {
 		v := recover()

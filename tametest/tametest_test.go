@@ -6,8 +6,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tamego/tame/internal/sched"
 	"github.com/tamego/tame/lock"
@@ -214,5 +216,35 @@ func TestWithoutTheTagBodyRunsEveryTime(t *testing.T) {
 	Explore(t, func(t *testing.T) { runs.Add(1) }, Runs(7))
 	if n := runs.Load(); n != 7 {
 		t.Errorf("body ran %d times, want 7", n)
+	}
+}
+
+// TestWatchdogReportsAHang holds a sync.Mutex across a point while another
+// goroutine waits for it, in a child process: the explorer cannot see that
+// goroutine block, and the watchdog crashes the run with the reason.
+func TestWatchdogReportsAHang(t *testing.T) {
+	if os.Getenv("TAMETEST_CHILD") == "hang" {
+		stuckAfter = time.Second
+		Explore(t, func(t *testing.T) {
+			var mu sync.Mutex
+			g := lock.New(0)
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Go(func() {
+					mu.Lock()
+					g.Do(func(n *int) { *n++ })
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+		})
+		return
+	}
+	if !sched.Enabled {
+		t.Skip("needs the tag tametest")
+	}
+	out := child(t, "TestWatchdogReportsAHang", "hang")
+	if !strings.Contains(out, "passed no synchronization point for 1s") || !strings.Contains(out, "not durably blocking") {
+		t.Errorf("the child did not report the hang; output:\n%s", out[:min(len(out), 4000)])
 	}
 }
