@@ -191,6 +191,9 @@ func verdict(one, many Dinner, dinners int, ct CoreTest, p int) string {
 	switch {
 	case many.Chefs < 2:
 		return head + "With one chef there is nobody to work side by side."
+	case runtime.NumCPU() < 2:
+		return head + "This machine has only one core: the chefs took turns on it, so they could not chop " +
+			"at the same instant. Parallelism needs cores; concurrency does not."
 	case p < 2:
 		return head + "This program may use only one core (GOMAXPROCS=1): the chefs took turns on it, so they " +
 			"could not chop at the same instant. Parallelism needs cores; concurrency does not."

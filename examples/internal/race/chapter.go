@@ -149,9 +149,8 @@ const reps = 3
 // checks that every fix counted right.
 func fixes(ctx context.Context, w io.Writer, c *lesson.Checker, goroutines, perItem int) error {
 	want := goroutines * perItem
-	lesson.Wrap(w, "", fmt.Sprintf("The fixes, in the lesson's order of preference, after the sequential program "+
-		"that needs none: %d goroutines add 1 %d times each (one goroutine %d times), the fastest of %d runs.",
-		goroutines, perItem, want, reps))
+	lesson.Wrap(w, "", fmt.Sprintf("The fixes, in order of preference, beside the sequential loop: %d goroutines each "+
+		"count to %d, the loop alone to the total; the fastest of %d runs.", goroutines, perItem, reps))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  pattern\tuses\tresult\tright\ttime")
 	took := make([]time.Duration, len(Fixes))
