@@ -404,27 +404,47 @@ func TestShutdownGivesUpAtTheContext(t *testing.T) {
 	withBroker(t, func(t *testing.T, url string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		release := make(chan struct{})
-		s, err := OpenStream(ctx, testConfig(url, 1), func(string, int) { <-release }, Hooks[string, int]{})
+		// A handler that always panics: the item is never acknowledged.
+		s, err := OpenStream(ctx, testConfig(url, 1), func(string, int) { panic("poison") }, Hooks[string, int]{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Push(ctx, "k", 1); err != nil {
 			t.Fatal(err)
 		}
-		sctx, scancel := context.WithCancel(ctx)
-		scancel()
-		// Shutdown stops the consumer after its handler call returns: let
-		// it return once Shutdown has given up waiting.
-		var wg sync.WaitGroup
-		var shut error
-		wg.Go(func() { shut = s.Shutdown(sctx) })
-		close(release)
-		wg.Wait()
-		if !errors.Is(shut, context.Canceled) || !strings.Contains(shut.Error(), "stay in the stream") {
-			t.Errorf("Shutdown(done ctx) = %v, want context.Canceled and the items counted", shut)
+		done, stop := context.WithCancel(ctx)
+		stop()
+		err = s.Shutdown(done)
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "1 accepted items not acknowledged stay in the stream") {
+			t.Errorf("Shutdown(done ctx) = %v, want context.Canceled and the item counted", err)
 		}
 	})
+}
+
+func TestMisusePanicsAtTheCallSite(t *testing.T) {
+	ok := testConfig("nats://127.0.0.1:1", 1)
+	for _, tc := range []struct {
+		name   string
+		cfg    func(c *Config)
+		handle func(string, int)
+		want   string
+	}{
+		{"nil handle", func(*Config) {}, nil, "jetstream: OpenStream called with a nil handle"},
+		{"no partition", func(c *Config) { c.Partitions = 0 }, func(string, int) {}, "jetstream: Partitions must be at least 1, got 0"},
+		{"no consumer", func(c *Config) { c.Consumers = 0 }, func(string, int) {}, "jetstream: Consumers must be at least 1, got 0"},
+		{"no AckWait", func(c *Config) { c.AckWait = 0 }, func(string, int) {}, "jetstream: AckWait must be positive, got 0s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := ok
+			tc.cfg(&cfg)
+			defer func() {
+				if got := recover(); got != tc.want {
+					t.Errorf("OpenStream panicked with %v, want %q", got, tc.want)
+				}
+			}()
+			OpenStream(context.Background(), cfg, tc.handle, Hooks[string, int]{})
+		})
+	}
 }
 
 // The partition of a key is a pure function of the key's encoding: the

@@ -50,7 +50,9 @@ var ErrStreamSettings = errors.New("stream exists with other settings")
 // Each partition is read by one durable consumer that lets one delivery at a
 // time go unacknowledged, so a partition's items, and so each key's, are
 // handled one at a time and in order, also when a delivery is repeated; the
-// partitions are handled in parallel. Every consumer connection of the
+// partitions are handled in parallel. Unlike a queue.Keyed, where a slow key
+// holds up only its own line, a slow item holds up every key of its
+// partition, as in a Kafka partition. Every consumer connection of the
 // Stream pulls from every partition: when one dies, the others take over
 // its partitions once its unacknowledged deliveries time out.
 //
@@ -76,7 +78,7 @@ type Stream[K comparable, T any] struct {
 	closed   bool
 	pushing  int             // Pushes waiting for the server's answer
 	waiting  map[uint64]bool // stream sequences accepted and not acknowledged yet
-	acked    map[uint64]bool // stream sequences acknowledged (before or after their Push returned)
+	acked    map[uint64]bool // stream sequences acknowledged (before or after their Push returned); it grows with the items
 	faults   []error         // items that could not be decoded, partitions a consumer stopped reading
 	progress chan struct{}   // capacity 1: a Push ended, an item was acknowledged, or a consumer died
 
