@@ -15,12 +15,15 @@ const defaultBacklog = 1024
 // An engine is what Group and Pool share: at most limit worker goroutines
 // and a bounded backlog of tasks (a ring under a mutex) that they drain.
 //
-// Workers follow Mills' advice: one is started when a task arrives and fewer
-// than limit are running, with that task handed to it, and it exits as soon
-// as the backlog is empty. None idles, so once the last worker has exited
-// nothing is left. The counts are exact: a task handed to a worker that has
-// not been scheduled yet is running, not waiting, so the backlog holds
-// backlog tasks however late the workers start.
+// Workers follow Mills' advice: a task that arrives while fewer than limit
+// run is handed to a worker at once, and a worker leaves when the backlog is
+// empty. A worker that leaves while other tasks still run parks, so that the
+// next task can be handed to it instead of to a new goroutine (each new
+// worker pays for a goroutine id, see owners); once no task runs, every
+// parked worker exits, so an idle engine holds no goroutine. The counts are
+// exact: a task handed to a worker that has not been scheduled yet is
+// running, not waiting, so the backlog holds backlog tasks however late the
+// workers start.
 type engine[T any] struct {
 	mu      sync.Mutex
 	ring    []T // len is a power of two; grows up to the first power >= backlog
@@ -30,7 +33,14 @@ type engine[T any] struct {
 	backlog int          // bound on the tasks waiting: n + pending
 	wakeAt  int          // free backlog slots at which a blocked submitter is woken
 	limit   int
-	running int // workers alive; each holds one task from its start to its exit
+	running int // tasks handed to a worker and not finished (each worker holds at most one)
+	alive   int // worker goroutines alive: running ones, parked ones, exiting ones
+
+	parkCond sync.Cond // parked workers wait on it, with L = &mu
+	parked   int       // parked workers not yet handed a task
+	gen      int       // bumped when running drops to 0: every parked worker exits
+	handoffs []T       // tasks handed to parked workers, not taken yet
+	hhead    int
 
 	maxRunning int
 	maxWaiting int
@@ -45,7 +55,7 @@ type engine[T any] struct {
 	waiters     int             // submitters blocked until there is room
 	taskWaiters int             // the waiters that are tasks of this engine (see overflow)
 	space       chan struct{}   // one token: "there may be room", for a blocked submitter
-	idle        []chan struct{} // closed when running drops to 0 (one per waiting call)
+	idle        []chan struct{} // closed when alive drops to 0 (one per waiting call)
 
 	owners goid.Set // the worker goroutines: the exact "called from a task" check
 
@@ -55,6 +65,7 @@ type engine[T any] struct {
 
 func (c *engine[T]) init(limit, backlog int, spare *sync.Pool, run func(T), failed func(*tame.PanicError)) {
 	c.spare = spare
+	c.parkCond.L = &c.mu
 	c.limit = limit
 	c.backlog = backlog
 	c.wakeAt = max(1, backlog/2)
@@ -69,8 +80,8 @@ func (c *engine[T]) waiting() int { return c.n + int(c.pending.Load()) }
 
 // admit accepts t when there is room, and reports whether it did; w is not
 // nil when the caller must start a worker for it (after unlocking, with
-// w.start). t is handed to the new worker when fewer than limit run, and
-// queued in the backlog otherwise. It is called with c.mu held.
+// w.start). t is handed to a parked or new worker when fewer than limit run,
+// and queued in the backlog otherwise. It is called with c.mu held.
 func (c *engine[T]) admit(t T) (ok bool, w *worker[T]) {
 	if c.running < c.limit {
 		c.submitted++
@@ -85,11 +96,19 @@ func (c *engine[T]) admit(t T) (ok bool, w *worker[T]) {
 	return false, nil
 }
 
-// handoff counts t as running and returns the worker that will run it. It
-// is called with c.mu held, when running < limit.
+// handoff counts t as running and hands it to a parked worker, or returns
+// a new worker to start for it. It is called with c.mu held, when running <
+// limit.
 func (c *engine[T]) handoff(t T) *worker[T] {
 	c.running++
 	c.maxRunning = max(c.maxRunning, c.running)
+	if c.parked > 0 {
+		c.parked--
+		c.handoffs = append(c.handoffs, t)
+		c.parkCond.Signal()
+		return nil
+	}
+	c.alive++
 	w := c.free
 	if w != nil {
 		c.free, w.nextFree = w.nextFree, nil
@@ -106,13 +125,31 @@ func (c *engine[T]) handoff(t T) *worker[T] {
 	return w
 }
 
+// takeHandoff returns the oldest task handed to a parked worker, if any. It
+// is called with c.mu held.
+func (c *engine[T]) takeHandoff() (t T, ok bool) {
+	if c.hhead == len(c.handoffs) {
+		return t, false
+	}
+	var zero T
+	t = c.handoffs[c.hhead]
+	c.handoffs[c.hhead] = zero // must not keep the task alive
+	c.hhead++
+	if c.hhead == len(c.handoffs) {
+		c.handoffs, c.hhead = c.handoffs[:0], 0
+	}
+	return t, true
+}
+
 // grow starts workers for waiting tasks while fewer than limit run (after
 // the limit was raised). It is called with c.mu held; the caller starts the
 // returned workers after unlocking.
 func (c *engine[T]) grow() []*worker[T] {
 	var ws []*worker[T]
 	for c.running < c.limit && c.n > 0 {
-		ws = append(ws, c.handoff(c.pop()))
+		if w := c.handoff(c.pop()); w != nil {
+			ws = append(ws, w)
+		}
 	}
 	return ws
 }
@@ -146,7 +183,7 @@ func (c *engine[T]) pop() T {
 // waits on a channel of its own, so a value made outside a synctest bubble
 // works inside one, and a bubble sees the caller as blocked.
 func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
-	for c.running > 0 {
+	for c.alive > 0 {
 		ch := make(chan struct{})
 		c.idle = append(c.idle, ch)
 		c.mu.Unlock()
@@ -161,7 +198,7 @@ func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
 					break
 				}
 			}
-			return c.running == 0
+			return c.alive == 0
 		}
 	}
 	return true

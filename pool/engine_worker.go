@@ -16,6 +16,9 @@ const maxBatch = 16
 // maxFree is how many retired workers an engine keeps for reuse.
 const maxFree = 64
 
+// maxParked is how many workers may park at once, waiting for a task.
+const maxParked = 64
+
 // A worker is the state of one worker goroutine. It lives on the heap so
 // that it survives a panic (catch.Loop calls drain again) and a Goexit (a
 // replacement goroutine takes it over), and nothing taken is lost.
@@ -48,8 +51,9 @@ func (w *worker[T]) run() {
 	defer func() {
 		if goexit {
 			// A task called runtime.Goexit: this goroutine is ending inside
-			// the task. Its slot is still counted in c.running, so a
-			// replacement takes over this worker and what it holds.
+			// the task. Its slot is still counted in c.running and
+			// c.alive, so a replacement takes over this worker and what it
+			// holds.
 			go w.runF()
 		}
 	}()
@@ -86,49 +90,81 @@ func (w *worker[T]) drain() {
 	}
 }
 
-// take moves a batch of tasks from the ring to the worker, or, when the
-// ring is empty or more workers run than the limit allows, retires the
-// worker and reports false. It is called with c.mu held and returns with it
-// held.
+// take gives the worker its next task: a batch from the ring, or, when the
+// ring is empty (or more tasks run than the limit allows), a task handed to
+// it after it parked. It reports false when the worker must exit instead.
+// It is called with c.mu held and returns with it held.
 func (w *worker[T]) take() bool {
 	c := w.c
-	if c.n == 0 || c.running > c.limit {
-		// Retire at once. A worker that yielded and looked again would
-		// keep submitters from starting a new one, and under CPU load a
-		// yield waits a whole time slice while the task it could run waits
-		// too (BenchmarkLatencyUnderLoad).
-		c.running--
-		if c.nfree < maxFree {
-			w.next, w.end = 0, 0
-			w.nextFree, c.free = c.free, w
-			c.nfree++
+	if c.n > 0 && c.running <= c.limit {
+		// A batch only when every worker could have as much: a long ring.
+		// The first task of the batch starts now; the others wait in
+		// pending.
+		k := min(maxBatch, max(1, c.n/c.limit/2))
+		for i := range k {
+			w.batch[i] = c.pop()
 		}
-		if c.running == 0 {
-			for _, ch := range c.idle {
-				close(ch)
-			}
-			c.idle = nil
+		c.pending.Add(int64(k - 1))
+		w.next, w.end = 0, k
+		if c.waiters > 0 && c.backlog-c.waiting() >= c.wakeAt {
+			// Hysteresis: wake a blocked submitter only once half the
+			// backlog is free, so that it can add many tasks before it
+			// blocks again instead of paying a wake-up per task.
+			c.signal()
 		}
-		if c.waiters > 0 {
-			c.signal() // a worker slot is free
-		}
-		return false
+		return true
 	}
-	// A batch only when every worker could have as much: a long ring. The
-	// first task of the batch starts now; the others wait in pending.
-	k := min(maxBatch, max(1, c.n/c.limit/2))
-	for i := range k {
-		w.batch[i] = c.pop()
-	}
-	c.pending.Add(int64(k - 1))
-	w.next, w.end = 0, k
-	if c.waiters > 0 && c.backlog-c.waiting() >= c.wakeAt {
-		// Hysteresis: wake a blocked submitter only once half the
-		// backlog is free, so that it can add many tasks before it
-		// blocks again instead of paying a wake-up per task.
+	// The worker's slot is free.
+	c.running--
+	if c.waiters > 0 {
 		c.signal()
 	}
-	return true
+	if c.running == 0 {
+		// No task runs: every worker leaves, the parked ones too.
+		c.parked = 0
+		c.gen++
+		c.parkCond.Broadcast()
+		return w.exit()
+	}
+	if c.parked >= maxParked {
+		return w.exit()
+	}
+	// Other tasks run, so more may come soon: park, and take the next task
+	// handed over instead of leaving it to a new goroutine. A parked worker
+	// does not yield and look again: a task handed over wakes it at once
+	// (BenchmarkLatencyUnderLoad).
+	c.parked++
+	gen := c.gen
+	for {
+		c.parkCond.Wait()
+		if t, ok := c.takeHandoff(); ok {
+			w.batch[0] = t
+			w.next, w.end = 0, 1
+			return true
+		}
+		if c.gen != gen {
+			return w.exit()
+		}
+	}
+}
+
+// exit retires the worker: its goroutine ends once take returns false. It
+// is called with c.mu held.
+func (w *worker[T]) exit() bool {
+	c := w.c
+	c.alive--
+	if c.nfree < maxFree {
+		w.next, w.end = 0, 0
+		w.nextFree, c.free = c.free, w
+		c.nfree++
+	}
+	if c.alive == 0 {
+		for _, ch := range c.idle {
+			close(ch)
+		}
+		c.idle = nil
+	}
+	return false
 }
 
 // retire hands the engine's retired workers to the shared spares, once no
