@@ -20,7 +20,9 @@ const defaultBacklog = 1024
 // empty. A worker that leaves while other tasks still run parks, so that the
 // next task can be handed to it instead of to a new goroutine (each new
 // worker pays for a goroutine id, see owners); once no task runs, every
-// parked worker exits, so an idle engine holds no goroutine. The counts are
+// parked worker exits, so an idle Pool holds no goroutine. A Group keeps its
+// parked workers until Wait (keepParked): it is scoped, and a batch fed by
+// a slower producer would otherwise start its workers again and again. The counts are
 // exact: a task handed to a worker that has not been scheduled yet is
 // running, not waiting, so the backlog holds backlog tasks however late the
 // workers start.
@@ -28,19 +30,28 @@ type engine[T any] struct {
 	mu      sync.Mutex
 	ring    []T // len is a power of two; grows up to the first power >= backlog
 	head    int
-	n       int          // tasks in the ring
-	pending atomic.Int64 // tasks taken by a worker in a batch and not started yet
-	backlog int          // bound on the tasks waiting: n + pending
-	wakeAt  int          // free backlog slots at which a blocked submitter is woken
-	limit   int
-	running int // tasks handed to a worker and not finished (each worker holds at most one)
-	alive   int // worker goroutines alive: running ones, parked ones, exiting ones
+	n       int // tasks in the ring
+	backlog int // bound on the tasks waiting: n + the batched tasks not started
+
+	// batchers are the workers that hold a batch of several tasks; each
+	// publishes how far it got, and batched is the bound on what they have
+	// not started (the batch sizes less one), so that admission reads their
+	// progress only when the backlog might be full.
+	batchers []*worker[T]
+	batched  int
+	wakeAt   int // free backlog slots at which a blocked submitter is woken
+	limit    int
+	running  int // tasks handed to a worker and not finished (each worker holds at most one)
+	alive    int // worker goroutines alive: running ones, parked ones, exiting ones
 
 	parkCond sync.Cond // parked workers wait on it, with L = &mu
 	parked   int       // parked workers not yet handed a task
-	gen      int       // bumped when running drops to 0: every parked worker exits
-	handoffs []T       // tasks handed to parked workers, not taken yet
-	hhead    int
+	gen      int       // bumped to make every parked worker exit
+	// keepParked keeps parked workers when no task runs (a Group, until
+	// Wait); otherwise they exit once no task runs.
+	keepParked bool
+	handoffs   []T // tasks handed to parked workers, not taken yet
+	hhead      int
 
 	maxRunning int
 	maxWaiting int
@@ -49,13 +60,15 @@ type engine[T any] struct {
 	finished   uint64
 	failedN    atomic.Uint64
 
-	free        *worker[T] // retired workers, for reuse
-	nfree       int
-	spare       *sync.Pool      // retired workers shared by every engine of this T
-	waiters     int             // submitters blocked until there is room
-	taskWaiters int             // the waiters that are tasks of this engine (see overflow)
-	space       chan struct{}   // one token: "there may be room", for a blocked submitter
-	idle        []chan struct{} // closed when alive drops to 0 (one per waiting call)
+	free           *worker[T] // retired workers, for reuse
+	nfree          int
+	spare          *sync.Pool      // retired workers shared by every engine of this T
+	waiters        int             // submitters blocked until there is room
+	taskWaiters    int             // the waiters that are tasks of this engine (see overflow)
+	unknownWaiters int             // the waiters that did not look up who they are
+	identify       bool            // a task asked the unknown waiters to identify
+	space          chan struct{}   // one token: "there may be room", for a blocked submitter
+	idle           []chan struct{} // closed when alive drops to 0 (one per waiting call)
 
 	owners goid.Set // the worker goroutines: the exact "called from a task" check
 
@@ -76,7 +89,28 @@ func (c *engine[T]) init(limit, backlog int, spare *sync.Pool, run func(T), fail
 
 // waiting returns how many accepted tasks have not started. It is called with
 // c.mu held.
-func (c *engine[T]) waiting() int { return c.n + int(c.pending.Load()) }
+func (c *engine[T]) waiting() int {
+	w := c.n
+	for _, b := range c.batchers {
+		w += b.end - int(b.started.Load())
+	}
+	return w
+}
+
+// hasRoom reports whether fewer than backlog tasks wait, reading the
+// batchers' progress only when the bound says the backlog might be full.
+// It is called with c.mu held.
+func (c *engine[T]) hasRoom() bool {
+	return c.n+c.batched < c.backlog || c.waiting() < c.backlog
+}
+
+// noteWaiting updates the high-water mark of the waiting tasks after one
+// was queued. It is called with c.mu held.
+func (c *engine[T]) noteWaiting() {
+	if c.n+c.batched > c.maxWaiting {
+		c.maxWaiting = max(c.maxWaiting, c.waiting())
+	}
+}
 
 // admit accepts t when there is room, and reports whether it did; w is not
 // nil when the caller must start a worker for it (after unlocking, with
@@ -87,10 +121,10 @@ func (c *engine[T]) admit(t T) (ok bool, w *worker[T]) {
 		c.submitted++
 		return true, c.handoff(t)
 	}
-	if c.waiting() < c.backlog {
+	if c.hasRoom() {
 		c.submitted++
 		c.put(t)
-		c.maxWaiting = max(c.maxWaiting, c.waiting())
+		c.noteWaiting()
 		return true, nil
 	}
 	return false, nil
@@ -123,6 +157,13 @@ func (c *engine[T]) handoff(t T) *worker[T] {
 	w.batch[0] = t
 	w.next, w.end = 0, 1
 	return w
+}
+
+// release makes every parked worker exit. It is called with c.mu held.
+func (c *engine[T]) release() {
+	c.parked = 0
+	c.gen++
+	c.parkCond.Broadcast()
 }
 
 // takeHandoff returns the oldest task handed to a parked worker, if any. It
@@ -178,19 +219,25 @@ func (c *engine[T]) pop() T {
 	return t
 }
 
-// waitIdle blocks until no worker is left or done is closed, with c.mu held
-// on entry and on return, and reports whether no worker is left. Each call
+// waitIdle blocks until no worker is left, or until done is closed while a
+// task still runs, with c.mu held on entry and on return, and reports
+// whether no worker is left. Once no task runs, the workers left are exiting
+// and run no user code: it waits for them whatever done says. Each call
 // waits on a channel of its own, so a value made outside a synctest bubble
 // works inside one, and a bubble sees the caller as blocked.
 func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
 	for c.alive > 0 {
 		ch := make(chan struct{})
 		c.idle = append(c.idle, ch)
+		d := done
+		if c.running == 0 {
+			d = nil
+		}
 		c.mu.Unlock()
 		select {
 		case <-ch:
 			c.mu.Lock()
-		case <-done:
+		case <-d:
 			c.mu.Lock()
 			for i, x := range c.idle {
 				if x == ch {
@@ -198,7 +245,9 @@ func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
 					break
 				}
 			}
-			return c.alive == 0
+			if c.running > 0 {
+				return false
+			}
 		}
 	}
 	return true

@@ -5,7 +5,7 @@ package pool
 
 // room reports whether a blocked submitter could be admitted now. It is
 // called with c.mu held.
-func (c *engine[T]) room() bool { return c.running < c.limit || c.waiting() < c.backlog }
+func (c *engine[T]) room() bool { return c.running < c.limit || c.hasRoom() }
 
 // signal wakes one blocked submitter, if none is already being woken. It is
 // called with c.mu held, when c.waiters > 0. The woken one passes the token
@@ -17,28 +17,62 @@ func (c *engine[T]) signal() {
 	}
 }
 
+// Who a blocked submitter is. Telling a task of the engine from another
+// caller costs a goroutine id look-up, so a submitter that finds the engine
+// full finds out only when it could matter: when it and the other waiters
+// could be every running task (see identify). Until then it waits as
+// unknown.
+type caller int
+
+const (
+	unknown caller = iota
+	outsider
+	ownTask
+)
+
+// mustIdentify reports whether a submitter about to wait must find out who
+// it is: when the waiters and it may be every running task, or when a task
+// asked the unknown waiters to identify. It is called with c.mu held.
+func (c *engine[T]) mustIdentify() bool {
+	return c.identify || c.waiters+1 >= c.running
+}
+
+// identity tells whether the caller is one of the engine's workers. It is
+// called without c.mu.
+func (c *engine[T]) identity() caller {
+	if c.fromTask() {
+		return ownTask
+	}
+	return outsider
+}
+
 // overflow queues t past the backlog bound when the caller is a task of
 // this engine and every other running task is waiting for room too: then
-// no task would ever finish to make room. It reports whether it did. It is
-// called with c.mu held.
-func (c *engine[T]) overflow(t T, inTask bool) bool {
-	if !inTask || c.taskWaiters+1 < c.running {
+// no task would ever finish to make room. It reports whether it did. When
+// unknown waiters could be the missing tasks, it asks them to identify,
+// and the last of them decides. It is called with c.mu held.
+func (c *engine[T]) overflow(t T, who caller) bool {
+	if who != ownTask {
+		return false
+	}
+	if c.taskWaiters+1 < c.running {
+		if c.unknownWaiters > 0 && c.taskWaiters+c.unknownWaiters+1 >= c.running {
+			c.identify = true
+			c.signal()
+		}
 		return false
 	}
 	c.submitted++
 	c.put(t)
-	c.maxWaiting = max(c.maxWaiting, c.waiting())
+	c.noteWaiting()
 	return true
 }
 
-// wait blocks a submitter until there may be room, done is closed or
-// closed is closed. It is called with c.mu held and returns with it held;
-// the caller loops and checks again.
-func (c *engine[T]) wait(inTask bool, done, closed <-chan struct{}) {
-	c.waiters++
-	if inTask {
-		c.taskWaiters++
-	}
+// wait blocks a submitter until there may be room, done is closed, closed
+// is closed, or it is asked to identify. It is called with c.mu held and
+// returns with it held; the caller loops and checks again.
+func (c *engine[T]) wait(who caller, done, closed <-chan struct{}) {
+	c.count(who, +1)
 	c.mu.Unlock()
 	select {
 	case <-c.space:
@@ -46,14 +80,25 @@ func (c *engine[T]) wait(inTask bool, done, closed <-chan struct{}) {
 	case <-closed:
 	}
 	c.mu.Lock()
-	c.waiters--
-	if inTask {
-		c.taskWaiters--
+	c.count(who, -1)
+	if c.unknownWaiters == 0 {
+		c.identify = false
 	}
 	// Whatever woke us, the token may have been ours: hand it on when the
-	// others could use it. The caller may take the room first, in which
-	// case the next one wakes, finds none, and waits again.
-	if c.waiters > 0 && c.room() {
+	// others could use it (room, or unknown waiters to identify). The
+	// caller may take the room first, in which case the next one wakes,
+	// finds none, and waits again.
+	if c.waiters > 0 && (c.room() || c.identify) {
 		c.signal()
+	}
+}
+
+func (c *engine[T]) count(who caller, d int) {
+	c.waiters += d
+	switch who {
+	case ownTask:
+		c.taskWaiters += d
+	case unknown:
+		c.unknownWaiters += d
 	}
 }

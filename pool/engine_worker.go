@@ -1,8 +1,11 @@
 package pool
 
 import (
+	"sync/atomic"
+
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/pad"
 )
 
 // maxBatch is the most tasks a worker takes from the ring at once. Taking
@@ -10,7 +13,7 @@ import (
 // worker takes a batch only when there are plenty of tasks for every worker
 // (see take), so a long task cannot hold back many others while the other
 // workers idle. The tasks of a batch still count as waiting until each
-// starts (engine.pending).
+// starts (engine.batchers).
 const maxBatch = 16
 
 // maxFree is how many retired workers an engine keeps for reuse.
@@ -28,6 +31,15 @@ type worker[T any] struct {
 	next  int // batch[next:end] are taken and not started; batch[0] of a new worker is running
 	end   int
 	done  int // tasks that returned since the last report under c.mu
+
+	// started is how many tasks of a batch have started, published for
+	// admission (see engine.waiting); bidx is the worker's index in
+	// c.batchers (moved by other workers under c.mu), and batching reports
+	// whether it is there (changed by the worker itself only).
+	_        pad.Line
+	started  atomic.Int64
+	bidx     int
+	batching bool
 
 	nextFree *worker[T] // in c.free
 
@@ -72,10 +84,10 @@ func (w *worker[T]) drain() {
 		for w.next < w.end {
 			t := w.batch[w.next]
 			w.batch[w.next] = zero // must not keep a finished task's closure alive
-			if w.next > 0 {
-				c.pending.Add(-1) // a batched task starts: it no longer waits
-			}
 			w.next++
+			if w.batching {
+				w.started.Store(int64(w.next)) // this task no longer waits
+			}
 			c.run(t)
 			w.done++
 		}
@@ -96,16 +108,22 @@ func (w *worker[T]) drain() {
 // It is called with c.mu held and returns with it held.
 func (w *worker[T]) take() bool {
 	c := w.c
+	w.unbatch()
 	if c.n > 0 && c.running <= c.limit {
 		// A batch only when every worker could have as much: a long ring.
-		// The first task of the batch starts now; the others wait in
-		// pending.
+		// The first task of the batch starts now; the others still wait.
 		k := min(maxBatch, max(1, c.n/c.limit/2))
 		for i := range k {
 			w.batch[i] = c.pop()
 		}
-		c.pending.Add(int64(k - 1))
 		w.next, w.end = 0, k
+		if k > 1 {
+			w.batching = true
+			w.started.Store(1)
+			w.bidx = len(c.batchers)
+			c.batchers = append(c.batchers, w)
+			c.batched += k - 1
+		}
 		if c.waiters > 0 && c.backlog-c.waiting() >= c.wakeAt {
 			// Hysteresis: wake a blocked submitter only once half the
 			// backlog is free, so that it can add many tasks before it
@@ -119,18 +137,17 @@ func (w *worker[T]) take() bool {
 	if c.waiters > 0 {
 		c.signal()
 	}
-	if c.running == 0 {
+	if c.running == 0 && !c.keepParked {
 		// No task runs: every worker leaves, the parked ones too.
-		c.parked = 0
-		c.gen++
-		c.parkCond.Broadcast()
+		c.release()
 		return w.exit()
 	}
 	if c.parked >= maxParked {
 		return w.exit()
 	}
-	// Other tasks run, so more may come soon: park, and take the next task
-	// handed over instead of leaving it to a new goroutine. A parked worker
+	// Other tasks run (or the Group has not been waited for), so more may
+	// come soon: park, and take the next task handed over instead of
+	// leaving it to a new goroutine. A parked worker
 	// does not yield and look again: a task handed over wakes it at once
 	// (BenchmarkLatencyUnderLoad).
 	c.parked++
@@ -146,6 +163,23 @@ func (w *worker[T]) take() bool {
 			return w.exit()
 		}
 	}
+}
+
+// unbatch takes the worker out of c.batchers once its batch has started
+// (all of it, or all but a task lost to a Goexit). It is called with c.mu
+// held.
+func (w *worker[T]) unbatch() {
+	c := w.c
+	if !w.batching {
+		return
+	}
+	w.batching = false
+	c.batched -= w.end - 1
+	last := len(c.batchers) - 1
+	moved := c.batchers[last]
+	c.batchers[w.bidx], moved.bidx = moved, w.bidx
+	c.batchers[last] = nil
+	c.batchers = c.batchers[:last]
 }
 
 // exit retires the worker: its goroutine ends once take returns false. It

@@ -27,8 +27,9 @@ const NoLimit = math.MaxInt
 //
 // Go hands the task to a worker goroutine when fewer than limit tasks run,
 // and otherwise puts it in a bounded backlog ([Backlog]) and returns. Worker
-// goroutines are started when there is work and end when there is none, so
-// no goroutine of the group is left once Wait has returned. Tasks that were
+// goroutines are started when there is work; a worker with nothing to do
+// may wait for the group's next task, and every one of them has ended when
+// Wait returns. Tasks that were
 // accepted before the context was done still run, with that context.
 //
 // Errors: Wait returns the first error a task returned (later ones are
@@ -72,6 +73,7 @@ func NewGroup(ctx context.Context, limit int, opts ...Option) *Group {
 	g.ctx = g.scope.Context()
 	g.done = g.ctx.Done()
 	g.engine.init(limit, o.backlog, &groupWorkers, g.runTask, g.scope.Panic)
+	g.engine.keepParked = true
 	return g
 }
 
@@ -114,7 +116,7 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 	g.check("Go")
 	c := &g.engine
 	c.mu.Lock()
-	checked, inTask := false, false
+	who := unknown
 	for {
 		if g.waited {
 			c.mu.Unlock()
@@ -133,19 +135,20 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 			}
 			return
 		}
-		if !checked {
-			// Full. Before waiting, find out whether the caller is one of
-			// the group's tasks (a goroutine id look-up: not under the lock).
+		if who == unknown && c.mustIdentify() {
+			// Full, and the caller may be needed to avoid a deadlock: find
+			// out whether it is one of the tasks (a goroutine id look-up:
+			// not under the lock).
 			c.mu.Unlock()
-			checked, inTask = true, c.fromTask()
+			who = c.identity()
 			c.mu.Lock()
 			continue
 		}
-		if c.overflow(task, inTask) {
+		if c.overflow(task, who) {
 			c.mu.Unlock()
 			return
 		}
-		c.wait(inTask, g.done, nil)
+		c.wait(who, g.done, nil)
 	}
 }
 
@@ -198,6 +201,12 @@ func (g *Group) Wait() error {
 			return fmt.Errorf("pool: Wait called from a task of the group: it cannot wait for its own task: %w", tame.ErrDeadlock)
 		}
 		c.mu.Lock()
+	}
+	// The workers parked for more tasks leave now, and the others once
+	// their tasks are done.
+	c.keepParked = false
+	if c.running == 0 {
+		c.release()
 	}
 	c.waitIdle(nil)
 	c.retire()

@@ -104,7 +104,7 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 	}
 	c := &p.engine
 	c.mu.Lock()
-	checked, inTask := false, false
+	who := unknown
 	for {
 		if p.closed {
 			c.refused++
@@ -124,19 +124,20 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 			}
 			return nil
 		}
-		if !checked {
-			// Full. Before waiting, find out whether the caller is one of
-			// the pool's tasks (a goroutine id look-up: not under the lock).
+		if who == unknown && c.mustIdentify() {
+			// Full, and the caller may be needed to avoid a deadlock: find
+			// out whether it is one of the tasks (a goroutine id look-up:
+			// not under the lock).
 			c.mu.Unlock()
-			checked, inTask = true, c.fromTask()
+			who = c.identity()
 			c.mu.Lock()
 			continue
 		}
-		if c.overflow(task, inTask) {
+		if c.overflow(task, who) {
 			c.mu.Unlock()
 			return nil
 		}
-		c.wait(inTask, ctx.Done(), p.closedCh)
+		c.wait(who, ctx.Done(), p.closedCh)
 	}
 }
 
