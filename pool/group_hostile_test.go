@@ -164,3 +164,51 @@ func TestGroupWaitConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupGoFromTasksBesideBlockedOutsider: an outsider is already blocked
+// in Go on a full group when every running task calls Go too. The tasks must
+// not deadlock (the last one queues past the backlog), and the outsider
+// still waits for room: it is not a task and never queues past the bound.
+func TestGroupGoFromTasksBesideBlockedOutsider(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const limit = 3
+		g := pool.NewGroup(context.Background(), limit, pool.Backlog(1))
+		start := make(chan struct{})
+		var ran atomic.Int64
+		child := func(context.Context) error { ran.Add(1); return nil }
+		for range limit {
+			g.Go(func(context.Context) error {
+				<-start
+				for range 3 {
+					g.Go(child)
+				}
+				return nil
+			})
+		}
+		hold := make(chan struct{})
+		g.Go(func(context.Context) error { <-hold; ran.Add(1); return nil }) // the backlog is full
+		outsider := make(chan struct{})
+		go func() { g.Go(child); close(outsider) }()
+		synctest.Wait() // the outsider is blocked
+		select {
+		case <-outsider:
+			t.Fatal("the outsider's Go returned on a full group")
+		default:
+		}
+		close(start)
+		synctest.Wait() // every parent is done: they did not deadlock
+		select {
+		case <-outsider:
+			// Admitted once the parents' slots freed: fine.
+		default:
+		}
+		close(hold)
+		if err := g.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		<-outsider
+		if got := ran.Load(); got != limit*3+2 {
+			t.Errorf("%d tasks ran, want %d", got, limit*3+2)
+		}
+	})
+}
