@@ -17,10 +17,6 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// flat returns out with every run of white space made one space, so that
-// prose wrapped over several lines can be searched.
-func flat(out string) string { return strings.Join(strings.Fields(out), " ") }
-
 func TestLesson(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, []string{"-quick", "-v"}); err != nil {
@@ -32,17 +28,13 @@ func TestLesson(t *testing.T) {
 	if strings.Contains(got, "FAILED") {
 		t.Errorf("output reports a failed check:\n%s", got)
 	}
-	for _, want := range []string{
+	lessontest.Says(t, got,
 		"check ok: actors: 10000 in all",
 		"check ok: keyed queue: 10000 in all",
 		"check ok: lock.Both: 10000 in all",
 		"deadlock detected",
 		"check ok: lock.Both: both transfers finished, money conserved",
-	} {
-		if !strings.Contains(flat(got), want) {
-			t.Errorf("output does not contain %q:\n%s", want, got)
-		}
-	}
+	)
 	// Each way's row: made + declined = 4 goroutines * 300 transfers, the
 	// money conserved, the time and the time per transfer.
 	rows := regexp.MustCompile(`(?m)^  (actors|keyed queue|lock\.Both) +(\d+) +(\d+) +10000 +yes +(\S+) +(\S+)$`).FindAllStringSubmatch(got, -1)
@@ -59,7 +51,7 @@ func TestLesson(t *testing.T) {
 		}
 		took[r[1]] = d
 	}
-	f := flat(got)
+	f := lessontest.Flat(got)
 	m := regexp.MustCompile(`their costs differ: (actors|keyed queue|lock\.Both) took \S+ a transfer, (actors|keyed queue|lock\.Both) `).FindStringSubmatch(f)
 	if m == nil {
 		t.Fatalf("the prose does not name the fastest and the slowest way:\n%s", got)
@@ -78,17 +70,8 @@ func TestLesson(t *testing.T) {
 
 // TestProgram runs the program alone, as a reader would.
 func TestProgram(t *testing.T) {
-	bin := lessontest.Build(t)
-	lessontest.Help(t, bin, summary)
-	out, errOut, status := lessontest.Run(t, bin, "-quick")
-	if status != 0 {
-		t.Fatalf("exit status %d, want 0; stderr:\n%s\nstdout:\n%s", status, errOut, out)
-	}
-	lessontest.Alone(t, out, bank.Chapter)
-	lessontest.Fits(t, out)
-	if !strings.Contains(out, "checked: 6 claims held") {
-		t.Errorf("without -v, want the summary of the checks:\n%s", out)
-	}
+	out := lessontest.Program(t, summary, bank.Chapter)
+	lessontest.Says(t, out, "checked: 6 claims held")
 }
 
 // TestWaysConserveMoney runs each way on a heavier load than the lesson's

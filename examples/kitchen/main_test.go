@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -24,17 +23,13 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// flat returns out with every run of white space made one space, so that
-// prose wrapped over several lines can be searched.
-func flat(out string) string { return strings.Join(strings.Fields(out), " ") }
-
 // checkParallelHalf checks what the output says about the dinner with two
 // chefs: either they chopped on two cores at once, with the cores busy
 // measured at least kitchen.Parallel, or it says why not, with the measured
 // figures.
 func checkParallelHalf(t *testing.T, out string) {
 	t.Helper()
-	f := flat(out)
+	f := lessontest.Flat(out)
 	if !regexp.MustCompile(`This program could use about \d+\.\d cores just now`).MatchString(f) {
 		t.Errorf("the free cores were not measured first:\n%s", out)
 	}
@@ -66,7 +61,7 @@ func TestKitchen(t *testing.T) {
 	lessontest.Alone(t, got, kitchen.Chapter)
 	lessontest.Fits(t, got)
 	checkParallelHalf(t, got)
-	for _, want := range []string{
+	lessontest.Says(t, got,
 		"One chef, 6 dishes:",
 		"2 chefs, the same dishes:",
 		"blank: not started yet, or served",
@@ -74,11 +69,7 @@ func TestKitchen(t *testing.T) {
 		"check ok: 2 chef(s): dishes cooked in order",
 		"check ok: one chef: never two dishes chopped at the same instant",
 		"check ok: 2 chefs: 2 dishes worked on at the same instant",
-	} {
-		if !strings.Contains(flat(got), want) {
-			t.Errorf("output does not contain %q; output:\n%s", want, got)
-		}
-	}
+	)
 	if strings.Contains(got, "FAILED") {
 		t.Errorf("output reports a failed check:\n%s", got)
 	}
@@ -158,21 +149,9 @@ func rows(s string) string {
 // TestProgram runs the program alone, as a reader would, and with one core
 // only: then it cannot show parallelism and must say why.
 func TestProgram(t *testing.T) {
-	bin := lessontest.Build(t)
-	lessontest.Help(t, bin, summary)
-	cmd := exec.Command(bin, "-quick")
-	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
-	outb, err := cmd.Output()
-	out := string(outb)
-	if err != nil {
-		t.Fatalf("GOMAXPROCS=1 %s -quick: %v\n%s", bin, err, out)
-	}
-	lessontest.Alone(t, out, kitchen.Chapter)
-	lessontest.Fits(t, out)
+	out := lessontest.Program(t, summary, kitchen.Chapter, "GOMAXPROCS=1")
 	checkParallelHalf(t, out)
-	if !strings.Contains(flat(out), "This program may use only one core (GOMAXPROCS=1)") {
-		t.Errorf("with GOMAXPROCS=1 the program does not say it may use only one core:\n%s", out)
-	}
+	lessontest.Says(t, out, "This program may use only one core (GOMAXPROCS=1)")
 }
 
 func TestBadChefs(t *testing.T) {

@@ -130,7 +130,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 
 	fmt.Fprintln(w)
-	end := settle(baseline)
+	end := lesson.Settle(baseline)
 	if end > baseline {
 		lesson.Wrap(w, "", fmt.Sprintf("Goroutines: %d when the tour started, %d at the end: some were left "+
 			"running. FAILED", baseline, end))
@@ -188,15 +188,3 @@ func number(ch lesson.Chapter) int {
 	return 0
 }
 
-// settle waits, without sleeping, until runtime.NumGoroutine is at most
-// baseline or two seconds have passed, and returns the last count: a
-// goroutine that has signalled its owner may still be counted for an instant.
-func settle(baseline int) int {
-	deadline := time.Now().Add(2 * time.Second)
-	n := runtime.NumGoroutine()
-	for n > baseline && time.Now().Before(deadline) {
-		runtime.Gosched()
-		n = runtime.NumGoroutine()
-	}
-	return n
-}

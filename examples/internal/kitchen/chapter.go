@@ -217,7 +217,7 @@ func verdict(one, many Dinner, dinners int, ct CoreTest, p int) string {
 	}
 	return head + fmt.Sprintf("While two chefs worked side by side, only %.1f cores were busy: %s rather than "+
 		"chopping at the same instant, in %d %s; %s. Parallelism needs idle cores; concurrency "+
-		"does not.", busy, turns, dinners, plural(dinners, "dinner"), why)
+		"does not.", busy, turns, dinners, lesson.Plural(dinners, "dinner"), why)
 }
 
 // cores describes how many cores were busy on average, from the CPU time the
@@ -240,12 +240,4 @@ func writeSVG(name string, dinners []Dinner, titles []string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// plural returns noun for one, and noun+"s" for other counts.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return noun
-	}
-	return noun + "s"
 }

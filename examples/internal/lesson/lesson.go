@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -149,7 +150,7 @@ func (c *Checker) Check(w io.Writer, ok bool, format string, args ...any) {
 // Err.
 func (c *Checker) Done(w io.Writer) error {
 	if !c.Verbose && len(c.failed) == 0 {
-		fmt.Fprintf(w, "  checked: %d %s held (-v lists them)\n", c.passed, plural(c.passed, "claim"))
+		fmt.Fprintf(w, "  checked: %d %s held (-v lists them)\n", c.passed, Plural(c.passed, "claim"))
 	}
 	return c.Err()
 }
@@ -162,8 +163,8 @@ func (c *Checker) Err() error {
 	return fmt.Errorf("%d invariant(s) failed: %s", len(c.failed), strings.Join(c.failed, "; "))
 }
 
-// plural returns noun for one, and noun+"s" for other counts.
-func plural(n int, noun string) string {
+// Plural returns noun for one, and noun+"s" for other counts.
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return noun
 	}
@@ -189,4 +190,17 @@ func TooWide(out string) []string {
 		}
 	}
 	return wide
+}
+
+// Settle waits, without sleeping, until runtime.NumGoroutine is at most
+// baseline or two seconds have passed, and returns the last count: a
+// goroutine that has signalled its owner may still be counted for an instant.
+func Settle(baseline int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	n := runtime.NumGoroutine()
+	for n > baseline && time.Now().Before(deadline) {
+		runtime.Gosched()
+		n = runtime.NumGoroutine()
+	}
+	return n
 }

@@ -7,6 +7,7 @@ package lessontest
 import (
 	"bytes"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -38,8 +39,15 @@ func Build(t *testing.T) string {
 // error and its exit status.
 func Run(t *testing.T, bin string, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
+	return RunEnv(t, bin, nil, args...)
+}
+
+// RunEnv is Run with env added to the environment.
+func RunEnv(t *testing.T, bin string, env []string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	var exit *exec.ExitError
@@ -95,5 +103,40 @@ func Alone(t *testing.T, out string, ch lesson.Chapter) {
 	lesson.Wrap(&want, "", ch.Intro)
 	if !strings.HasPrefix(out, want.String()) {
 		t.Errorf("output does not start with the chapter's title and intro:\n%s", out[:min(len(out), 600)])
+	}
+}
+
+// Program builds the program in the current directory, checks its -h
+// (Help), then runs it alone with -quick and env added to its environment,
+// as a reader would: it must exit 0, start with ch's heading and intro, fit
+// the width, and sum up its checks in one line. It returns the output.
+func Program(t *testing.T, summary string, ch lesson.Chapter, env ...string) string {
+	t.Helper()
+	bin := Build(t)
+	Help(t, bin, summary)
+	out, errOut, status := RunEnv(t, bin, env, "-quick")
+	if status != 0 {
+		t.Fatalf("%s: exit status %d, want 0; stderr:\n%s\nstdout:\n%s", strings.Join(env, " "), status, errOut, out)
+	}
+	Alone(t, out, ch)
+	Fits(t, out)
+	if !strings.Contains(out, "\n  checked: ") || strings.Contains(out, "check ok") {
+		t.Errorf("without -v, want one line summing up the checks, not each check:\n%s", out)
+	}
+	return out
+}
+
+// Flat returns out with every run of white space made one space, so that
+// prose wrapped over several lines can be searched.
+func Flat(out string) string { return strings.Join(strings.Fields(out), " ") }
+
+// Says checks that out, wrapped as it may be, says each of wants.
+func Says(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	f := Flat(out)
+	for _, want := range wants {
+		if !strings.Contains(f, want) {
+			t.Errorf("output does not say %q:\n%s", want, out)
+		}
 	}
 }

@@ -68,7 +68,7 @@ func runPipeline(ctx context.Context, w io.Writer, opt lesson.Options) error {
 	start := time.Now()
 	_, err = pipeline.Collect(p, slow)
 	took := time.Since(start)
-	after := settle(before)
+	after := lesson.Settle(before)
 	say(w, "A stage failed at item %d: Collect returned %q after %s; %d of %d items were handled before "+
 		"every stage stopped; goroutines: %d before, %d after.", n/2, err, lesson.Dur(took), handled.Load(), n, before, after)
 	c.Check(w, errors.Is(err, errBad), "the stage's error came back from the sink")

@@ -8,26 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
-	"time"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/examples/internal/lesson"
 )
 
-// settle waits, without sleeping, until runtime.NumGoroutine is at most
-// baseline or two seconds have passed, and returns the last count: a
-// goroutine that has signalled its owner may still be counted for an instant.
-func settle(baseline int) int {
-	deadline := time.Now().Add(2 * time.Second)
-	n := runtime.NumGoroutine()
-	for n > baseline && time.Now().Before(deadline) {
-		runtime.Gosched()
-		n = runtime.NumGoroutine()
-	}
-	return n
-}
 
 // panicked returns the *tame.PanicError in err, if any.
 func panicked(err error) (*tame.PanicError, bool) {

@@ -161,11 +161,11 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 			return err
 		}
 		fmt.Fprintf(w, "\n%d. From disk, all CPU: %d %s, %d words, the fastest of %d runs each.\n",
-			i+2, r.Files, plural(r.Files, "file"), Total(r.Counts), r.Reps)
+			i+2, r.Files, lesson.Plural(r.Files, "file"), Total(r.Counts), r.Reps)
 		times(w, r, fmt.Sprintf("%d a stage", workers))
 		lesson.Wrap(w, "  ", verdict(r, i == 0))
 		c.Check(w, r.Equal && Total(r.Counts) > 0, "%d %s: both versions counted the same words",
-			r.Files, plural(r.Files, "file"))
+			r.Files, lesson.Plural(r.Files, "file"))
 		last = r
 	}
 
@@ -192,14 +192,6 @@ func times(w io.Writer, r Race, how string) {
 // busyText returns the cores busy on average, "1.6 cores busy", or "".
 func busyText(cpu, wall time.Duration) string {
 	return strings.Trim(lesson.Cores(cpu, wall), "()")
-}
-
-// plural returns noun for one, and noun+"s" for other counts.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return noun
-	}
-	return noun + "s"
 }
 
 // verdict says what a CPU-only race r shows, from its figures; small tells
