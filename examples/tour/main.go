@@ -187,4 +187,3 @@ func number(ch lesson.Chapter) int {
 	}
 	return 0
 }
-

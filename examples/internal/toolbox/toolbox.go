@@ -14,7 +14,6 @@ import (
 	"github.com/tamego/tame/examples/internal/lesson"
 )
 
-
 // panicked returns the *tame.PanicError in err, if any.
 func panicked(err error) (*tame.PanicError, bool) {
 	var pe *tame.PanicError
