@@ -57,13 +57,14 @@
 // A seed holds the whole plan of its run (the depth and the expected number
 // of steps are in it), so [Replay] needs nothing else. Replay is exact when
 // the body synchronizes only through tame: the same seed makes the same
-// decisions, and the run passes the same points in the same order. It is
-// best effort where goroutines also synchronize by other means (channels,
-// sync.Mutex, atomics): goroutines woken that way run as the Go scheduler
-// decides until their next point. Do not hold a sync.Mutex across a call
-// into tame that another goroutine may wait for: a goroutine blocked on a
-// sync.Mutex is not durably blocked, and the run would wait for it forever
-// (package lock's locks do not have this limit).
+// decisions, also after a log line was added (a goroutine is known by who
+// started it, not by where its code is). It is best effort where goroutines
+// also synchronize by other means (channels, sync.Mutex, atomics):
+// goroutines woken that way run as the Go scheduler decides until their
+// next point. Do not hold a sync.Mutex across a call into tame that another
+// goroutine may wait for: a goroutine blocked on a sync.Mutex is not durably
+// blocked, and the run would wait for it (a watchdog then crashes the test
+// with the reason). Package lock's locks do not have this limit.
 //
 // The explorer's handoffs are synchronization to the race detector, which
 // then sees no data race between points: run the test without the tag under

@@ -1,8 +1,11 @@
 package tametest
 
 import (
+	"bytes"
+	"cmp"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -32,6 +35,7 @@ type explorer struct {
 
 	// Set inside the bubble before the body starts.
 	bubble uint64
+	root   uint64        // the id of the body's goroutine
 	arrive chan struct{} // a goroutine parked, or the body ended
 	failed func() bool   // whether the run has failed so far
 
@@ -56,7 +60,10 @@ type gor struct {
 	id       uint64
 	label    int
 	prio     uint64
-	key      uint64
+	key      uint64 // where it stopped first
+	parent   uint64 // the id of the goroutine that started it
+	ident    uint64 // who it is, the same in every run of the schedule
+	children int    // goroutines it started that have an ident
 	fresh    bool
 	wake     chan struct{}
 	kind     sched.Kind
@@ -99,6 +106,7 @@ func (ex *explorer) Point(k sched.Kind, spinning bool) bool {
 	g.npcs = runtime.Callers(3, g.pcs[:])
 	if g.fresh {
 		g.key = frameKey(g.pcs[:g.npcs])
+		g.parent = parentOf()
 	}
 	ex.parked = append(ex.parked, g)
 	ex.mu.Unlock()
@@ -133,7 +141,7 @@ func (ex *explorer) endRoot() {
 // run runs body in the calling goroutine, the root of the run's bubble,
 // with the scheduler beside it.
 func (ex *explorer) run(t *testing.T, body func(), failed func() bool, fail func(string)) {
-	_, ex.bubble = goid.Bubble()
+	ex.root, ex.bubble = goid.Bubble()
 	ex.arrive = make(chan struct{}, 1)
 	ex.failed = failed
 	// Registered first, so it runs last, after the body's own cleanups.
@@ -251,10 +259,14 @@ func (ex *explorer) choose() *gor {
 }
 
 // prioritize gives the goroutines that parked for the first time their
-// label and priority, in an order that does not depend on which of them
-// arrived first: by where they stopped, then by goroutine id. A priority
-// depends on the seed and on where the goroutine stopped first, so a
-// goroutine keeps its priority when others appear in another order.
+// label and priority. A priority depends on the seed and on who the
+// goroutine is: the body's goroutine, or the n-th goroutine started by a
+// goroutine that has an identity already (else, where it stopped first).
+// It does not depend on goroutine ids or on the lines of the code, so a
+// goroutine keeps its priority in every run of the schedule, also after a
+// log line was added to the body. Goroutines that appear together are taken
+// in the order of their ids, which is the order of their creation when one
+// goroutine started them.
 func (ex *explorer) prioritize() {
 	var fresh []*gor
 	for _, g := range ex.parked {
@@ -265,26 +277,51 @@ func (ex *explorer) prioritize() {
 	if len(fresh) == 0 {
 		return
 	}
-	slices.SortFunc(fresh, func(a, b *gor) int {
-		if a.key != b.key {
-			if a.key < b.key {
-				return -1
-			}
-			return 1
-		}
-		if a.id < b.id {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(fresh, func(a, b *gor) int { return cmp.Compare(a.id, b.id) })
 	for _, g := range fresh {
-		n := ex.keys[g.key]
-		ex.keys[g.key] = n + 1
+		switch p := ex.gs[g.parent]; {
+		case g.id == ex.root:
+			g.ident = 1
+		case p != nil && p.ident != 0:
+			g.ident = mix(p.ident, uint64(p.children), 0x5eed)
+			p.children++
+		default:
+			n := ex.keys[g.key]
+			ex.keys[g.key] = n + 1
+			g.ident = mix(g.key, uint64(n), 0x6e7)
+		}
 		ex.labels++
 		g.label = ex.labels
-		g.prio = 1<<32 | mix(ex.plan.rnd, g.key, uint64(n))&(1<<32-1)
+		g.prio = 1<<32 | mix(ex.plan.rnd, g.ident, 0)&(1<<32-1)
 		g.fresh = false
 	}
+}
+
+// parentOf returns the id of the goroutine that started the calling one,
+// from the last line of its stack trace ("created by f in goroutine 7"),
+// or 0.
+func parentOf() uint64 {
+	var buf [8 << 10]byte
+	n := runtime.Stack(buf[:], false)
+	if n == len(buf) {
+		return 0 // cut short: the last line is not there
+	}
+	b := buf[:n]
+	i := bytes.LastIndex(b, []byte("\ncreated by "))
+	if i < 0 {
+		return 0
+	}
+	line, _, _ := bytes.Cut(b[i+1:], []byte("\n"))
+	const mark = " in goroutine "
+	j := bytes.LastIndex(line, []byte(mark))
+	if j < 0 {
+		return 0
+	}
+	id, err := strconv.ParseUint(string(line[j+len(mark):]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
 }
 
 // lastSteps returns the recorded steps, oldest first.

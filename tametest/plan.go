@@ -2,6 +2,7 @@ package tametest
 
 import (
 	"hash/fnv"
+	"path/filepath"
 	"runtime"
 	"strconv"
 )
@@ -89,15 +90,16 @@ func mix(a, b, c uint64) uint64 {
 	return splitmix(&s)
 }
 
-// frameKey names where a goroutine stopped, by function names and lines,
-// not addresses, so that it is the same in every build of the same code
-// (with or without -race, -cover, or -trimpath).
+// frameKey names where a goroutine stopped, by file names and lines, not
+// addresses or function names, so that it is the same in every build of
+// the same code (with or without -race, -cover or -trimpath, whatever the
+// compiler inlined: inlining renames closures, not their lines).
 func frameKey(pcs []uintptr) uint64 {
 	h := fnv.New64a()
 	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
-		h.Write([]byte(f.Function))
+		h.Write([]byte(filepath.Base(f.File)))
 		h.Write([]byte(strconv.Itoa(f.Line)))
 		if !more {
 			break

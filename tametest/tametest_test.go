@@ -248,3 +248,40 @@ func TestWatchdogReportsAHang(t *testing.T) {
 		t.Errorf("the child did not report the hang; output:\n%s", out[:min(len(out), 4000)])
 	}
 }
+
+// checkThenActMoved is checkThenAct written out again, on other lines.
+func checkThenActMoved(t testing.TB) {
+	account := lock.New(100)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+
+			if lock.With(account, func(b *int) int { return *b }) >= 80 {
+
+				account.Do(func(b *int) { *b -= 80 })
+			}
+		})
+	}
+	wg.Wait()
+	account.Do(func(b *int) {
+		if *b < 0 {
+			t.Errorf("balance = %d, want at least 0", *b)
+		}
+	})
+}
+
+// TestReplaySurvivesMovedLines replays a seed on the same program written
+// on other lines (as after adding a log line to the body): a goroutine's
+// priority depends on who started it, not on where its code is.
+func TestReplaySurvivesMovedLines(t *testing.T) {
+	if !sched.Enabled {
+		t.Skip("needs the tag tametest")
+	}
+	f := find(t, "TestReplaySurvivesMovedLines", checkThenAct)
+	if f.run == 0 {
+		t.Fatal("no failing run found")
+	}
+	if n := replays(t, f.seed, checkThenActMoved, 10); n < 9 {
+		t.Errorf("Replay of seed %#x on the moved program failed %d times in 10, want at least 9", f.seed, n)
+	}
+}
