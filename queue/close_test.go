@@ -117,8 +117,8 @@ func TestQueueCloseFromHandler(t *testing.T) {
 		if err := q.Close(); err != nil {
 			t.Errorf("Close() = %v, want nil", err)
 		}
-		if inner != nil {
-			t.Errorf("Close() in the handler = %v, want nil", inner)
+		if !errors.Is(inner, tame.ErrDeadlock) {
+			t.Errorf("Close() in the handler = %v, want tame.ErrDeadlock", inner)
 		}
 		if !errors.Is(afterClose, tame.ErrClosed) {
 			t.Errorf("Push in the handler after its Close = %v, want tame.ErrClosed", afterClose)
@@ -186,7 +186,7 @@ func TestQueuePushToOwnFullQueue(t *testing.T) {
 		if err := q.Close(); err != nil {
 			t.Fatalf("Close() = %v", err)
 		}
-		if len(errs) != 2 || errs[0] != nil || !errors.Is(errs[1], queue.ErrDeadlock) {
+		if len(errs) != 2 || errs[0] != nil || !errors.Is(errs[1], tame.ErrDeadlock) {
 			t.Errorf("Push in the handler = %v, want [nil, ErrDeadlock]", errs)
 		}
 		if waited > 10*time.Millisecond {
@@ -306,7 +306,7 @@ func TestQueueHandlerPushesAndClosesUnderLoad(t *testing.T) {
 			switch err := q.Push(context.Background(), own); {
 			case err == nil:
 				accepted.Add(1)
-			case errors.Is(err, queue.ErrDeadlock), errors.Is(err, tame.ErrClosed):
+			case errors.Is(err, tame.ErrDeadlock), errors.Is(err, tame.ErrClosed):
 				refused.Store(own, true)
 			default:
 				t.Errorf("Push by the handler = %v, want nil, ErrDeadlock or ErrClosed", err)
@@ -314,8 +314,8 @@ func TestQueueHandlerPushesAndClosesUnderLoad(t *testing.T) {
 		}
 		if n == closeAt {
 			closes++
-			if err := q.Close(); err != nil {
-				t.Errorf("Close() by the handler = %v, want nil", err)
+			if err := q.Close(); !errors.Is(err, tame.ErrDeadlock) {
+				t.Errorf("Close() by the handler = %v, want tame.ErrDeadlock", err)
 			}
 		}
 	})

@@ -1,34 +1,32 @@
 package queue
 
 import (
+	"context"
+	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 )
 
-// failures records the handler panics of one queue and tells OnPanic.
-type failures struct {
-	onPanic  func(*tame.PanicError)
-	panicked atomic.Int64 // handler calls that panicked or called Goexit
-	panics   catch.Collector
-	errOnce  sync.Once
-	err      error
-}
+var (
+	errCloseInside = fmt.Errorf("queue: Close or Shutdown called from the handler cannot wait for its own call: %w", tame.ErrDeadlock)
+	errPushInside  = fmt.Errorf("queue: Push from the handler to its own full queue: %w", tame.ErrDeadlock)
+)
 
-// handler reports a panic of the handler; the goroutine that recovered it
-// goes on. replace starts a new consumer if OnPanic calls Goexit.
-func (f *failures) handler(pe *tame.PanicError, replace func()) {
-	f.panicked.Add(1)
-	f.report(pe, replace)
+// failures records the handler panics of one queue, tells OnPanic, and
+// makes the result of Close.
+type failures struct {
+	onPanic func(*tame.PanicError)
+	panics  catch.Collector
+	once    sync.Once
+	err     error
 }
 
 // goexited reports a Goexit of the handler. The goroutine is ending, so a
 // replacement is started: by report if OnPanic calls Goexit as well (the
 // rest of this function is then skipped), here otherwise.
 func (f *failures) goexited(pe *tame.PanicError, replace func()) {
-	f.panicked.Add(1)
 	started := false
 	f.report(pe, func() { started = true; replace() })
 	if !started {
@@ -36,9 +34,9 @@ func (f *failures) goexited(pe *tame.PanicError, replace func()) {
 	}
 }
 
-// report records pe for Close and tells OnPanic. A panic in OnPanic is
-// recorded too; a Goexit in OnPanic ends the goroutine, so replace starts
-// another one.
+// report records pe for Close and tells OnPanic, on the goroutine that
+// recovered pe. A panic in OnPanic is recorded too; a Goexit in OnPanic ends
+// the goroutine, so replace starts another one.
 func (f *failures) report(pe *tame.PanicError, replace func()) {
 	f.panics.Add(pe)
 	if f.onPanic == nil {
@@ -53,9 +51,20 @@ func (f *failures) report(pe *tame.PanicError, replace func()) {
 	}
 }
 
-// result is what Close returns once every goroutine has ended: the same
-// error value every time.
-func (f *failures) result() error {
-	f.errOnce.Do(func() { f.err = f.panics.Err() })
+// wait is the end of Close and Shutdown, once the queue stops accepting:
+// it waits until done is closed (every accepted item handled, every
+// goroutine of the queue ending) and returns the panics, the same error
+// value every time. When ctx ends first it returns ctx.Err(), unless
+// everything accepted was already handled when it looked.
+func (f *failures) wait(ctx context.Context, handled bool, done <-chan struct{}) error {
+	if !handled {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	<-done // handled: the goroutines are ending and run no user code
+	f.once.Do(func() { f.err = f.panics.Err() })
 	return f.err
 }

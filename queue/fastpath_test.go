@@ -87,7 +87,7 @@ func TestQueueOddCapacities(t *testing.T) {
 		if int64(handled) != accepted.Load() {
 			t.Errorf("capacity %d: handled %d, accepted %d", capacity, handled, accepted.Load())
 		}
-		if s := q.Stats(); s.MaxDepth > capacity || s.MaxDepth < 1 || s.Handled != accepted.Load() || s.Depth != 0 {
+		if s := q.Stats(); s.MaxWaiting > capacity || s.MaxWaiting < 1 || handledCount(s) != accepted.Load() || s.Waiting != 0 {
 			t.Errorf("capacity %d: Stats() = %+v, want MaxDepth 1..%d, Handled %d, Depth 0", capacity, s, capacity, accepted.Load())
 		}
 	}
@@ -245,8 +245,8 @@ func TestQueueParkRaces(t *testing.T) {
 		t.Fatalf("Close() = %v", err)
 	}
 	leaktest.Back(t, base)
-	if s := q.Stats(); s.Handled != producers*items {
-		t.Errorf("Stats().Handled = %d, want %d", s.Handled, producers*items)
+	if s := q.Stats(); handledCount(s) != producers*items {
+		t.Errorf("Stats().Handled = %d, want %d", handledCount(s), producers*items)
 	}
 }
 
@@ -390,7 +390,7 @@ func TestQueueFailuresWhileFull(t *testing.T) {
 			t.Errorf("producer %d: handled up to %d, want %d", p, n, items)
 		}
 	}
-	if s := q.Stats(); s.Handled != producers*items || s.Panicked != int64(producers*failed) {
+	if s := q.Stats(); handledCount(s) != producers*items || s.Failed != uint64(producers*failed) {
 		t.Errorf("Stats() = %+v, want Handled %d, Panicked %d", s, producers*items, producers*failed)
 	}
 }

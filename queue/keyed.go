@@ -3,81 +3,83 @@ package queue
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/pad"
 )
 
 // A Keyed queue keeps one line per key: items with the same key are handled
 // one at a time, in the order they were accepted; items with different keys
 // are handled in parallel, on at most workers goroutines. Ready keys take
-// turns (one item each, round-robin), so a hot key never starves the
-// others, and a slow key holds up only its own line.
+// turns, one item each, so a hot key never starves the others, and a slow
+// key holds up only its own line.
+//
+// Because keys run in parallel, the handler may only touch state that
+// belongs to the key it is called with: state shared by all keys (one map
+// updated for every key, a counter) is a data race, and needs a lock or,
+// better, a value per key made before the queue runs (see the examples).
 //
 // A Keyed queue is safe for concurrent use by any number of goroutines. Make
 // one with [NewKeyed]; the zero value is not usable (its methods panic). It
 // must not be copied after first use.
 //
-// Push blocks while capacity items are waiting, counted over all keys (the
-// items being handled are not counted); it returns ctx.Err() when its
-// context ends first and [tame.ErrClosed] once Close was called. TryPush
-// never blocks. Pushes that had to wait are let in together, oldest first,
-// once the workers have made room for capacity/8 items (at least one), not
-// one per item handled; until then later Pushes queue up behind them. A key
-// that has drained holds no memory.
+// Its capacity is the number of items that may wait, over all keys; the
+// items being handled do not count. Push blocks while capacity items wait,
+// and Pushes that wait are let in in the order they came, as room is made;
+// TryPush never blocks. Memory is taken as items wait and given back as
+// lines drain: a key whose line has drained holds none.
 //
-// A panic (or runtime.Goexit) in the handler skips only that item: the next
-// item of the key is handled, OnPanic is told at once, and Close returns
-// every panic, joined with errors.Join. After a Goexit a new goroutine takes
-// the worker's place.
+// A key must be equal to itself: Push and TryPush panic with a key that is
+// not (a NaN, or a struct or interface value holding one), and with an
+// interface key whose dynamic type is not comparable, in the caller's
+// goroutine, and the queue goes on working.
 //
-// Worker goroutines start when there is work (at most workers of them), park
-// when there is none, and end once Close was called and every accepted item
-// was handled; Close waits for them, except when it is called by the handler
-// itself (see the package documentation).
+// Worker goroutines start as there is work, up to workers of them, wait
+// when there is none, and end once Close or Shutdown was called and every
+// accepted item was handled. A panic or runtime.Goexit in the handler skips
+// only its item: see [OnPanic] and [Keyed.Close].
 type Keyed[K comparable, T any] struct {
-	handle    func(K, T)
-	capacity  int
-	workers   int
-	batch     int  // room the workers make before waiting Pushes are let in (see admit)
-	checkKeys bool // K may hold an interface value, whose dynamic type may not be hashable
+	handle   func(K, T)
+	capacity int
+	workers  int
+	wake     chan struct{} // one signal per idle worker let go; room for every worker
+	done     chan struct{} // closed when the last worker has ended, after Close
+	owner    goid.Set      // the worker goroutines
+	fails    failures
 
-	mu       sync.Mutex
-	lines    map[K]*line[K, T]  // keys with items waiting or being handled
-	peak     int                // most entries lines had since it was made
-	ready    deque[*line[K, T]] // lines with items waiting and no worker, in turn
-	spare    []*line[K, T]      // drained lines, without a key, for reuse
-	chunks   chunkPool[T]       // the chunks of every line
-	total    int                // items waiting, over all keys
-	maxDepth int
-	handled  int64
-	blocked  time.Duration
-	closed   bool
-	running  int             // worker goroutines
-	idle     int             // workers parked on wake
-	ws       []*worker[K, T] // the workers, with the ids of their goroutines
-	waiters  waitList[item[K, T]]
+	// Read by workers without the lock (see loop), stored under mu.
+	_      pad.Line
+	handed atomic.Int64 // items of windows given to the handler, still counted in waiting
+	nwait  atomic.Int32 // waiters.len()
+	nready atomic.Int32 // ready.len()
+	_      pad.Line
 
-	// Mirrors of ready.len() and waiters.len(), stored under mu, read by
-	// workers without it (see worker.loop).
-	nready atomic.Int32
-	nwait  atomic.Int32
-
-	wake chan struct{} // one signal per idle-- : room for workers
-	done chan struct{} // closed when the last worker has ended, after Close
-
-	fails failures
+	mu         sync.Mutex
+	lines      map[K]*line[K, T]  // keys with items waiting or being handled
+	peak       int                // most entries lines had since it was made
+	ready      deque[*line[K, T]] // lines with items waiting and no worker, in turn
+	spare      []*line[K, T]      // drained lines, without a key, for reuse
+	waiting    int                // items waiting over all keys, plus handed
+	maxWaiting int
+	submitted  uint64
+	refused    uint64
+	running    int // handler calls in progress
+	completed  uint64
+	failed     uint64
+	started    int // worker goroutines
+	idle       int // workers waiting on wake
+	closed     bool
+	waiters    waitList[item[K, T]]
 }
 
-// A line is the FIFO of one key. While busy, a worker is handling one of its
+// A line is the FIFO of one key. While busy, a worker handles one of its
 // items and no other worker takes it: that keeps the key's order.
 type line[K comparable, T any] struct {
 	key   K
-	items chunkList[T]
+	items deque[T]
 	busy  bool
 }
 
@@ -101,77 +103,106 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 		panic("queue: handle func must not be nil")
 	}
 	o := collect(opts)
-	return &Keyed[K, T]{
-		handle:    handle,
-		capacity:  capacity,
-		workers:   workers,
-		batch:     max(1, capacity/8),
-		checkKeys: mayHoldInterface(reflect.TypeFor[K]()),
-		lines:     make(map[K]*line[K, T]),
-		wake:      make(chan struct{}, workers),
-		done:      make(chan struct{}),
-		fails:     failures{onPanic: o.onPanic},
-		// Enough chunks for capacity items in as few lines as possible,
-		// plus a partly used one at each end of every line a worker holds.
-		chunks: chunkPool[T]{max: capacity/chunkSize + 2*workers + 1},
+	q := &Keyed[K, T]{
+		handle:   handle,
+		capacity: capacity,
+		workers:  workers,
+		wake:     make(chan struct{}, workers),
+		done:     make(chan struct{}),
+		fails:    failures{onPanic: o.onPanic},
+		lines:    make(map[K]*line[K, T]),
+		started:  1,
+		waiters:  newWaitList[item[K, T]](),
 	}
+	// The first worker starts here, and every other one is started by a
+	// worker: the queue's goroutines, and the channels they make, belong to
+	// the synctest bubble (or none) of NewKeyed's caller, never to that of
+	// a caller of Push.
+	go q.work(&worker[K, T]{})
+	return q
 }
 
 func (q *Keyed[K, T]) mustBeMade() {
-	if q.wake == nil { // wake is set once, by NewKeyed; lines is replaced when it shrinks
+	if q.done == nil {
 		panic("queue: Keyed used without NewKeyed")
 	}
 }
 
 // Push adds v at the end of key's line. It waits while the queue is full and
 // returns nil once v is accepted: v is then handled exactly once, also when
-// Close is called in the meantime. It returns ctx.Err() when ctx ends before
-// v is accepted (also when ctx is already done: it then never accepts v),
-// and tame.ErrClosed once Close was called. Called by the handler on its own
-// full queue, it returns ErrDeadlock after a short wait (1 ms) instead of
-// waiting forever.
+// Close is called in the meantime. It returns ctx.Err() when ctx is done
+// before v is accepted (when ctx is already done, it accepts nothing, even
+// with room), and an error wrapping [tame.ErrClosed] once Close or Shutdown
+// was called. Called from the handler on its own full queue it returns an
+// error wrapping [tame.ErrDeadlock] at once: if every worker waited for
+// room, none would make it.
 func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	q.mustBeMade()
-	q.checkKey(key)
+	mustBeKey(key)
 	if done := ctx.Done(); done != nil {
 		select {
 		case <-done:
+			q.mu.Lock()
+			q.refused++
+			q.mu.Unlock()
 			return ctx.Err()
 		default:
 		}
 	}
 	q.mu.Lock()
-	if q.closed {
+	defer q.mu.Unlock()
+	checked, self := false, false
+	for {
+		if q.closed {
+			q.refused++
+			return tame.ErrClosed
+		}
+		if q.waiters.len() == 0 && q.room() {
+			q.add(key, v)
+			return nil
+		}
+		if checked {
+			break
+		}
+		// Reading the goroutine id is slow: not under the lock.
 		q.mu.Unlock()
-		return tame.ErrClosed
+		self, checked = q.owner.HasCaller(), true
+		q.mu.Lock()
 	}
-	if q.waiters.len() == 0 && q.total < q.capacity {
-		q.add(key, v)
-		q.mu.Unlock()
-		return nil
+	if self {
+		q.refused++
+		return errPushInside
 	}
 	w := q.waiters.add(item[K, T]{key, v})
 	q.nwait.Store(int32(q.waiters.len()))
-	start := time.Now()
-	q.mu.Unlock()
-	// A worker waiting here could wait forever: if they all did, none would
-	// make room.
-	err := await(ctx, &q.mu, &q.waiters, w, q.self)
+	// A worker in a window counts an item handed, then looks at nwait;
+	// this stored nwait, now it looks at the count: one sees the other.
+	if q.waiters.first(w) && q.room() {
+		q.waiters.remove(w)
+		q.waiters.release(w)
+		q.nwait.Store(0)
+		q.add(key, v)
+		return nil
+	}
+	err := q.waiters.await(ctx, &q.mu, w)
 	q.nwait.Store(int32(q.waiters.len()))
-	q.blocked += time.Since(start)
-	q.mu.Unlock()
+	if err != nil {
+		q.refused++
+	}
 	return err
 }
 
 // TryPush adds v at the end of key's line if there is room now, without
-// waiting. It reports whether v was accepted: false when the queue is full
-// (or Pushes are already waiting for room) and after Close.
+// waiting. It reports whether v was accepted: false when capacity items
+// wait, when Pushes wait for room (they come first), and once Close or
+// Shutdown was called.
 func (q *Keyed[K, T]) TryPush(key K, v T) bool {
 	q.mustBeMade()
-	q.checkKey(key)
+	mustBeKey(key)
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.closed || q.waiters.len() > 0 || q.total >= q.capacity {
+	if q.closed || q.waiters.len() > 0 || !q.room() {
+		q.refused++
 		return false
 	}
 	q.add(key, v)
@@ -179,65 +210,91 @@ func (q *Keyed[K, T]) TryPush(key K, v T) bool {
 }
 
 // Len returns the number of items waiting, over all keys: accepted and not
-// yet given to the handler. It never exceeds the capacity. When no other key
-// is ready, a worker hands up to 16 items of its key to the handler one
-// after the other and counts them once it is done with them; until then Len
-// may also count up to 15 items the handler was already given, never fewer
-// than are waiting.
+// yet given to the handler. It never exceeds the capacity.
 func (q *Keyed[K, T]) Len() int {
 	q.mustBeMade()
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.total
+	return q.waiting - int(q.handed.Load())
 }
 
-// Stats returns a snapshot of the queue's counters. Blocked counts the
-// waits of Pushes that have returned.
+// room reports whether fewer than capacity items wait; mu is held.
+func (q *Keyed[K, T]) room() bool {
+	return q.waiting-int(q.handed.Load()) < q.capacity
+}
+
+// Stats returns a snapshot of the queue's counters.
 func (q *Keyed[K, T]) Stats() Stats {
 	q.mustBeMade()
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return Stats{
-		Depth:    q.total,
-		MaxDepth: q.maxDepth,
-		Keys:     len(q.lines),
-		Handled:  q.handled,
-		Panicked: q.fails.panicked.Load(),
-		Blocked:  q.blocked,
+		Submitted:  q.submitted,
+		Refused:    q.refused,
+		Waiting:    q.waiting - int(q.handed.Load()),
+		MaxWaiting: q.maxWaiting,
+		Running:    q.running,
+		Completed:  q.completed,
+		Failed:     q.failed,
+		Keys:       len(q.lines),
+		Blocked:    q.waiters.len(),
 	}
 }
 
-// Close stops accepting items (Pushes waiting for room return
-// tame.ErrClosed), waits until every accepted item was handled and every
-// worker goroutine has ended, and returns the handler's panics: nil, or
-// errors.Join of *tame.PanicError in the order they happened (the first 32,
-// then a count). It is idempotent and safe for concurrent use; every call
-// returns the same error.
+// Close stops accepting items, waits until every accepted item was handled
+// and every worker goroutine has ended, and returns the handler's panics:
+// nil, or errors.Join of *tame.PanicError in the order they happened (the
+// first ones, then a count). Pushes waiting for room return tame.ErrClosed.
+// Close is idempotent and safe for concurrent use; every call returns the
+// same error, and so does Shutdown.
 //
-// Called by the handler (or OnPanic) of this queue, Close cannot wait for
-// the item it is part of: it stops accepting and returns at once with the
-// panics so far; the workers then handle the remaining accepted items and
-// end. A Close from another goroutine still waits for all of that.
+// Called from the handler (or OnPanic) of this queue, Close cannot wait for
+// its own call: it stops accepting and returns at once an error wrapping
+// [tame.ErrDeadlock]; the workers still handle every accepted item, and a
+// Close from another goroutine waits for that and returns the panics.
 func (q *Keyed[K, T]) Close() error {
+	return q.Shutdown(context.Background())
+}
+
+// Shutdown is Close bounded by ctx: it stops accepting items and waits until
+// every accepted item was handled or ctx is done. When ctx ends first it
+// returns ctx.Err(), and the work goes on: nothing accepted is dropped, the
+// workers still end on their own, and a later Close or Shutdown waits for
+// them. When everything accepted was already handled, it returns what Close
+// returns, even with a done ctx.
+func (q *Keyed[K, T]) Shutdown(ctx context.Context) error {
 	q.mustBeMade()
-	id := goid.ID()
 	q.mu.Lock()
 	if !q.closed {
 		q.closed = true
 		q.waiters.closeAll()
 		q.nwait.Store(0)
 		for ; q.idle > 0; q.idle-- {
-			q.wake <- struct{}{} // parked workers see closed and end
-		}
-		if q.running == 0 {
-			close(q.done) // no worker ever started, or all have ended
+			q.wake <- struct{}{} // idle workers see closed and end
 		}
 	}
-	self := q.workerOf(id) != nil
+	handled := q.waiting == 0 && q.running == 0
 	q.mu.Unlock()
-	if self {
-		return q.fails.panics.Err()
+	if q.owner.HasCaller() {
+		return errCloseInside
 	}
-	<-q.done
-	return q.fails.result()
+	return q.fails.wait(ctx, handled, q.done)
+}
+
+// mustBeKey panics, in the caller's goroutine and before the lock is taken,
+// when key could not find its line again: a key not equal to itself, or an
+// interface value whose dynamic type is not comparable.
+func mustBeKey[K comparable](key K) {
+	if !equalsItself(key) {
+		panic(fmt.Sprintf("queue: key is not equal to itself: %v", key))
+	}
+}
+
+func equalsItself[K comparable](key K) bool {
+	defer func() {
+		if r := recover(); r != nil {
+			panic(fmt.Sprintf("queue: key %T is not comparable: %v", key, r))
+		}
+	}()
+	return key == key
 }

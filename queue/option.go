@@ -21,8 +21,11 @@ func (f optionFunc) apply(o *options) { f(o) }
 // every runtime.Goexit) of the handler, on the goroutine that recovered it,
 // before that goroutine handles its next item. Close returns the same panics
 // later. A panic in report itself is recovered and returned by Close too.
-// A nil report is the default: panics are only returned by Close.
+// OnPanic panics when report is nil.
 func OnPanic(report func(*tame.PanicError)) Option {
+	if report == nil {
+		panic("queue: OnPanic with a nil func")
+	}
 	return optionFunc(func(o *options) { o.onPanic = report })
 }
 

@@ -1,27 +1,17 @@
 package queue
 
-import "time"
-
-// Stats is a snapshot of a queue's counters, returned by Queue.Stats and
-// Keyed.Stats.
+// Stats is a snapshot of the counters of a [Queue] or a [Keyed] queue, in
+// the vocabulary every tame package uses. The fields are read one after the
+// other while the queue runs; once Close has returned,
+// Submitted == Completed + Failed.
 type Stats struct {
-	// Depth is the number of items waiting now (Len): accepted, not yet
-	// given to the handler. It is as exact as Len (it may count up to 15
-	// items the handler was just given), and Handled may then miss as many
-	// of the latest items.
-	Depth int
-	// MaxDepth is the most items that were ever waiting at once. It never
-	// exceeds the capacity.
-	MaxDepth int
-	// Keys is, for a Keyed queue, the number of keys that hold memory now:
-	// keys with items waiting or being handled. It is 0 for a Queue.
-	Keys int
-	// Handled is the number of items given to the handler so far, the ones
-	// that panicked and the ones being handled included.
-	Handled int64
-	// Panicked is the number of handler calls that panicked (panic(nil)
-	// included) or called runtime.Goexit.
-	Panicked int64
-	// Blocked is the total time Push callers spent waiting for room.
-	Blocked time.Duration
+	Submitted  uint64 // items accepted by Push and TryPush
+	Refused    uint64 // Push and TryPush calls that accepted nothing
+	Waiting    int    // items accepted and not yet given to the handler (Len)
+	MaxWaiting int    // the most items that ever waited at once; at most the capacity
+	Running    int    // handler calls in progress
+	Completed  uint64 // handler calls that returned
+	Failed     uint64 // handler calls that panicked or called runtime.Goexit
+	Keys       int    // Keyed only: keys with items waiting or being handled
+	Blocked    int    // Push calls waiting for room now
 }

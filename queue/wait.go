@@ -2,57 +2,85 @@ package queue
 
 import (
 	"context"
-	"errors"
 	"sync"
-	"time"
 
 	"github.com/tamego/tame"
-	"github.com/tamego/tame/internal/goid"
 )
 
-// ErrDeadlock is returned by Push when the handler pushes to its own queue
-// while that queue is full. Waiting would never end: the room Push waits for
-// is made by the goroutine that is waiting. Push returns it once it has
-// waited 1 ms (checking sooner would slow every wait). Test for it with
-// errors.Is.
-var ErrDeadlock = errors.New("queue: Push from the handler to its own full queue would wait forever")
-
 // A waiter is a Push waiting for room. Whoever makes room accepts its item
-// (stores it and sets accepted) or refuses it (Close sets err), under the
-// queue's lock, then signals ready, which has room for that one signal.
-// Waiters are reused, so a Push that waits allocates nothing in the steady
-// state.
+// or refuses it (Close), under the queue's lock, and signals it.
 type waiter[T any] struct {
-	v     T
-	err   error
-	done  bool
+	v    T
+	err  error
+	done bool
+	// ready is the waiter's own wake channel, from the list's stock; nil
+	// while the waiter waits on the list's shared channel.
 	ready chan struct{}
-	timer *time.Timer // for the check of await; reused with the waiter
 }
 
-// waitList is a FIFO of waiters and a free list to reuse them. It is guarded
-// by the lock of the queue that holds it.
+// A waitList is the FIFO of the Pushes waiting for room in one queue. It is
+// guarded by the queue's lock.
+//
+// Its channels are made only when the queue is made and by the queue's own
+// goroutines (the consumer, the workers), never by a caller of Push: a
+// channel belongs to the synctest bubble of the goroutine that makes it, so
+// a queue made outside a bubble must not come to hold a channel made inside
+// one, nor the reverse. A Push that waits takes a channel from the stock, or
+// waits on the shared channel when the stock is empty; the queue's
+// goroutine gives it a channel of its own (and closes the shared one to
+// tell it) before it lets any waiter in.
 type waitList[T any] struct {
-	q    []*waiter[T] // q[head:] are waiting, oldest first
-	head int
-	free []*waiter[T]
+	q      []*waiter[T] // q[head:] wait, oldest first
+	head   int
+	bare   int             // waiters without a channel of their own
+	stock  []chan struct{} // channels for waiters, 1-buffered, empty
+	shared chan struct{}   // closed to wake the bare waiters
+	closed bool            // refused everyone: shared is closed for good
+}
+
+func newWaitList[T any]() waitList[T] {
+	return waitList[T]{shared: make(chan struct{})}
 }
 
 func (l *waitList[T]) len() int { return len(l.q) - l.head }
 
+// add queues a waiter for v.
 func (l *waitList[T]) add(v T) *waiter[T] {
-	var w *waiter[T]
-	if n := len(l.free); n > 0 {
-		w, l.free = l.free[n-1], l.free[:n-1]
+	w := &waiter[T]{v: v}
+	if n := len(l.stock); n > 0 {
+		w.ready, l.stock = l.stock[n-1], l.stock[:n-1]
 	} else {
-		w = &waiter[T]{ready: make(chan struct{}, 1)}
+		l.bare++
 	}
-	w.v, w.err, w.done = v, nil, false
 	l.q = append(l.q, w)
 	return w
 }
 
-// pop removes the first waiter and returns it with its item taken out.
+// first reports whether w is the oldest waiter.
+func (l *waitList[T]) first(w *waiter[T]) bool { return l.q[l.head] == w }
+
+// equip gives every bare waiter a channel of its own and wakes them, so
+// that each can be signalled alone. Only the queue's goroutines call it.
+func (l *waitList[T]) equip() {
+	if l.bare == 0 || l.closed {
+		return
+	}
+	for _, w := range l.q[l.head:] {
+		if w.ready == nil {
+			if n := len(l.stock); n > 0 {
+				w.ready, l.stock = l.stock[n-1], l.stock[:n-1]
+			} else {
+				w.ready = make(chan struct{}, 1)
+			}
+		}
+	}
+	l.bare = 0
+	close(l.shared)
+	l.shared = make(chan struct{})
+}
+
+// pop takes the oldest waiter out and returns its item; the caller then
+// finishes it. Only the queue's goroutines call it, after equip.
 func (l *waitList[T]) pop() (*waiter[T], T) {
 	w := l.q[l.head]
 	l.q[l.head] = nil
@@ -66,13 +94,13 @@ func (l *waitList[T]) pop() (*waiter[T], T) {
 	return w, v
 }
 
-// finish marks w done with err (nil: its item was accepted) and signals it.
+// finish tells w its result: nil when its item was accepted.
 func finish[T any](w *waiter[T], err error) {
 	w.done, w.err = true, err
 	w.ready <- struct{}{} // never blocks: ready has room for this one signal
 }
 
-// remove takes w out of the list: its context ended before it was done.
+// remove takes w out of the list: it gives up before it was done.
 func (l *waitList[T]) remove(w *waiter[T]) {
 	for i := l.head; i < len(l.q); i++ {
 		if l.q[i] == w {
@@ -85,80 +113,71 @@ func (l *waitList[T]) remove(w *waiter[T]) {
 	if l.head == len(l.q) {
 		l.q, l.head = l.q[:0], 0
 	}
-	var zero T
-	w.v = zero
-}
-
-// release puts w back on the free list once its Push has read the result.
-func (l *waitList[T]) release(w *waiter[T]) {
-	if len(l.free) < 64 {
-		l.free = append(l.free, w)
+	if w.ready == nil {
+		l.bare--
 	}
 }
 
-// closeAll refuses every waiting item with tame.ErrClosed.
+// closeAll refuses every waiter with tame.ErrClosed. Any goroutine may call
+// it: it makes no channel.
 func (l *waitList[T]) closeAll() {
 	for l.len() > 0 {
-		w, _ := l.pop()
-		finish(w, tame.ErrClosed)
+		w := l.q[l.head]
+		l.q[l.head] = nil
+		l.head++
+		var zero T
+		w.v, w.done, w.err = zero, true, tame.ErrClosed
+		if w.ready != nil {
+			w.ready <- struct{}{}
+		}
+	}
+	l.q, l.head, l.bare = l.q[:0], 0, 0
+	if !l.closed {
+		l.closed = true
+		close(l.shared)
 	}
 }
 
-// selfCheckAfter is how long a Push waits for room before it checks
-// whether it was called by the handler of its own queue, which would wait
-// forever. Reading the caller's goroutine id costs about 15 µs here, too much
-// to pay on every wait of a busy queue; a wait this long is rare for other
-// callers and costs far more than the check.
-const selfCheckAfter = time.Millisecond
-
-// await waits, without mu held, until w is done or ctx ends, and returns with
-// mu held: nil when w's item was accepted, tame.ErrClosed when it was
-// refused, ctx.Err() when ctx ended first. After selfCheckAfter, it reads
-// the caller's goroutine id and asks self (with mu held) whether the caller
-// is one of the queue's own handler goroutines; if so it gives up with
-// ErrDeadlock. When it gives up, w is taken out of the list, so its item is
-// never accepted later. w goes back to the free list.
-func await[T any](ctx context.Context, mu *sync.Mutex, l *waitList[T], w *waiter[T], self func(id uint64) bool) error {
-	if w.timer == nil {
-		w.timer = time.NewTimer(selfCheckAfter)
-	} else {
-		w.timer.Reset(selfCheckAfter)
-	}
-	check := w.timer.C
-	for {
-		var err error
-		signalled := false
+// await waits until w is done or ctx is done; mu is held on entry and on
+// return. It returns w's result, or ctx.Err() when ctx ended first (w is
+// then taken out of the list: its item is never accepted later). An
+// accepted item is never taken back, also when ctx ends at the same time.
+func (l *waitList[T]) await(ctx context.Context, mu *sync.Mutex, w *waiter[T]) error {
+	for !w.done {
+		ch := w.ready
+		if ch == nil {
+			ch = l.shared
+		}
+		mu.Unlock()
 		select {
-		case <-w.ready:
-			signalled = true
+		case <-ch:
+			// Signalled (done), or the shared channel was closed: w may
+			// have a channel of its own now.
 			mu.Lock()
 		case <-ctx.Done():
 			mu.Lock()
-			err = ctx.Err()
-		case <-check:
-			check = nil
-			id := goid.ID()
-			mu.Lock()
-			if !self(id) {
-				mu.Unlock()
-				continue
+			if !w.done {
+				l.remove(w)
+				l.release(w)
+				return ctx.Err()
 			}
-			err = ErrDeadlock
 		}
-		w.timer.Stop()
-		if !w.done {
-			l.remove(w)
-			l.release(w)
-			return err
+	}
+	l.release(w)
+	return w.err
+}
+
+// release puts w's channel back in the stock once w is out of the list,
+// taking a signal that may be left in it.
+func (l *waitList[T]) release(w *waiter[T]) {
+	if ch := w.ready; ch != nil {
+		select {
+		case <-ch:
+		default:
 		}
-		if !signalled {
-			// Done at the same moment as ctx or the check: the result
-			// stands (an accepted item is never taken back). The signal
-			// was sent under mu, which is held, so it is there.
-			<-w.ready
+		w.ready = nil
+		if len(l.stock) < 64 {
+			l.stock = append(l.stock, ch)
 		}
-		err = w.err
-		l.release(w)
-		return err
 	}
 }

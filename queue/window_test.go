@@ -93,7 +93,7 @@ func TestKeyedWindowLen(t *testing.T) {
 		}
 		close(gates[3])
 		synctest.Wait()
-		if s := q.Stats(); s.Depth != 0 || s.Handled != 31 || s.Keys != 0 || s.MaxDepth != 30 {
+		if s := q.Stats(); s.Waiting != 0 || handledCount(s) != 31 || s.Keys != 0 || s.MaxWaiting != 30 {
 			t.Errorf("Stats() = %+v once idle, want Depth 0, Handled 31, Keys 0, MaxDepth 30", s)
 		}
 		if err := q.Close(); err != nil {
@@ -141,7 +141,7 @@ func TestKeyedWindowPanics(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("handled %v, want %v", got, want)
 	}
-	if s := q.Stats(); s.Handled != 40 || s.Panicked != 3 || s.Depth != 0 || s.Keys != 0 {
+	if s := q.Stats(); handledCount(s) != 40 || s.Failed != 3 || s.Waiting != 0 || s.Keys != 0 {
 		t.Errorf("Stats() = %+v, want Handled 40, Panicked 3, Depth 0, Keys 0", s)
 	}
 }
@@ -181,7 +181,7 @@ func TestKeyedWindowRacesPushes(t *testing.T) {
 			t.Errorf("key %d: handled up to %d, want %d", k, n, items)
 		}
 	}
-	if s := q.Stats(); s.Handled != keys*items || s.Depth != 0 || s.Keys != 0 || s.MaxDepth > 40 {
+	if s := q.Stats(); handledCount(s) != keys*items || s.Waiting != 0 || s.Keys != 0 || s.MaxWaiting > 40 {
 		t.Errorf("Stats() = %+v, want Handled %d, Depth 0, Keys 0, MaxDepth <= 40", s, keys*items)
 	}
 }
@@ -282,7 +282,7 @@ func TestKeyedWindowSelfPushesUnderLoad(t *testing.T) {
 		switch err := q.Push(context.Background(), (k+1)%keys+keys, keys*items+v); {
 		case err == nil:
 			accepted.Add(1)
-		case errors.Is(err, queue.ErrDeadlock), errors.Is(err, tame.ErrClosed): // (Close is called as the producers end)
+		case errors.Is(err, tame.ErrDeadlock), errors.Is(err, tame.ErrClosed): // (Close is called as the producers end)
 			selfRefused.Add(1)
 		default:
 			t.Errorf("Push by the handler = %v, want nil, ErrDeadlock or ErrClosed", err)
@@ -335,7 +335,7 @@ func TestKeyedWindowSelfPushesUnderLoad(t *testing.T) {
 	if count.Load() != accepted.Load() {
 		t.Errorf("handled %d items, %d were accepted (%d refused to the handler)", count.Load(), accepted.Load(), selfRefused.Load())
 	}
-	if s := q.Stats(); s.Handled != accepted.Load() || s.Depth != 0 || s.Keys != 0 || s.MaxDepth > capacity || s.Panicked != failed.Load() {
+	if s := q.Stats(); handledCount(s) != accepted.Load() || s.Waiting != 0 || s.Keys != 0 || s.MaxWaiting > capacity || s.Failed != uint64(failed.Load()) {
 		t.Errorf("Stats() = %+v, want Handled %d, Depth 0, Keys 0, MaxDepth <= %d, Panicked %d", s, accepted.Load(), capacity, failed.Load())
 	}
 }

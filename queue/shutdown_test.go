@@ -1,0 +1,264 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/leaktest"
+	"github.com/tamego/tame/queue"
+)
+
+// A shutdownable is a Queue or a Keyed queue of ints, for the tests of
+// Close and Shutdown that hold for both.
+type shutdownable struct {
+	push     func(ctx context.Context, v int) error
+	q        closer
+	shutdown func(ctx context.Context) error
+}
+
+// kinds makes, for each kind of queue, one with the given capacity and
+// handler.
+var kinds = map[string]func(capacity int, handle func(int), opts ...queue.Option) shutdownable{
+	"Queue": func(capacity int, handle func(int), opts ...queue.Option) shutdownable {
+		q := queue.New(capacity, handle, opts...)
+		return shutdownable{q.Push, q, q.Shutdown}
+	},
+	"Keyed": func(capacity int, handle func(int), opts ...queue.Option) shutdownable {
+		q := queue.NewKeyed(2, capacity, func(_ int, v int) { handle(v) }, opts...)
+		return shutdownable{func(ctx context.Context, v int) error { return q.Push(ctx, v%3, v) }, q, q.Shutdown}
+	},
+}
+
+// TestShutdownBoundedByContext checks that Shutdown stops accepting, returns
+// ctx.Err() when ctx ends before the accepted items are handled, that the
+// work goes on, and that a later Close waits for it and returns the panics.
+func TestShutdownBoundedByContext(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				g := newGate[int]()
+				q := newQueue(8, func(v int) {
+					g.handle(v)
+					if v == 3 {
+						panic("three")
+					}
+				})
+				for i := range 6 {
+					if err := q.push(context.Background(), i); err != nil {
+						t.Fatalf("Push(%d) = %v", i, err)
+					}
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				start := time.Now()
+				if err := q.shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != time.Second {
+					t.Errorf("Shutdown with a 1s timeout = %v after %v, want context.DeadlineExceeded after 1s", err, time.Since(start))
+				}
+				if err := q.push(context.Background(), 99); !errors.Is(err, tame.ErrClosed) {
+					t.Errorf("Push after Shutdown = %v, want tame.ErrClosed", err)
+				}
+				g.open()
+				err := q.q.Close()
+				var pe *tame.PanicError
+				if !errors.As(err, &pe) || pe.Value != "three" {
+					t.Errorf("Close() after Shutdown = %v, want the handler's panic", err)
+				}
+				if len(g.items()) != 6 {
+					t.Errorf("handled %v, want the 6 accepted items", g.items())
+				}
+				if err2 := q.shutdown(context.Background()); err2 != err {
+					t.Errorf("Shutdown after Close = %v, want Close's result %v", err2, err)
+				}
+			})
+		})
+	}
+}
+
+// TestShutdownDoneContextAfterWork checks that Shutdown with a context that
+// is already done returns what Close returns when everything accepted was
+// handled, and ctx.Err() when it was not.
+func TestShutdownDoneContextAfterWork(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				done, cancel := context.WithCancel(context.Background())
+				cancel()
+				g := newGate[int]()
+				q := newQueue(4, func(v int) {
+					g.handle(v)
+					panic(v)
+				})
+				q.push(context.Background(), 1)
+				synctest.Wait()
+				if err := q.shutdown(done); !errors.Is(err, context.Canceled) {
+					t.Errorf("Shutdown(done) with an item in the handler = %v, want context.Canceled", err)
+				}
+				g.step()
+				err := q.shutdown(done)
+				var pe *tame.PanicError
+				if !errors.As(err, &pe) || pe.Value != 1 {
+					t.Errorf("Shutdown(done) once everything was handled = %v, want the handler's panic", err)
+				}
+				if err2 := q.q.Close(); err2 != err {
+					t.Errorf("Close() = %v, want the same as Shutdown: %v", err2, err)
+				}
+			})
+		})
+	}
+}
+
+// TestCloseAndShutdownAgree checks that concurrent Close and Shutdown calls
+// return the same result, and that the queue's goroutines are gone when
+// the first of them returns.
+func TestCloseAndShutdownAgree(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			for range 20 {
+				base := runtime.NumGoroutine()
+				q := newQueue(16, func(v int) {
+					if v%5 == 0 {
+						panic(v)
+					}
+				})
+				for i := range 20 {
+					q.push(context.Background(), i)
+				}
+				errs := make([]error, 8)
+				var wg sync.WaitGroup
+				for i := range errs {
+					wg.Go(func() {
+						if i%2 == 0 {
+							errs[i] = q.q.Close()
+						} else {
+							errs[i] = q.shutdown(context.Background())
+						}
+					})
+				}
+				wg.Wait()
+				leaktest.Back(t, base)
+				for i, err := range errs {
+					if err == nil || err != errs[0] {
+						t.Fatalf("call %d returned %v, call 0 %v: want the same non-nil error", i, err, errs[0])
+					}
+				}
+				if s := q.q.Stats(); s.Submitted != 20 || s.Completed+s.Failed != 20 || s.Failed != 4 {
+					t.Errorf("Stats() = %+v, want Submitted 20 = Completed 16 + Failed 4", s)
+				}
+			}
+		})
+	}
+}
+
+// TestShutdownFromHandler checks that Shutdown and Close called from the
+// handler return at once with tame.ErrDeadlock, that the accepted items are
+// still handled, and that a Close from outside returns the real result.
+func TestShutdownFromHandler(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var q shutdownable
+				var inner [2]error
+				pushed := newGate[int]()
+				var mu sync.Mutex
+				handled := 0
+				q = newQueue(8, func(v int) {
+					if v == 0 {
+						pushed.handle(v) // until the other items are in
+						start := time.Now()
+						ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+						defer cancel()
+						inner[0] = q.shutdown(ctx)
+						inner[1] = q.q.Close()
+						if time.Since(start) != 0 {
+							t.Errorf("Shutdown and Close from the handler took %v, want them to return at once", time.Since(start))
+						}
+					}
+					mu.Lock()
+					handled++
+					mu.Unlock()
+				})
+				for i := range 4 {
+					q.push(context.Background(), i)
+				}
+				pushed.open()
+				if err := q.q.Close(); err != nil {
+					t.Errorf("Close() from outside = %v, want nil", err)
+				}
+				for i, err := range inner {
+					if !errors.Is(err, tame.ErrDeadlock) {
+						t.Errorf("call %d from the handler = %v, want tame.ErrDeadlock", i, err)
+					}
+				}
+				if handled != 4 {
+					t.Errorf("handled %d items, want 4", handled)
+				}
+			})
+		})
+	}
+}
+
+// TestPushDoneContextRefuses checks that a Push with a context that is
+// already done accepts nothing, even with room, and is counted as refused.
+func TestPushDoneContextRefuses(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			q := newQueue(4, func(int) { t.Error("handler called") })
+			if err := q.push(ctx, 1); !errors.Is(err, context.Canceled) {
+				t.Errorf("Push(done ctx) = %v, want context.Canceled", err)
+			}
+			if err := q.q.Close(); err != nil {
+				t.Fatalf("Close() = %v", err)
+			}
+			if s, want := q.q.Stats(), (queue.Stats{Refused: 1}); s != want {
+				t.Errorf("Stats() = %+v, want %+v", s, want)
+			}
+		})
+	}
+}
+
+// TestPushToOwnFullQueueReturnsAtOnce checks that the handler's Push to its
+// own full queue returns tame.ErrDeadlock without waiting, and that a
+// handler's Push with room is accepted.
+func TestPushToOwnFullQueueReturnsAtOnce(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var q shutdownable
+				var errs []error
+				var took []time.Duration
+				q = newQueue(2, func(v int) {
+					if v != 0 {
+						return
+					}
+					for i := 1; i <= 3; i++ {
+						start := time.Now()
+						errs = append(errs, q.push(context.Background(), 10*i))
+						took = append(took, time.Since(start))
+					}
+				})
+				q.push(context.Background(), 0)
+				synctest.Wait() // the handler has pushed
+				if err := q.q.Close(); err != nil {
+					t.Fatalf("Close() = %v", err)
+				}
+				if len(errs) != 3 || errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], tame.ErrDeadlock) {
+					t.Errorf("Pushes by the handler = %v, want nil, nil, tame.ErrDeadlock", errs)
+				}
+				if took[2] != 0 {
+					t.Errorf("the refused Push took %v, want it to return at once", took[2])
+				}
+				if s := q.q.Stats(); s.Submitted != 3 || s.Refused != 1 || s.Completed != 3 {
+					t.Errorf("Stats() = %+v, want Submitted 3, Refused 1, Completed 3", s)
+				}
+			})
+		})
+	}
+}
