@@ -3,6 +3,8 @@ package queue
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -43,6 +45,7 @@ import (
 // only its item: see [OnPanic] and [Keyed.Close].
 type Keyed[K comparable, T any] struct {
 	handle   func(K, T)
+	anyKeys  bool // K may hold an interface value
 	capacity int
 	workers  int
 	wake     chan struct{} // one signal per idle worker let go; room for every worker
@@ -70,6 +73,7 @@ type Keyed[K comparable, T any] struct {
 	completed  uint64
 	failed     uint64
 	started    int // worker goroutines
+	ws         []*worker[K, T]
 	idle       int // workers waiting on wake
 	closed     bool
 	waiters    waitList[item[K, T]]
@@ -105,6 +109,7 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 	o := collect(opts)
 	q := &Keyed[K, T]{
 		handle:   handle,
+		anyKeys:  holds(reflect.TypeFor[K](), func(k reflect.Kind) bool { return k == reflect.Interface }),
 		capacity: capacity,
 		workers:  workers,
 		wake:     make(chan struct{}, workers),
@@ -138,7 +143,7 @@ func (q *Keyed[K, T]) mustBeMade() {
 // room, none would make it.
 func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	q.mustBeMade()
-	mustBeKey(key)
+	q.mustBeKey(key)
 	if done := ctx.Done(); done != nil {
 		select {
 		case <-done:
@@ -151,8 +156,14 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	checked, self := false, false
-	for {
+	// Called from the handler, this Push would wait for room that the
+	// workers make: it must not wait. A worker cannot start a new turn
+	// while its goroutine runs this Push, so only the workers in a call
+	// now that are still in the same turn after a few yields may be the
+	// caller, and only then is the slow look at the goroutine id needed.
+	var buf [8]turn[K, T]
+	busy := q.busyTurns(buf[:0])
+	for i := 0; ; i++ {
 		if q.closed {
 			q.refused++
 			return tame.ErrClosed
@@ -161,17 +172,32 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 			q.add(key, v)
 			return nil
 		}
-		if checked {
+		if i == spins {
 			break
 		}
-		// Reading the goroutine id is slow: not under the lock.
+		// Full: the workers usually make room sooner than a wait would
+		// cost. Yield to them a few times first.
 		q.mu.Unlock()
-		self, checked = q.owner.HasCaller(), true
+		runtime.Gosched()
 		q.mu.Lock()
 	}
-	if self {
-		q.refused++
-		return errPushInside
+	if q.stillBusy(busy) {
+		// Reading the goroutine id is slow: not under the lock.
+		q.mu.Unlock()
+		self := q.owner.HasCaller()
+		q.mu.Lock()
+		if self {
+			q.refused++
+			return errPushInside
+		}
+		if q.closed {
+			q.refused++
+			return tame.ErrClosed
+		}
+		if q.waiters.len() == 0 && q.room() {
+			q.add(key, v)
+			return nil
+		}
 	}
 	w := q.waiters.add(item[K, T]{key, v})
 	q.nwait.Store(int32(q.waiters.len()))
@@ -198,7 +224,7 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 // Shutdown was called.
 func (q *Keyed[K, T]) TryPush(key K, v T) bool {
 	q.mustBeMade()
-	mustBeKey(key)
+	q.mustBeKey(key)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed || q.waiters.len() > 0 || !q.room() {
@@ -282,19 +308,24 @@ func (q *Keyed[K, T]) Shutdown(ctx context.Context) error {
 }
 
 // mustBeKey panics, in the caller's goroutine and before the lock is taken,
-// when key could not find its line again: a key not equal to itself, or an
-// interface value whose dynamic type is not comparable.
-func mustBeKey[K comparable](key K) {
-	if !equalsItself(key) {
+// when key could not find its line again: a key not equal to itself, or
+// (only when K may hold an interface value) an interface value whose
+// dynamic type is not comparable.
+func (q *Keyed[K, T]) mustBeKey(key K) {
+	if q.anyKeys {
+		mustCompare(key)
+	}
+	if key != key {
 		panic(fmt.Sprintf("queue: key is not equal to itself: %v", key))
 	}
 }
 
-func equalsItself[K comparable](key K) bool {
+// mustCompare panics with a "queue:" message when comparing key panics.
+func mustCompare[K comparable](key K) {
 	defer func() {
 		if r := recover(); r != nil {
 			panic(fmt.Sprintf("queue: key %T is not comparable: %v", key, r))
 		}
 	}()
-	return key == key
+	_ = key == key
 }

@@ -1,6 +1,8 @@
 package queue
 
 import (
+	"slices"
+
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
@@ -14,6 +16,34 @@ type worker[K comparable, T any] struct {
 	buf   []T         // the window's memory, reused
 	calls int         // handler calls made on cur's items in this turn
 	ok    bool        // the last call returned
+	turns uint64      // turns taken so far
+}
+
+// A turn is a worker in a call, and which of its turns that is.
+type turn[K comparable, T any] struct {
+	w *worker[K, T]
+	n uint64
+}
+
+// busyTurns appends the workers in a call now to busy; mu is held.
+func (q *Keyed[K, T]) busyTurns(busy []turn[K, T]) []turn[K, T] {
+	for _, w := range q.ws {
+		if w.cur != nil {
+			busy = append(busy, turn[K, T]{w, w.turns})
+		}
+	}
+	return busy
+}
+
+// stillBusy reports whether a worker of busy is still in the same turn;
+// mu is held.
+func (q *Keyed[K, T]) stillBusy(busy []turn[K, T]) bool {
+	for _, t := range busy {
+		if t.w.cur != nil && t.w.turns == t.n {
+			return true
+		}
+	}
+	return false
 }
 
 // maxWindow is the most items a worker takes from its line per turn when
@@ -26,6 +56,11 @@ func (q *Keyed[K, T]) work(w *worker[K, T]) {
 	id := goid.ID()
 	q.owner.Add(id)
 	defer q.owner.Remove(id)
+	q.mu.Lock()
+	if !slices.Contains(q.ws, w) { // (a replacement after a Goexit is there)
+		q.ws = append(q.ws, w)
+	}
+	q.mu.Unlock()
 	for {
 		pe := catch.Call(func() { q.loop(w) }, func(pe *tame.PanicError) {
 			q.fails.goexited(pe, func() { go q.work(w) })
@@ -56,7 +91,7 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 		}
 		if q.ready.len() == 0 {
 			if q.closed {
-				q.exit()
+				q.exit(w)
 				return
 			}
 			q.idle++
@@ -69,6 +104,7 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 		v := l.items.pop()
 		l.busy = true
 		w.cur, w.calls, w.ok = l, 1, false
+		w.turns++
 		q.waiting--
 		q.running++
 		if q.ready.len() == 0 && q.waiters.len() == 0 {
@@ -192,14 +228,17 @@ func (q *Keyed[K, T]) newLine(key K) *line[K, T] {
 }
 
 // drop forgets a line that has drained: the key holds no memory any more (a
-// few empty lines are kept for reuse, without their key and with a small
-// buffer). The map is made anew when it has shrunk to a quarter of its
+// few empty lines are kept for reuse, without their key). The map is made anew when it has shrunk to a quarter of its
 // peak, since a Go map keeps its buckets after deletes.
 func (q *Keyed[K, T]) drop(l *line[K, T]) {
 	delete(q.lines, l.key)
 	var zero K
 	l.key = zero
-	l.items.shrink(64)
+	keep := 16
+	if len(q.spare) < 4 {
+		keep = 1 << 10 // a few lines keep a buffer for a busy key that drains often
+	}
+	l.items.shrink(keep)
 	if len(q.spare) < 64 {
 		q.spare = append(q.spare, l)
 	}
@@ -214,8 +253,11 @@ func (q *Keyed[K, T]) drop(l *line[K, T]) {
 
 // exit ends a worker once the queue is closed and no line is ready (a line
 // still busy has its own worker); mu is held and is released.
-func (q *Keyed[K, T]) exit() {
+func (q *Keyed[K, T]) exit(w *worker[K, T]) {
 	q.started--
+	if i := slices.Index(q.ws, w); i >= 0 {
+		q.ws = slices.Delete(q.ws, i, i+1)
+	}
 	last := q.started == 0
 	q.ready.shrink(0)
 	q.mu.Unlock()

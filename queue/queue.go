@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -86,25 +87,39 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 		default:
 		}
 	}
-	switch p, c := q.r.claim(); c {
-	case claimed:
-		q.r.put(p, v)
-		return nil
-	case closed:
-		q.refused.Add(1)
-		return tame.ErrClosed
+	taken := q.r.taken.Load()
+	for i := 0; ; i++ {
+		switch p, c := q.r.claim(); c {
+		case claimed:
+			q.r.put(p, v)
+			return nil
+		case closed:
+			q.refused.Add(1)
+			return tame.ErrClosed
+		}
+		if i == spins {
+			break
+		}
+		// Full: the consumer usually makes room sooner than a wait
+		// would cost. Yield to it a few times first.
+		runtime.Gosched()
 	}
-	err := q.wait(ctx, v)
+	err := q.wait(ctx, v, taken)
 	if err != nil {
 		q.refused.Add(1)
 	}
 	return err
 }
 
-// wait is Push when the queue looked full or Pushes were waiting: it queues
+// spins is how many times a Push that finds its queue full yields before
+// it waits.
+const spins = 3
+
+// wait is Push when the queue stayed full or Pushes were waiting: it queues
 // v behind the Pushes already waiting, then looks once more, because the
-// consumer looks for waiters only after it made room.
-func (q *Queue[T]) wait(ctx context.Context, v T) error {
+// consumer looks for waiters only after it made room. taken is the
+// consumer's progress when the Push began.
+func (q *Queue[T]) wait(ctx context.Context, v T, taken uint64) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
@@ -123,19 +138,24 @@ func (q *Queue[T]) wait(ctx context.Context, v T) error {
 			return nil
 		}
 	}
-	// Reading the goroutine id is slow: not under the lock.
-	q.mu.Unlock()
-	self := q.owner.HasCaller()
-	q.mu.Lock()
-	if self && !w.done {
-		// The handler waits for room only it can make. Its position is
-		// exact: let older waiters in if there is room, then give up.
-		q.letIn()
-		if !w.done {
-			q.waiters.remove(w)
-			q.waiters.release(w)
-			q.r.nwait.Store(int32(q.waiters.len()))
-			return errPushInside
+	// Called from the handler (or OnPanic), this Push would wait for room
+	// only its own goroutine can make. The consumer cannot have moved on
+	// while its goroutine runs this Push, nor be outside a call, so the
+	// slow look at the goroutine id is needed only when neither shows.
+	if t := q.r.taken.Load(); t == taken && t&1 == 1 {
+		q.mu.Unlock()
+		self := q.owner.HasCaller()
+		q.mu.Lock()
+		if self && !w.done {
+			// Its position is exact: let older waiters in if there
+			// is room, then give up.
+			q.letIn()
+			if !w.done {
+				q.waiters.remove(w)
+				q.waiters.release(w)
+				q.r.nwait.Store(int32(q.waiters.len()))
+				return errPushInside
+			}
 		}
 	}
 	err := q.waiters.await(ctx, &q.mu, w)

@@ -20,9 +20,11 @@ func (q *Queue[T]) consume() {
 		if pe == nil {
 			break
 		}
-		q.r.settle() // before failed grows (see Stats)
+		// The call counts as running until OnPanic returns: a Push from
+		// OnPanic is the consumer's (see Push).
 		q.failed.Add(1)
 		q.fails.report(pe, q.replace)
+		q.r.settle()
 	}
 	close(q.done)
 }
@@ -99,9 +101,13 @@ func (q *Queue[T]) idle() bool {
 // handler called runtime.Goexit: the goroutine is ending, so a replacement
 // goes on with the next item.
 func (q *Queue[T]) goexited(pe *tame.PanicError) {
-	q.r.settle()
 	q.failed.Add(1)
 	q.fails.goexited(pe, q.replace)
 }
 
-func (q *Queue[T]) replace() { go q.consume() }
+// replace starts a consumer goroutine in the place of the one that is
+// ending (its handler or OnPanic called Goexit).
+func (q *Queue[T]) replace() {
+	q.r.settle()
+	go q.consume()
+}

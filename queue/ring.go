@@ -251,20 +251,31 @@ func (r *ring[T]) noteDepth(d uint64) {
 // zeroing the slots it has read, sparing a write per item to a cache line
 // that the producers write next.
 func mayPoint(t reflect.Type) bool {
+	return holds(t, func(k reflect.Kind) bool {
+		switch k {
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+			reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+			return false
+		}
+		return true
+	})
+}
+
+// holds reports whether a value of type t may hold a part (t itself, an
+// element of an array, a field of a struct, recursively) of a kind that
+// leaf reports true for.
+func holds(t reflect.Type, leaf func(reflect.Kind) bool) bool {
 	switch t.Kind() {
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
-		return false
 	case reflect.Array:
-		return t.Len() > 0 && mayPoint(t.Elem())
+		return t.Len() > 0 && holds(t.Elem(), leaf)
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if mayPoint(t.Field(i).Type) {
+			if holds(t.Field(i).Type, leaf) {
 				return true
 			}
 		}
 		return false
 	}
-	return true
+	return leaf(t.Kind())
 }
