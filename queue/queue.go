@@ -87,7 +87,7 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 		default:
 		}
 	}
-	taken := q.r.taken.Load()
+	var taken uint64
 	for i := 0; ; i++ {
 		switch p, c := q.r.claim(); c {
 		case claimed:
@@ -99,6 +99,9 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 		}
 		if i == spins {
 			break
+		}
+		if i == 0 {
+			taken = q.r.taken.Load() // see wait
 		}
 		// Full: the consumer usually makes room sooner than a wait
 		// would cost. Yield to it a few times first.
