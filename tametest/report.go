@@ -175,5 +175,7 @@ func callerPackage(skip int) string {
 	if dot < 0 {
 		return "."
 	}
-	return fn[:slash+1+dot]
+	// An external test package builds with its package: go test names the
+	// package.
+	return strings.TrimSuffix(fn[:slash+1+dot], "_test")
 }
