@@ -58,13 +58,16 @@ func main() {
 var pause func(ctx context.Context, w io.Writer, next string) bool
 
 // enter returns a pause that waits for the reader to press Enter, or to
-// type q and Enter to stop.
+// type q and Enter (or end the input) to stop.
 func enter(in *bufio.Reader) func(ctx context.Context, w io.Writer, next string) bool {
 	return func(ctx context.Context, w io.Writer, next string) bool {
 		fmt.Fprintf(w, "\n[Enter: %s; q: quit] ", next)
 		line := make(chan string, 1) // the reader never waits to send
 		go func() {
-			s, _ := in.ReadString('\n')
+			s, err := in.ReadString('\n')
+			if err != nil {
+				s = "q" // the end of the input (Ctrl-D) stops too
+			}
 			line <- s
 		}()
 		select {

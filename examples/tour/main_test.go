@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -120,6 +121,21 @@ func TestPause(t *testing.T) {
 	}
 	if got := out.String(); strings.Contains(got, "9. lock:") || !strings.HasSuffix(got, "Stopped.\n") {
 		t.Errorf("the tour went on after the reader stopped it:\n%s", got)
+	}
+}
+
+// TestEnter checks the pause a reader at a terminal gets: Enter goes on, q
+// stops, and so does the end of the input.
+func TestEnter(t *testing.T) {
+	var out bytes.Buffer
+	p := enter(bufio.NewReader(strings.NewReader("\n q \n")))
+	for i, want := range []bool{true, false, false} {
+		if got := p(context.Background(), &out, "chapter 2, race"); got != want {
+			t.Errorf("pause %d = %v, want %v", i+1, got, want)
+		}
+	}
+	if !strings.Contains(out.String(), "[Enter: chapter 2, race; q: quit]") {
+		t.Errorf("the pause does not say what comes next: %q", out.String())
 	}
 }
 

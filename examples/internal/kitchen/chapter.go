@@ -112,7 +112,8 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	scale := max(one.Wall, many.Wall) / 64
 	scale = max(scale, time.Microsecond)
 	lesson.Wrap(w, "", fmt.Sprintf("Each column is %s. A, B: chef A or chef B chopping; a, b: the same chef "+
-		"plating; ~: in the oven, no chef needed; .: waiting for a free chef; blank: not started yet, or served.",
+		"plating; ~: in the oven, no chef needed; .: waiting for a free chef or a core; blank: not started "+
+		"yet, or served.",
 		lesson.Dur(scale)))
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "One chef, %d dishes: %s\n", len(menu), lesson.Dur(one.Wall))
@@ -135,7 +136,7 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		"the sum of the steps, %s. Interleaving the dishes, the same one chef took %s: %s, on one core.",
 		lesson.Dur(one.StepTotal()), lesson.Dur(one.Wall), lesson.Ratio(one.Wall, one.StepTotal())))
 	fmt.Fprintln(w)
-	lesson.Wrap(w, "", verdict(one, many, len(tried), ct, p))
+	lesson.Wrap(w, "", verdict(one, many, len(tried), ct, p, runtime.NumCPU()))
 
 	c := lesson.Checker{Verbose: cfg.Verbose}
 	for _, d := range []Dinner{one, many} {
@@ -183,15 +184,16 @@ func together(d Dinner) string {
 
 // verdict says what the dinner with several chefs showed, from the figures
 // measured: parallelism when the CPU time says that several cores were busy
-// while the chefs worked side by side, and otherwise why not.
-func verdict(one, many Dinner, dinners int, ct CoreTest, p int) string {
+// while the chefs worked side by side, and otherwise why not. dinners is how
+// many were cooked, p is GOMAXPROCS and cpus the machine's cores.
+func verdict(one, many Dinner, dinners int, ct CoreTest, p, cpus int) string {
 	head := fmt.Sprintf("Parallelism: %d chefs took %s, %s than one chef. ", many.Chefs, lesson.Dur(many.Wall),
 		lesson.Ratio(many.Wall, one.Wall))
 	busy := many.TogetherCores()
 	switch {
 	case many.Chefs < 2:
 		return head + "With one chef there is nobody to work side by side."
-	case runtime.NumCPU() < 2:
+	case cpus < 2:
 		return head + "This machine has only one core: the chefs took turns on it, so they could not chop " +
 			"at the same instant. Parallelism needs cores; concurrency does not."
 	case p < 2:

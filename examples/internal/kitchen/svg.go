@@ -29,15 +29,16 @@ func SVG(w io.Writer, dinners []Dinner, titles []string) error {
 		longest = time.Millisecond
 	}
 	x := func(t time.Duration) float64 { return left + width*float64(t)/float64(longest) }
-	b := bufio.NewWriter(w)
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="12">`+"\n", left+width+20, height)
-	fmt.Fprintf(b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	// The legend: a swatch per chef who worked in any dinner, the oven, the
-	// wait; a blank row is a dish not started yet, or served.
 	chefs := 0
 	for _, d := range dinners {
 		chefs = max(chefs, d.Chefs)
 	}
+	legend := 10 + 70*float64(min(chefs, len(chefColors))) + 90 + 140 + 200 // the legend's line, below
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="12">`+"\n", max(left+width+20, legend), height)
+	fmt.Fprintf(b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
+	// The legend: a swatch per chef who worked in any dinner, the oven, the
+	// wait; a blank row is a dish not started yet, or served.
 	lx := 10.0
 	for c := range min(chefs, len(chefColors)) {
 		fmt.Fprintf(b, `<rect x="%.0f" y="8" width="14" height="12" fill="%s"/>`+"\n", lx, chefColors[c])

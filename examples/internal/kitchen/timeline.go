@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -43,11 +42,19 @@ func (d Dinner) Draw(w io.Writer, scale time.Duration) {
 	}
 	cols := int((d.Wall + scale - 1) / scale)
 	for _, c := range d.Courses {
-		var row strings.Builder
+		row := make([]rune, cols)
 		for i := range cols {
-			row.WriteRune(c.at(time.Duration(i)*scale + scale/2))
+			row[i] = c.at(time.Duration(i)*scale + scale/2)
 		}
-		fmt.Fprintf(w, "  %-*s |%s|\n", name, c.Dish.Name, row.String())
+		// A step shorter than a column may fall between two midpoints:
+		// give it the column it starts in, so that every step shows.
+		for _, s := range c.Steps {
+			i := int(s.Start / scale)
+			if i < cols && !slices.Contains(row, c.at(s.Start)) {
+				row[i] = c.at(s.Start)
+			}
+		}
+		fmt.Fprintf(w, "  %-*s |%s|\n", name, c.Dish.Name, string(row))
 	}
 }
 
