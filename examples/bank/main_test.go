@@ -63,7 +63,7 @@ func TestLesson(t *testing.T) {
 			break
 		}
 	}
-	if fastest == "lock.Both" && !strings.Contains(f, "A transfer between actors is an Ask to the source") {
+	if fastest == "lock.Both" && !strings.Contains(f, "A transfer between actors is an Ask") {
 		t.Errorf("lock.Both was the fastest but the prose does not say why:\n%s", got)
 	}
 }

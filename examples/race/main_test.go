@@ -37,7 +37,7 @@ func versions(t *testing.T, out string) map[int]version {
 	got := make(map[int]version)
 	lines := strings.Split(out, "\n")
 	for i, l := range lines {
-		if len(l) < 3 || !strings.Contains("123", l[:1]) || l[1:3] != ". " || i+3 >= len(lines) ||
+		if len(l) < 3 || !strings.Contains("123", l[:1]) || l[1:3] != ". " || i+2 >= len(lines) ||
 			!strings.HasPrefix(lines[i+1], "   n (per goroutine)") {
 			continue
 		}
@@ -52,14 +52,16 @@ func versions(t *testing.T, out string) map[int]version {
 			v.wrong = append(v.wrong, n)
 		}
 		var story []string
-		for j := i + 4; j < len(lines) && strings.HasPrefix(lines[j], "   "); j++ {
-			if !strings.HasPrefix(lines[j], "    ") { // deeper: every run's figures, with -v
+		for j := i + 3; j < len(lines) && strings.HasPrefix(lines[j], "   "); j++ {
+			// Deeper lines are every run's figures, with -v; the most lost
+			// row too.
+			if !strings.HasPrefix(lines[j], "    ") && !strings.HasPrefix(lines[j], "   most lost") {
 				story = append(story, strings.TrimSpace(lines[j]))
 			}
 		}
 		v.story = strings.Join(story, " ")
 		if len(v.wrong) != len(v.sizes) || len(v.sizes) == 0 {
-			t.Fatalf("table of version %s is malformed:\n%s", l[:1], strings.Join(lines[i:i+4], "\n"))
+			t.Fatalf("table of version %s is malformed:\n%s", l[:1], strings.Join(lines[i:i+3], "\n"))
 		}
 		got[int(l[0]-'0')] = v
 	}

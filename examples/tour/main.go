@@ -120,7 +120,9 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 			fmt.Fprintf(w, "\nChapter %s FAILED: %v\n", ch.Name, err)
 			failed = append(failed, fmt.Errorf("chapter %s: %w", ch.Name, err))
 		}
-		fmt.Fprintf(w, "(chapter %s took %s)\n", ch.Name, lesson.Dur(time.Since(t)))
+		if opt.Verbose {
+			fmt.Fprintf(w, "(chapter %s took %s)\n", ch.Name, lesson.Dur(time.Since(t)))
+		}
 		if i == len(chosen)-1 {
 			break
 		}

@@ -43,8 +43,10 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	transfers := wk.Goroutines * wk.PerWorker
 	lesson.Wrap(w, "", fmt.Sprintf("%d accounts open with %d each (%d in all); %d goroutines make %d transfers each, "+
 		"the same lists every way.", wk.Accounts, wk.Opening, want, wk.Goroutines, wk.PerWorker))
-	for _, way := range Ways {
-		lesson.WrapHanging(w, fmt.Sprintf("  %-12s ", way.Name), strings.Repeat(" ", 15), way.How)
+	if cfg.Verbose {
+		for _, way := range Ways {
+			lesson.WrapHanging(w, fmt.Sprintf("  %-12s ", way.Name), strings.Repeat(" ", 15), way.How)
+		}
 	}
 	fmt.Fprintln(w)
 
@@ -89,12 +91,13 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	}
 	s := Naive(ctx, timeout)
 	if s.Deadlocked {
-		lesson.Wrap(w, "  ", fmt.Sprintf("Naive locks: neither transfer finished in %s: deadlock detected. "+
-			"Cancelled, both gave up (%v; %v), released the lock they held and returned.",
-			lesson.Dur(s.Waited), s.Errs[0], s.Errs[1]))
+		lesson.Wrap(w, "  ", fmt.Sprintf("Naive locks: neither transfer finished in %s: deadlock detected; "+
+			"cancelled, both gave up, released the lock they held and returned.", lesson.Dur(s.Waited)))
 	} else {
-		lesson.Wrap(w, "  ", fmt.Sprintf("Naive locks: both transfers finished (%v, %v): no deadlock this time.",
-			s.Errs[0], s.Errs[1]))
+		lesson.Wrap(w, "  ", "Naive locks: both transfers finished: no deadlock this time.")
+	}
+	if cfg.Verbose {
+		lesson.Wrap(w, "  ", fmt.Sprintf("(They returned %v and %v.)", s.Errs[0], s.Errs[1]))
 	}
 	c.Check(w, s.Deadlocked, "the naive opposite-order transfers deadlocked, and were released")
 	c.Check(w, s.Total == 200, "after the naive standoff alice and bob hold %d in all, want 200", s.Total)
@@ -105,16 +108,15 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	if err != nil {
 		lesson.Wrap(w, "  ", fmt.Sprintf("lock.Both: %v", err))
 	} else {
-		lesson.Wrap(w, "  ", fmt.Sprintf("lock.Both: the same two transfers at the same instant both finished; "+
-			"%d in all.", total))
+		lesson.Wrap(w, "  ", fmt.Sprintf("lock.Both: the same two transfers at once both finished, %d in all.",
+			total))
 	}
 	c.Check(w, finished && total == 200, "lock.Both: both transfers finished, money conserved")
 	fmt.Fprintln(w)
-	lesson.Wrap(w, "", "The program forced the unlucky timing; left to chance, the naive code deadlocks only "+
-		"once in a while, which is worse: Go reports \"all goroutines are asleep\" only when every goroutine "+
-		"is stuck, and a server with other work just hangs. (Here the locks are channels, so the stuck "+
-		"transfers could be cancelled; a sync.Mutex cannot be.) lock.Both takes any two locks in one global "+
-		"order, so the cycle cannot form.")
+	lesson.Wrap(w, "", "The program forced the unlucky timing; left to chance, the naive code deadlocks once in "+
+		"a while, and a server just hangs (Go reports \"all goroutines are asleep\" only when all are). Its "+
+		"locks are channels, so this program could cancel the waits; a sync.Mutex cannot be. lock.Both takes "+
+		"any two locks in one global order, so the cycle cannot form.")
 	return c.Done(w)
 }
 
@@ -130,11 +132,10 @@ func costs(results []Result, transfers int) string {
 		return head + "Here lock.Both was not the fastest: on a shared machine a run can be slowed by other " +
 			"programs; run it again, or with -v, to see whether it holds."
 	}
-	return head + "A transfer between actors is an Ask to the source (a message into its mailbox, a handoff " +
-		"to its goroutine, which may have to be woken, and a reply back) and a Tell to the destination; the " +
-		"keyed queue hands each transfer to a line and waits for the result the same way. Each handoff " +
-		"between goroutines costs far more than the few additions of a transfer. lock.Both does them in the " +
-		"caller's own goroutine, under two locks that are free most of the time, and taking a free lock is " +
-		"one atomic instruction. Messages earn their cost when the work per message outweighs the handoff, " +
-		"or when the state must live in its own goroutine anyway (it waits on I/O, it is far away)."
+	return head + "A transfer between actors is an Ask (a message into the source's mailbox, a handoff to " +
+		"its goroutine, perhaps woken for it, and a reply back) and a Tell; the keyed queue hands each " +
+		"transfer to a line and waits the same way. lock.Both works in the caller's own goroutine, under two " +
+		"locks free most of the time: taking a free lock is one atomic instruction. Messages earn their cost " +
+		"when the work per message outweighs the handoff, or when the state must live in its own goroutine " +
+		"anyway (it waits on I/O, it is far away)."
 }

@@ -81,12 +81,11 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		work = 4 * time.Millisecond
 	}
 	ct := TestCores(&burn, work, 5)
-	lesson.Wrap(w, "", fmt.Sprintf("First, how many cores can this program use now? Go may run it on %d at once "+
-		"(GOMAXPROCS; the machine has %d). A piece of CPU work, timed at %s when the program started, took %s "+
-		"on one goroutine; two pieces on two goroutines at once took %s (the fastest of %d tries each). Two "+
-		"free cores do two pieces in the time of one; one core takes twice as long. This program could use "+
-		"about %.1f cores just now.", p, runtime.NumCPU(), lesson.Dur(ct.Work), lesson.Dur(ct.One),
-		lesson.Dur(ct.Two), ct.Tries, ct.Free()))
+	lesson.Wrap(w, "", fmt.Sprintf("First, how many cores can this program use now (GOMAXPROCS=%d, %d on the "+
+		"machine)? A piece of CPU work, timed at %s at the start, took %s on one goroutine; two pieces on two "+
+		"goroutines at once took %s, the fastest of %d tries. Two free cores would do both in the time of "+
+		"one: this program could use about %.1f cores just now.", p, runtime.NumCPU(), lesson.Dur(ct.Work),
+		lesson.Dur(ct.One), lesson.Dur(ct.Two), ct.Tries, ct.Free()))
 	fmt.Fprintln(w)
 
 	one, err := Cook(ctx, menu, 1, &burn)

@@ -122,20 +122,18 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 // saying only what this run's figures show.
 func explain(v1, v2, v3 []Size) string {
 	var b strings.Builder
-	b.WriteString("A data race is two goroutines accessing one variable at the same time, one of them " +
-		"writing, with nothing ordering the accesses: Go gives such a program no meaning, and the race " +
-		"detector reports it (go run -race ./examples/race -mode datarace). A race condition is a result " +
-		"that depends on timing. ")
+	b.WriteString("A data race is two goroutines accessing one variable at once, one writing, nothing " +
+		"ordering them: Go gives the program no meaning, and the race detector reports it (go run -race " +
+		"./examples/race -mode datarace). A race condition is a result that depends on timing. ")
 	if firstLoss(v2) >= 0 {
-		b.WriteString("Version 2 has no data race, so the detector stays quiet, yet it lost updates too: " +
-			"load, add one, store are three steps another goroutine can get between. ")
+		b.WriteString("Version 2 has no data race, the detector stays quiet, yet it lost updates: load, add " +
+			"one, store are three steps another goroutine can get between. ")
 	}
 	if firstLoss(v1) > 0 || firstLoss(v2) > 0 {
 		b.WriteString("Small runs passing while bigger ones lose is why testing cannot prove a race away. ")
 	}
 	if firstLoss(v3) == 0 {
-		b.WriteString("Version 3 needed no second core: taking turns at a wait is enough (the one chef of " +
-			"the kitchen). ")
+		b.WriteString("Version 3 needed no second core: taking turns at a wait is enough. ")
 	}
 	b.WriteString("Tools find data races; only design removes race conditions: one owner, one line, or one " +
 		"lock around the whole read-modify-write.")
@@ -204,21 +202,21 @@ func costs(took []time.Duration) string {
 	var b strings.Builder
 	if fastest == seq {
 		second := order[1]
-		fmt.Fprintf(&b, "The sequential loop, which needs no fix, was the fastest (%s). The closest fix was %s "+
-			"(%s, %s than the loop); the slowest was %s (%s, %s). ", lesson.Dur(took[seq]), Fixes[second].Pattern,
+		fmt.Fprintf(&b, "The sequential loop, which needs no fix, was the fastest (%s); %s came closest (%s, "+
+			"%s), %s was the slowest (%s, %s). ", lesson.Dur(took[seq]), Fixes[second].Pattern,
 			lesson.Dur(took[second]), lesson.Ratio(took[second], took[seq]), Fixes[slowest].Pattern,
 			lesson.Dur(took[slowest]), lesson.Ratio(took[slowest], took[seq]))
 	} else {
-		fmt.Fprintf(&b, "The fastest was %s (%s), %s than the sequential loop (%s); the slowest was %s (%s, %s "+
+		fmt.Fprintf(&b, "The fastest was %s (%s), %s than the sequential loop (%s); %s was the slowest (%s, %s "+
 			"than the loop). ", Fixes[fastest].Pattern, lesson.Dur(took[fastest]), lesson.Ratio(took[fastest], took[seq]),
 			lesson.Dur(took[seq]), Fixes[slowest].Pattern, lesson.Dur(took[slowest]), lesson.Ratio(took[slowest], took[seq]))
 	}
-	b.WriteString("An increment is the whole work here: own data pays only to start its goroutines and add " +
-		"up their results")
+	b.WriteString("An increment is the whole work here: own data pays only to start goroutines and sum their " +
+		"results")
 	if took[own] < took[seq] {
-		b.WriteString(", and it beat the plain loop because its goroutines counted on several cores at once")
+		b.WriteString(", and it beat the loop because its goroutines counted on several cores at once")
 	}
-	b.WriteString("; the others pay at every increment for a message, a queue slot, a lock or an atomic " +
-		"instruction. That cost is earned when the work per item outweighs it, or when the state cannot be split.")
+	b.WriteString("; the others pay per increment for a message, a queue slot, a lock or an atomic " +
+		"instruction, a cost earned only when the work per item outweighs it.")
 	return b.String()
 }

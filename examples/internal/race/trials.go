@@ -106,8 +106,8 @@ func short(n int) string {
 	}
 }
 
-// table writes the sizes as three rows: the size, how many runs lost
-// updates, and the most one run lost; in verbose mode, every run's loss.
+// table writes the sizes as rows: the size and how many runs lost updates;
+// in verbose mode also the most one run lost, and every run's loss.
 func table(w io.Writer, sizes []Size, verbose bool) {
 	rows := [3]strings.Builder{}
 	rows[0].WriteString("   n (per goroutine) ")
@@ -118,7 +118,11 @@ func table(w io.Writer, sizes []Size, verbose bool) {
 		fmt.Fprintf(&rows[1], "%7s", fmt.Sprintf("%d/%d", s.Wrong(), len(s.Lost)))
 		fmt.Fprintf(&rows[2], "%7s", short(s.Worst()))
 	}
-	for _, r := range rows {
+	shown := rows[:2]
+	if verbose {
+		shown = rows[:]
+	}
+	for _, r := range shown {
 		fmt.Fprintln(w, r.String())
 	}
 	if verbose {

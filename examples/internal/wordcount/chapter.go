@@ -17,12 +17,10 @@ var Chapter = lesson.Chapter{
 	Name:  "wordcount",
 	Title: "A pipeline over real input, and when it pays",
 	Intro: "Message passing: stages connected by channels, each with its own goroutines, handing values on " +
-		"instead of sharing them. The Go standard library's own source files are read, split into words, " +
-		"counted per file, and the counts merged into one total that only the last stage touches; a plain " +
-		"loop does the same count. First each file is fetched as from a remote store, with a wait: the " +
-		"pipeline's readers wait together, which needs no second core. Then the files are read from the " +
-		"local disk and the work is all CPU: a pipeline can only win that with free cores. Concurrency must " +
-		"earn its complexity; the figures say when it does.",
+		"instead of sharing them. The Go standard library's source files are read, split into words and " +
+		"counted, and the counts merged into one total that only the last stage touches; a plain loop does " +
+		"the same. First each read waits, as a remote fetch would: waiting needs no second core. Then the " +
+		"files come from the local disk and the work is all CPU: only free cores can make it faster.",
 	Run: func(ctx context.Context, w io.Writer, opt lesson.Options) error {
 		return Run(ctx, w, Config{Options: opt})
 	},
@@ -138,9 +136,8 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	won := wait.Pipeline < wait.Sequential
 	if won {
 		lesson.Wrap(w, "  ", fmt.Sprintf("The pipeline wins, %s, with GOMAXPROCS=1: one goroutine ran at a "+
-			"time, so this is not parallelism. The loop waits for each fetch in turn, %d waits of %s one after "+
-			"the other; the pipeline's %d readers wait at the same time, and the one core tokenizes and counts "+
-			"while they wait. That is concurrency: many things in progress at once.",
+			"time, so this is not parallelism. The loop waits %d times %s, one wait after the other; the "+
+			"pipeline's %d readers wait at the same time while the one core counts: concurrency.",
 			lesson.Ratio(wait.Pipeline, wait.Sequential), wait.Files, lesson.Dur(latency), readers))
 	} else {
 		lesson.Wrap(w, "  ", fmt.Sprintf("The loop was not slower here (%s against %s): the waits did not "+
