@@ -40,7 +40,9 @@
 // per goroutine, the highest that can move goes on, and at d-1 random steps
 // the running one drops below all others. A bug that needs d orderings among
 // n goroutines and k steps shows in a run with probability at least
-// 1/(n·k^(d-1)). [Depth] sets d, [Runs] the number of seeds.
+// 1/(n·k^(d-1)). [Depth] sets d, [Runs] the number of seeds. Every other
+// run is a random walk instead (any goroutine that can move, with equal
+// chances), which finds shallow bugs in long runs sooner.
 //
 // # Contracts
 //

@@ -39,7 +39,8 @@ type explorer struct {
 	arrive chan struct{} // a goroutine parked, or the body ended
 	failed func() bool   // whether the run has failed so far
 
-	releases atomic.Uint64 // lock releases so far, for spinners
+	releases  atomic.Uint64 // lock releases so far, for spinners
+	walkState uint64        // the random walk's state (plans of depth 0)
 
 	mu         sync.Mutex
 	gs         map[uint64]*gor // by goroutine id
@@ -85,7 +86,7 @@ type record struct {
 }
 
 func newExplorer(p plan) *explorer {
-	return &explorer{plan: p, gs: make(map[uint64]*gor), keys: make(map[uint64]int)}
+	return &explorer{plan: p, walkState: p.rnd, gs: make(map[uint64]*gor), keys: make(map[uint64]int)}
 }
 
 // Point implements sched.Hook: it parks the calling goroutine until the
@@ -243,7 +244,9 @@ func (ex *explorer) choose() *gor {
 		return nil
 	}
 	ex.step++
-	if p, ok := ex.plan.changes[ex.step]; ok {
+	if ex.plan.random {
+		best = ex.walk(rel)
+	} else if p, ok := ex.plan.changes[ex.step]; ok {
 		ex.parked[best].prio = p
 		pick()
 	}
@@ -256,6 +259,21 @@ func (ex *explorer) choose() *gor {
 	g.seenRel = rel
 	ex.trace[ex.step%traceLen] = record{step: ex.step, label: g.label, kind: g.kind, spinning: g.spinning, pcs: g.pcs, npcs: g.npcs}
 	return g
+}
+
+// walk picks one of the parked goroutines that can move, uniformly, and
+// returns its index in parked: the random walk of the plans of depth 0.
+// The candidates are taken in the order of their labels, which does not
+// depend on the order in which they parked.
+func (ex *explorer) walk(rel uint64) int {
+	var can []int
+	for i, g := range ex.parked {
+		if !g.spinning || g.retry || rel != g.seenRel {
+			can = append(can, i)
+		}
+	}
+	slices.SortFunc(can, func(a, b int) int { return cmp.Compare(ex.parked[a].label, ex.parked[b].label) })
+	return can[splitmix(&ex.walkState)%uint64(len(can))]
 }
 
 // prioritize gives the goroutines that parked for the first time their

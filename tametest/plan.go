@@ -17,9 +17,12 @@ const (
 	maxDepth  = 255
 )
 
-// A plan is a seed decoded: the PCT parameters of one run.
+// A plan is a seed decoded: the PCT parameters of one run. A seed of depth
+// 0 is a random walk instead: at every step, any goroutine that can move,
+// with equal chances.
 type plan struct {
 	seed    uint64
+	random  bool
 	depth   int
 	steps   int            // k, the expected number of steps
 	rnd     uint64         // the random part
@@ -28,6 +31,7 @@ type plan struct {
 
 func makeSeed(depth, steps int, rnd uint64) uint64 {
 	steps = min(max(steps, 1), maxSteps)
+	rnd |= 1 // never the seed 0
 	return uint64(depth)<<(rndBits+stepsBits) | uint64(steps)<<rndBits | rnd&(1<<rndBits-1)
 }
 
@@ -37,13 +41,14 @@ func makeSeed(depth, steps int, rnd uint64) uint64 {
 func decode(seed uint64) plan {
 	p := plan{
 		seed:    seed,
+		random:  seed>>(rndBits+stepsBits) == 0,
 		depth:   max(1, int(seed>>(rndBits+stepsBits))),
 		steps:   max(1, int(seed>>rndBits&maxSteps)),
 		rnd:     seed & (1<<rndBits - 1),
 		changes: make(map[int]uint64),
 	}
 	state := p.rnd
-	for i := 1; i < p.depth; i++ {
+	for i := 1; i < p.depth && !p.random; i++ {
 		step := 1 + int(splitmix(&state)%uint64(p.steps))
 		if _, ok := p.changes[step]; !ok {
 			p.changes[step] = uint64(i)
@@ -55,6 +60,7 @@ func decode(seed uint64) plan {
 // A search hands out the seeds of an exploration: a fixed sequence for a
 // given test name, each encoding the largest number of steps seen so far.
 type search struct {
+	n     int
 	depth int
 	state uint64
 	steps int
@@ -67,8 +73,19 @@ func newSearch(name string, depth int) *search {
 }
 
 func (s *search) next() uint64 {
+	s.n++
+	if s.n%walkEvery == 0 {
+		return makeSeed(0, s.steps, splitmix(&s.state))
+	}
 	return makeSeed(s.depth, s.steps, splitmix(&s.state))
 }
+
+// walkEvery makes every walkEvery-th run of an exploration a random walk:
+// PCT finds a bug of a given depth with a guaranteed probability; the walk
+// often finds a shallow bug sooner in a long run, where PCT's few change
+// points rarely fall at the right step. Alternating finds more of both
+// kinds than either alone.
+const walkEvery = 2
 
 // observe widens the expected number of steps to what a run took.
 func (s *search) observe(steps int) { s.steps = max(s.steps, steps) }

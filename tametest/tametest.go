@@ -39,9 +39,9 @@ func Runs(n int) Option {
 }
 
 // Depth sets the bug depth the schedules target: how many ordering
-// constraints between goroutines must all hold for the bug to show. Each
-// run changes priorities at d-1 points chosen at random (PCT). The default
-// is 3. d < 1 or d > 255 panics.
+// constraints between goroutines must all hold for the bug to show. A PCT
+// run changes priorities at d-1 steps chosen at random. The default is 3.
+// d < 1 or d > 255 panics.
 func Depth(d int) Option {
 	if d < 1 || d > maxDepth {
 		panic(fmt.Sprintf("tametest: Depth must be between 1 and %d, got %d", maxDepth, d))
@@ -212,10 +212,14 @@ func describe(f *finding, name, pkg string) string {
 	if f.deadlock != "" || f.ex.deadlock != nil {
 		what = "deadlocked"
 	}
+	how := fmt.Sprintf("PCT, depth %d, %d expected steps", p.depth, p.steps)
+	if p.random {
+		how = "a random walk"
+	}
 	if f.runs > 1 {
-		fmt.Fprintf(&b, "tametest: run %d of %d %s under seed %#x (depth %d, %d expected steps)\n", f.run, f.runs, what, f.seed, p.depth, p.steps)
+		fmt.Fprintf(&b, "tametest: run %d of %d %s under seed %#x (%s)\n", f.run, f.runs, what, f.seed, how)
 	} else {
-		fmt.Fprintf(&b, "tametest: the run %s under seed %#x (depth %d, %d expected steps)\n", what, f.seed, p.depth, p.steps)
+		fmt.Fprintf(&b, "tametest: the run %s under seed %#x (%s)\n", what, f.seed, how)
 	}
 	if !sched.Enabled {
 		b.WriteString("The schedule was not perturbed (built without the tag tametest): the seed does not replay it.\n")

@@ -84,8 +84,23 @@ func TestSeedsKeepTheirPlan(t *testing.T) {
 		if p.depth != c.depth || p.steps != min(c.steps, maxSteps) || p.rnd != 0xabcdef {
 			t.Errorf("decode(makeSeed(%d, %d, 0xabcdef)) = depth %d, steps %d, rnd %#x", c.depth, c.steps, p.depth, p.steps, p.rnd)
 		}
+		if p.random {
+			t.Errorf("depth %d: a random walk, want PCT", c.depth)
+		}
 		if len(p.changes) > c.depth-1 {
 			t.Errorf("depth %d: %d change points, want at most %d", c.depth, len(p.changes), c.depth-1)
+		}
+	}
+}
+
+// TestSearchAlternatesPCTAndWalk checks that every other seed of an
+// exploration is a random walk, and that the others have the depth asked.
+func TestSearchAlternatesPCTAndWalk(t *testing.T) {
+	s := newSearch("x", 2)
+	for i := 1; i <= 6; i++ {
+		p := decode(s.next())
+		if want := i%2 == 0; p.random != want || !p.random && p.depth != 2 {
+			t.Errorf("seed %d: random %v, depth %d; want random %v, depth 2", i, p.random, p.depth, want)
 		}
 	}
 }
