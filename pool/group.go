@@ -69,7 +69,11 @@ func NewGroup(ctx context.Context, limit int, opts ...Option) *Group {
 	if o.onPanic != nil {
 		panic("pool: OnPanic applies to a Pool, not to a Group (a Group re-panics in Wait)")
 	}
-	g := &Group{scope: scope.New(ctx, o.join)}
+	mode := scope.FirstError
+	if o.join {
+		mode = scope.JoinErrors
+	}
+	g := &Group{scope: scope.New(ctx, mode)}
 	g.ctx = g.scope.Context()
 	g.done = g.ctx.Done()
 	g.engine.init(limit, o.backlog, &groupWorkers, g.runTask, g.scope.Panic)

@@ -111,7 +111,7 @@ func forChunks(ctx context.Context, limit, n int, name string, body func(r *chun
 	// that claiming one costs nothing per element.
 	chunk := max(1, n/(workers*16))
 
-	r := &chunker{scope: scope.New(ctx, false)}
+	r := &chunker{scope: scope.New(ctx, scope.FirstError)}
 	r.ctx = r.scope.Context()
 	done := r.ctx.Done()
 	r.left.Store(int64(n))
