@@ -62,7 +62,7 @@ func drain[T any](in <-chan T, own bool) {
 // (l.consumed) a plain send, with no publish before waiting. The hot loops
 // (Map, the sources, the sinks) write these fast paths out, and call recv or
 // send otherwise.
-func (sh *shared) fast() bool { return sh.state.Load() == 0 }
+func (sh *shared) fast() bool { return sh.sc.State() == 0 }
 
 // recv receives the next item from in. It reports false when in is closed
 // or the pipeline is stopped; it never takes an item once the pipeline is

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/tamego/tame"
@@ -227,6 +228,46 @@ func TestSinkGoexit(t *testing.T) {
 	if pe == nil || pe.Value != tame.ErrGoexit {
 		t.Fatalf("Wait panicked with %v, want a PanicError for ErrGoexit", pe)
 	}
+}
+
+// TestSinkGoexitWaitsForAStage checks that the goroutine of a sink whose fn
+// calls runtime.Goexit does not end while a stage still runs: it stops the
+// pipeline, then waits there for the stage to return.
+func TestSinkGoexitWaitsForAStage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		started, release := make(chan struct{}), make(chan struct{})
+		p := pipeline.New(context.Background())
+		// A stage the sink does not read from: draining its input does not
+		// wait for this one.
+		_ = pipeline.Generate(p, func(ctx context.Context, _ func(int) bool) error {
+			close(started)
+			<-ctx.Done() // stopped by the Goexit
+			<-release
+			return nil
+		})
+		src := pipeline.From(p, []int{1, 2, 3})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = pipeline.ForEach(p, src, func(context.Context, int) error {
+				<-started
+				runtime.Goexit()
+				return nil
+			})
+		}()
+		synctest.Wait() // Generate waits for release; the sink's goroutine, for Generate
+		select {
+		case <-done:
+			t.Fatal("the sink's goroutine ended while a stage still ran")
+		default:
+		}
+		close(release)
+		<-done
+		pe := catchPanic(t, func() { _ = p.Wait() })
+		if pe == nil || pe.Value != tame.ErrGoexit {
+			t.Fatalf("Wait panicked with %v, want a PanicError for ErrGoexit", pe)
+		}
+	})
 }
 
 // TestAllWorkersFailAtOnce checks that workers that all fail together do not

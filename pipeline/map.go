@@ -46,7 +46,7 @@ func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn f
 			t.received()
 			r, err := fn(sh.ctx, v)
 			if err != nil {
-				sh.fail(err)
+				sh.sc.Fail(err)
 				return
 			}
 			if ol.consumed.Load() && sh.fast() {
@@ -82,7 +82,7 @@ func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Co
 			t.received()
 			rs, err := fn(sh.ctx, v)
 			if err != nil {
-				sh.fail(err)
+				sh.sc.Fail(err)
 				return
 			}
 			for _, r := range rs {

@@ -160,7 +160,7 @@ func (o *ordered[T, R]) work(t *tally) {
 			}
 			r, err := o.fn(sh.ctx, v)
 			if err != nil {
-				sh.fail(err)
+				sh.sc.Fail(err)
 				return
 			}
 			ch.res[i] = r

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
-	"github.com/tamego/tame"
-	"github.com/tamego/tame/internal/catch"
-	"github.com/tamego/tame/internal/pad"
+	"github.com/tamego/tame/internal/scope"
 )
 
 // defaultBuffer is the capacity of the channel each stage returns, unless
@@ -37,8 +34,9 @@ var errBreak = errors.New("pipeline: the consumer stopped early")
 // closes its output channel. Wait returns the first error (the cause the
 // context was cancelled with, see [context.Cause]). A panic in a stage,
 // including panic(nil) and [runtime.Goexit], cancels the pipeline at once
-// and is re-raised by Wait in its caller's goroutine as a *[tame.PanicError],
-// as tame's panic policy for scoped work says.
+// and is re-raised by Wait in its caller's goroutine as a
+// *[github.com/tamego/tame.PanicError], as tame's panic policy for scoped
+// work says.
 //
 // A Pipeline is safe for concurrent use. The zero value is not usable: make
 // one with [New]. A *Pipeline is a handle, copy the pointer freely; the views
@@ -52,36 +50,22 @@ type Pipeline struct {
 }
 
 // shared is the state a pipeline and its views (Named, Buffered) share.
+// The scope holds what makes the stages one unit of work: the context and
+// its first cause, the panics, the count of stage goroutines and the state
+// word the stages poll before every item (Stopped, and watched).
 type shared struct {
-	ctx    context.Context
-	cancel context.CancelCauseFunc
-	done   <-chan struct{}
+	sc   *scope.Scope
+	ctx  context.Context // sc.Context(), what the stage functions get
+	done <-chan struct{} // ctx.Done()
 
-	// state holds two flags. halted is set once the context is done: by
-	// fail and panicked, and through stopParent when the parent context
-	// ends. watched is set once Stats has been called: the stages then
-	// publish their counters before they wait. Stages poll state before
-	// every item (state == 0 is the fast path: a plain channel operation);
-	// it is read far more often than done and, unlike done, it is not
-	// written by every goroutine that blocks on it, so polling it costs no
-	// cache miss. It has a cache line of its own.
-	_          pad.Line
-	state      atomic.Uint32
-	_          pad.Line
-	stopParent func() bool   // stops the context.AfterFunc that sets halted
-	parentDone chan struct{} // closed once that AfterFunc has run
-
-	mu      sync.Mutex // guards waiting, stages, owned and wg.Add
-	waiting bool       // Wait was called: no stage can be added
-	stages  []*stage
-	owned   map[any]*link  // the output channels of the stages, as <-chan T
-	wg      sync.WaitGroup // one count per stage goroutine
-
-	panics catch.Collector
-
-	once sync.Once // the result of Wait, computed once
-	err  error
+	mu     sync.Mutex // guards stages and owned
+	stages []*stage
+	owned  map[any]*link // the output channels of the stages, as <-chan T
 }
+
+// watched is the pipeline's flag in the scope's state word: Stats has been
+// called, and the stages publish their counters before they wait.
+const watched = scope.Stopped << 1
 
 // New returns an empty pipeline whose context is derived from ctx. Add
 // stages, then consume the last channel with a sink ([ForEach], [Collect],
@@ -90,16 +74,9 @@ func New(ctx context.Context) *Pipeline {
 	if ctx == nil {
 		panic("pipeline: New: nil context")
 	}
-	sh := &shared{parentDone: make(chan struct{})}
-	sh.ctx, sh.cancel = context.WithCancelCause(ctx)
+	sh := &shared{sc: scope.New(ctx, scope.FirstCause)}
+	sh.ctx = sh.sc.Context()
 	sh.done = sh.ctx.Done()
-	if ctx.Err() != nil {
-		sh.state.Or(halted) // do not wait for the AfterFunc to run
-	}
-	sh.stopParent = context.AfterFunc(ctx, func() {
-		sh.state.Or(halted)
-		close(sh.parentDone)
-	})
 	return &Pipeline{sh: sh, buffer: defaultBuffer}
 }
 
@@ -112,8 +89,9 @@ func (p *Pipeline) Context() context.Context { return p.shared().ctx }
 // returns the first error: the first error a stage function returned, or the
 // cause of the parent context when it ended first (stopping early with a
 // break out of [All] is not an error). It returns nil when every stage ran
-// to the end. When a stage panicked, Wait panics with a *[tame.PanicError]
-// that carries the original value and stack.
+// to the end. When a stage panicked, Wait panics with a
+// *[github.com/tamego/tame.PanicError] that carries the original value and
+// stack.
 //
 // Wait may be called several times and from several goroutines; each call
 // returns (or panics) the same way. Once it has returned, no stage code runs
@@ -121,27 +99,11 @@ func (p *Pipeline) Context() context.Context { return p.shared().ctx }
 // once Wait has been called. A stage function must not call Wait (or a sink)
 // on its own pipeline: it would wait for itself forever.
 func (p *Pipeline) Wait() error {
-	sh := p.shared()
-	sh.mu.Lock()
-	sh.waiting = true
-	sh.mu.Unlock()
-	sh.once.Do(func() {
-		sh.wg.Wait()
-		if !sh.stopParent() {
-			<-sh.parentDone // the AfterFunc goroutine has run or is running: let it end
-		}
-		if sh.ctx.Err() != nil {
-			sh.err = context.Cause(sh.ctx)
-			if sh.err == errBreak {
-				sh.err = nil
-			}
-		}
-		sh.cancel(context.Canceled)
-	})
-	if pe := sh.panics.First(); pe != nil {
-		panic(pe)
+	err := p.shared().sc.Wait()
+	if err == errBreak {
+		return nil
 	}
-	return sh.err
+	return err
 }
 
 // Named returns a view of p whose stages are reported under name in
@@ -188,35 +150,11 @@ func (p *Pipeline) stageName(kind string) string {
 	return kind
 }
 
-// fail cancels the pipeline with err unless it was cancelled already: the
-// first cause wins.
-//
-// halted is set first, so a stage that sees the context done has seen
-// halted too: what a stage does after it sees the failure is bounded by the
-// one item it had passed the check with.
-func (sh *shared) fail(err error) {
-	sh.state.Or(halted)
-	sh.cancel(err)
-}
-
-// panicked records a recovered panic (or Goexit) and cancels the pipeline.
-func (sh *shared) panicked(pe *tame.PanicError) {
-	sh.panics.Add(pe)
-	sh.state.Or(halted)
-	sh.cancel(pe)
-}
-
 // stopped reports whether the pipeline is stopped: its context is done.
-func (sh *shared) stopped() bool { return sh.state.Load()&halted != 0 }
+func (sh *shared) stopped() bool { return sh.sc.Stopped() }
 
 // watching reports whether Stats has been called.
-func (sh *shared) watching() bool { return sh.state.Load()&watched != 0 }
-
-// The flags of shared.state.
-const (
-	halted  uint32 = 1 << iota // the context is done
-	watched                    // Stats was called
-)
+func (sh *shared) watching() bool { return sh.sc.State()&watched != 0 }
 
 // spawn registers a stage of the given kind and starts n goroutines for it,
 // running run(i, t) for i in [0, n), where t is the goroutine's own tally.
@@ -225,24 +163,22 @@ const (
 // of a stage that reads a channel of its own pipeline, see send), its tally
 // is published and the last goroutine of the stage to end runs last (when
 // not nil), so that an output channel is closed only after the failure that
-// cut it short is recorded. spawn panics,
-// at the stage function's call site, when Wait was called already.
+// cut it short is recorded. spawn panics, at the stage function's call
+// site, when Wait was called already.
 func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), drain func(i int), last func()) {
 	sh := p.shared()
+	if !sh.sc.Add(n) {
+		panic("pipeline: " + kind + " called after Wait; add every stage before waiting")
+	}
 	st := &stage{name: p.stageName(kind)}
 	st.left.Store(int32(n))
 	sh.mu.Lock()
-	if sh.waiting {
-		sh.mu.Unlock()
-		panic("pipeline: " + kind + " called after Wait; add every stage before waiting")
-	}
 	sh.stages = append(sh.stages, st)
-	sh.wg.Add(n)
 	sh.mu.Unlock()
 	for i := range n {
 		go func() {
 			t := &tally{s: st}
-			defer sh.wg.Done()
+			defer sh.sc.Done()
 			defer st.exited(last)
 			defer t.publish()
 			if drain != nil {
@@ -251,9 +187,7 @@ func (p *Pipeline) spawn(kind string, n int, run func(i int, t *tally), drain fu
 			if sh.stopped() {
 				return // made with a done context, or stopped before it started: run nothing
 			}
-			if pe := catch.Call(func() { run(i, t) }, sh.panicked); pe != nil {
-				sh.panicked(pe)
-			}
+			sh.sc.Run(func() error { run(i, t); return nil })
 		}()
 	}
 }

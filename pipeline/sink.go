@@ -3,9 +3,6 @@ package pipeline
 import (
 	"context"
 	"iter"
-
-	"github.com/tamego/tame"
-	"github.com/tamego/tame/internal/catch"
 )
 
 // ForEach calls fn for every item of in, in the caller's goroutine, until in
@@ -13,9 +10,9 @@ import (
 // and returns what [Pipeline.Wait] returns. An error from fn stops the
 // pipeline and is returned (unless it had failed already). A panic in fn,
 // panic(nil) included, stops the pipeline too: ForEach waits for the stages,
-// then panics with a *[tame.PanicError]. When fn calls [runtime.Goexit] (as
-// t.FailNow does), ForEach stops the pipeline and waits for its stages before
-// the goroutine ends. A nil fn or a nil in panics.
+// then panics with a *[github.com/tamego/tame.PanicError]. When fn calls
+// [runtime.Goexit] (as t.FailNow does), ForEach stops the pipeline and waits
+// for its stages before the goroutine ends. A nil fn or a nil in panics.
 func ForEach[T any](p *Pipeline, in <-chan T, fn func(context.Context, T) error) error {
 	mustChan("ForEach", in == nil)
 	mustFunc("ForEach", "fn", fn == nil)
@@ -76,7 +73,7 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 			t.publish()
 			if !ended {
 				// The body panicked or called Goexit: stop the producers.
-				sh.fail(errBreak)
+				sh.sc.Fail(errBreak)
 				drain(in, own)
 			}
 		}()
@@ -87,7 +84,7 @@ func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 			}
 			t.received()
 			if !yield(v) {
-				sh.fail(errBreak)
+				sh.sc.Fail(errBreak)
 				break
 			}
 			t.done++
@@ -108,7 +105,7 @@ func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Con
 	st := p.sinkStage(kind)
 	own := owns(p, in)
 	t := &tally{s: st}
-	loop := func() {
+	loop := func() error {
 		for {
 			var v T
 			var ok bool
@@ -118,34 +115,32 @@ func consume[T any](p *Pipeline, kind string, in <-chan T, each func(context.Con
 				v, ok = recv(sh, in, own, t)
 			}
 			if !ok {
-				return
+				return nil
 			}
 			t.received()
 			if err := each(sh.ctx, v); err != nil {
-				sh.fail(err)
-				return
+				return err
 			}
 			t.done++
 		}
 	}
-	pe := catch.Call(loop, func(pe *tame.PanicError) {
-		// Goexit in each: the caller's goroutine ends once this returns.
-		// Stop the stages and wait for them first, so that none outlives
-		// the call; a later Wait re-raises pe.
-		sh.panicked(pe)
+	ended := false
+	defer func() {
+		if ended {
+			return
+		}
+		// Goexit in each (Run recorded it): the caller's goroutine ends
+		// once this returns. Stop the stages and wait for them first, so
+		// that none outlives the call; a later Wait re-raises it.
 		drain(in, own)
 		t.publish()
 		st.exited(nil)
-		sh.mu.Lock()
-		sh.waiting = true // no stage may be added while we wait
-		sh.mu.Unlock()
-		sh.wg.Wait()
-	})
+		sh.sc.Settle()
+	}()
+	sh.sc.Run(loop) // an error or a panic in each is recorded and stops the pipeline
+	ended = true
 	t.publish()
 	st.exited(nil)
-	if pe != nil {
-		sh.panicked(pe)
-	}
 	drain(in, own) // in is closed, or the pipeline is stopped
 	return p.Wait()
 }

@@ -106,7 +106,7 @@ func Generate[T any](p *Pipeline, gen func(ctx context.Context, yield func(T) bo
 		}
 		defer func() { returned = true }() // also when gen panics
 		if err := gen(sh.ctx, yield); err != nil {
-			sh.fail(err) // the first cause wins: a no-op once stopped
+			sh.sc.Fail(err) // the first cause wins: a no-op once stopped
 		}
 	}, nil, func() { close(out) })
 	return out

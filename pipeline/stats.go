@@ -51,7 +51,7 @@ type StageStats struct {
 // ended are exact.
 func (p *Pipeline) Stats() []StageStats {
 	sh := p.shared()
-	sh.state.Or(watched)
+	sh.sc.Mark(watched)
 	sh.mu.Lock()
 	stages := append([]*stage(nil), sh.stages...)
 	sh.mu.Unlock()
