@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 func checkParallelHalf(t *testing.T, out string) {
 	t.Helper()
 	f := lessontest.Flat(out)
-	if !regexp.MustCompile(`This program could use about \d+\.\d cores just now`).MatchString(f) {
+	if !regexp.MustCompile(`(?i)this program could use about \d+\.\d cores just now`).MatchString(f) {
 		t.Errorf("the free cores were not measured first:\n%s", out)
 	}
 	if m := regexp.MustCompile(`While two chefs worked side by side, (\d+\.\d) cores were busy: they chopped on two cores at the same instant`).FindStringSubmatch(f); m != nil {
