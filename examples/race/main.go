@@ -5,7 +5,8 @@
 // sequential program.
 //
 //	go run ./examples/race [-v]
-//	go run -race ./examples/race -mode datarace   # the race detector catches it
+//	go run -race ./examples/race -mode datarace        # the race detector catches it
+//	go run -race ./examples/race -mode racecondition   # and stays quiet here
 package main
 
 import (
@@ -25,21 +26,20 @@ func main() { lesson.Main("race", run) }
 // run parses args and runs the lesson, writing to w.
 func run(ctx context.Context, w io.Writer, args []string) error {
 	cmd := lesson.NewCommand("race", summary)
-	mode := cmd.Flags.String("mode", "lesson", "lesson: the whole chapter; datarace: only the data-race "+
-		"counter, once, for go run -race")
-	cmd.Notes = "See the race detector catch the data race: go run -race ./examples/race -mode datarace"
+	mode := cmd.Flags.String("mode", "lesson", "lesson: the whole chapter; datarace or racecondition: only "+
+		"that counter, once, for go run -race")
+	cmd.Notes = "See the race detector catch the data race, and miss the race condition: " +
+		"go run -race ./examples/race -mode datarace (or -mode racecondition)"
 	opt, err := cmd.Parse(w, args)
 	if err != nil {
 		return err
 	}
-	cfg := race.Config{Options: opt}
 	switch *mode {
 	case "lesson":
-	case "datarace":
-		cfg.DataRace = true
-		return race.Run(ctx, w, cfg)
+	case "datarace", "racecondition":
+		return race.Run(ctx, w, race.Config{Options: opt, Once: *mode})
 	default:
-		return &lesson.UsageError{Err: fmt.Errorf("-mode must be lesson or datarace, got %q", *mode)}
+		return &lesson.UsageError{Err: fmt.Errorf("-mode must be lesson, datarace or racecondition, got %q", *mode)}
 	}
 	return race.Chapter.Show(ctx, w, 0, opt)
 }

@@ -30,9 +30,11 @@ var Chapter = lesson.Chapter{
 // Config selects what Run does.
 type Config struct {
 	lesson.Options
-	// DataRace runs only the data-race counter once, for the race detector
-	// to catch: go run -race ./examples/race -mode datarace.
-	DataRace bool
+	// Once, when set, names the one counter to run, once, for the race
+	// detector: "datarace" (it reports it) or "racecondition" (it stays
+	// quiet, though updates may be lost): go run -race ./examples/race
+	// -mode datarace.
+	Once string
 }
 
 // sizes returns how many goroutines count and how far each counts in the
@@ -52,12 +54,16 @@ const runs = 5
 // fix counts wrong.
 func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	goroutines, perItem := cfg.sizes()
-	if cfg.DataRace {
+	if cfg.Once != "" {
+		count, what := DataRace, "data race"
+		if cfg.Once == "racecondition" {
+			count, what = RaceCondition, "race condition, no data race"
+		}
 		want := goroutines * perItem
-		got := DataRace(goroutines, perItem)
-		fmt.Fprintf(w, "data race: %d goroutines counted to %d, want %d (%d updates lost)\n", goroutines, got, want, want-got)
+		got := count(goroutines, perItem)
+		fmt.Fprintf(w, "%s: %d goroutines counted to %d, want %d (%d updates lost)\n", what, goroutines, got, want, want-got)
 		if Detector {
-			fmt.Fprintln(w, "This binary was built with -race: the detector's report is above (on stderr).")
+			fmt.Fprintln(w, "This binary was built with -race: a report of the detector, if any, is above (on stderr).")
 		}
 		return nil
 	}
@@ -126,8 +132,8 @@ func explain(v1, v2, v3 []Size) string {
 		"ordering them: Go gives the program no meaning, and the race detector reports it (go run -race " +
 		"./examples/race -mode datarace). A race condition is a result that depends on timing. ")
 	if firstLoss(v2) >= 0 {
-		b.WriteString("Version 2 has no data race, the detector stays quiet, yet it lost updates: load, add " +
-			"one, store are three steps another goroutine can get between. ")
+		b.WriteString("Version 2 has no data race, the detector stays quiet (-mode racecondition), yet it " +
+			"lost updates: load, add one, store are three steps another goroutine can get between. ")
 	}
 	if firstLoss(v1) > 0 || firstLoss(v2) > 0 {
 		b.WriteString("Small runs passing while bigger ones lose is why testing cannot prove a race away. ")
