@@ -5,10 +5,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tamego/tame/actor"
 	"github.com/tamego/tame/lock"
 	"github.com/tamego/tame/pipeline"
+	"github.com/tamego/tame/pool"
 	"github.com/tamego/tame/queue"
 )
 
@@ -22,6 +24,10 @@ var planted = []struct {
 	{"CheckThenAct", checkThenAct},
 	{"SnapshotLoadThenUpdate", snapshotLoadThenUpdate},
 	{"PipelineSharedState", pipelineSharedState},
+	{"GroupCheckThenAct", groupCheckThenAct},
+	{"LongPrefixThenRace", longPrefixThenRace},
+	{"StaleSecondRead", staleSecondRead},
+	{"BatchStageSharedTotal", batchStageSharedTotal},
 }
 
 // plantedLater are planted programs whose bugs lie between points that
@@ -34,6 +40,9 @@ var plantedLater = []struct {
 	{"TellOrder", tellOrder},
 	{"AskLostUpdate", askLostUpdate},
 	{"CloseRacesPush", closeRacesPush},
+	{"QueueOrderTwoProducers", queueOrderTwoProducers},
+	{"StopRacesTells", stopRacesTells},
+	{"KeyedCrossKeyOrder", keyedCrossKeyOrder},
 }
 
 // checkThenAct checks a balance in one Guarded.Do and withdraws in
@@ -173,4 +182,163 @@ func lockOrder(t testing.TB) {
 	wg.Go(func() { a.Do(func(*int) { b.Do(func(*int) {}) }) })
 	wg.Go(func() { b.Do(func(*int) { a.Do(func(*int) {}) }) })
 	wg.Wait()
+}
+
+// groupCheckThenAct marks keys as seen from the tasks of a pool.Group,
+// checking in one Do and marking in another: two tasks with the same key
+// can both pass the check.
+func groupCheckThenAct(t testing.TB) {
+	seen := lock.New(map[int]int{})
+	g := pool.NewGroup(context.Background(), 3)
+	for i := range 3 {
+		g.Go(func(context.Context) error {
+			k := i % 2
+			if lock.With(seen, func(m *map[int]int) int { return (*m)[k] }) == 0 {
+				seen.Do(func(m *map[int]int) { (*m)[k]++ })
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatalf("Wait() = %v", err)
+	}
+	seen.Do(func(m *map[int]int) {
+		for k, n := range *m {
+			if n != 1 {
+				t.Errorf("key %d marked %d times, want 1", k, n)
+			}
+		}
+	})
+}
+
+// longPrefixThenRace is checkThenAct after many points in every
+// goroutine: the step where one must be held back is far into the run.
+func longPrefixThenRace(t testing.TB) {
+	q := queue.New(64, func(int) {})
+	account := lock.New(10)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for i := range 10 {
+				_ = q.Push(context.Background(), i)
+			}
+			if lock.With(account, func(b *int) int { return *b }) >= 10 {
+				account.Do(func(b *int) { *b -= 10 })
+			}
+		})
+	}
+	wg.Wait()
+	if err := q.Close(); err != nil {
+		t.Errorf("Close() = %v", err)
+	}
+	if b := lock.With(account, func(b *int) int { return *b }); b < 0 {
+		t.Errorf("balance = %d, want at least 0", b)
+	}
+}
+
+// staleSecondRead reads a value twice and takes an unchanged value for "no
+// write happened": a writer that sets it and sets it back in between
+// fools it (the ABA problem; a bug of depth 3).
+func staleSecondRead(t testing.TB) {
+	v, writes := lock.New(0), lock.New(0)
+	read := func(g *lock.Guarded[int]) int { return lock.With(g, func(x *int) int { return *x }) }
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		a, w1 := read(v), read(writes)
+		b, w2 := read(v), read(writes)
+		if a == b && w1 != w2 && w2 == 2 {
+			t.Errorf("value %d read twice across %d writes, taken as unchanged", a, w2-w1)
+		}
+	})
+	wg.Go(func() {
+		for _, x := range []int{1, 0} {
+			v.Do(func(p *int) { *p = x })
+			writes.Do(func(p *int) { *p++ })
+		}
+	})
+	wg.Wait()
+}
+
+// batchStageSharedTotal sums batches in a stage with two workers through a
+// shared total, read in one Do and written in another.
+func batchStageSharedTotal(t testing.TB) {
+	p := pipeline.New(context.Background())
+	total := lock.New(0)
+	batches := pipeline.Batch(p, pipeline.From(p, []int{1, 2, 3, 4, 5}), 2, time.Millisecond)
+	sums := pipeline.Map(p, batches, 2, func(_ context.Context, b []int) (int, error) {
+		s := 0
+		for _, v := range b {
+			s += v
+		}
+		n := lock.With(total, func(x *int) int { return *x })
+		total.Do(func(x *int) { *x = n + s })
+		return s, nil
+	})
+	if err := pipeline.ForEach(p, sums, func(context.Context, int) error { return nil }); err != nil {
+		t.Fatalf("ForEach() = %v", err)
+	}
+	if n := lock.With(total, func(x *int) int { return *x }); n != 15 {
+		t.Errorf("total = %d, want 15", n)
+	}
+}
+
+// queueOrderTwoProducers assumes that one producer's single item is not
+// handled after all of another producer's items.
+func queueOrderTwoProducers(t testing.TB) {
+	var got []int // touched by the handler only, read after Close
+	q := queue.New(8, func(v int) { got = append(got, v) })
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range 5 {
+			_ = q.Push(context.Background(), 10+i)
+		}
+	})
+	wg.Go(func() { _ = q.Push(context.Background(), 1) })
+	wg.Wait()
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	if len(got) != 6 || got[5] == 1 {
+		t.Errorf("handled %v, want 1 before the last", got)
+	}
+}
+
+// stopRacesTells stops an actor while another goroutine Tells it two
+// messages and ignores the errors: one can be accepted and the other
+// refused.
+func stopRacesTells(t testing.TB) {
+	ctx := context.Background()
+	var n atomic.Int32
+	a := actor.Spawn(ctx, func() int { return 0 }, func(context.Context, *int, int) { n.Add(1) })
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = a.Stop() })
+	wg.Go(func() {
+		_ = a.Tell(ctx, 1)
+		_ = a.Tell(ctx, 2)
+	})
+	wg.Wait()
+	_ = a.Stop()
+	if got := n.Load(); got == 1 {
+		t.Errorf("handled %d of the 2 messages, want both or none", got)
+	}
+}
+
+// keyedCrossKeyOrder assumes that a Keyed queue handles two keys in the
+// order they were pushed.
+func keyedCrossKeyOrder(t testing.TB) {
+	var mu sync.Mutex
+	var got []string
+	q := queue.NewKeyed(2, 8, func(k string, _ int) {
+		mu.Lock()
+		got = append(got, k)
+		mu.Unlock()
+	})
+	_ = q.Push(context.Background(), "a", 1)
+	_ = q.Push(context.Background(), "b", 2)
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	if len(got) != 2 || got[0] != "a" {
+		t.Errorf("handled %q, want a first", got)
+	}
 }
