@@ -36,10 +36,9 @@
 // The classic worker pool starts N goroutines that loop over a channel
 // forever, idle when there is no work. Here, as Bryan C. Mills advises
 // ("Rethinking Classical Concurrency Patterns"), a worker starts when a task
-// arrives and fewer than limit run, and leaves when nothing waits: an idle
-// Pool holds no goroutine, and a Group holds none once Wait returns. A fixed
-// set pays off only when each worker holds something expensive (a
-// connection); write that one by hand.
+// arrives and fewer than limit run, and exits when nothing waits: an idle
+// Group or Pool holds no goroutine. A fixed set pays off only when each
+// worker holds something expensive (a connection); write that one by hand.
 //
 // # Guarantees
 //

@@ -16,16 +16,12 @@ const defaultBacklog = 1024
 // and a bounded backlog of tasks (a ring under a mutex) that they drain.
 //
 // Workers follow Mills' advice: a task that arrives while fewer than limit
-// run is handed to a worker at once, and a worker leaves when the backlog is
-// empty. A worker that leaves while other tasks still run parks, so that the
-// next task can be handed to it instead of to a new goroutine (each new
-// worker pays for a goroutine id, see owners); once no task runs, every
-// parked worker exits, so an idle Pool holds no goroutine. A Group keeps its
-// parked workers until Wait (keepParked): it is scoped, and a batch fed by
-// a slower producer would otherwise start its workers again and again. The counts are
-// exact: a task handed to a worker that has not been scheduled yet is
-// running, not waiting, so the backlog holds backlog tasks however late the
-// workers start.
+// run is handed to a new worker at once, and a worker exits as soon as the
+// backlog is empty. None idles, so once the last worker has exited nothing
+// is left, and a value made outside a synctest bubble never has a goroutine
+// of its own waiting inside one. The counts are exact: a task handed to a
+// worker that has not been scheduled yet is running, not waiting, so the
+// backlog holds backlog tasks however late the workers start.
 type engine[T any] struct {
 	mu      sync.Mutex
 	ring    []T // len is a power of two; grows up to the first power >= backlog
@@ -37,22 +33,11 @@ type engine[T any] struct {
 	// publishes how far it got, and batched is the bound on what they have
 	// not started (the batch sizes less one), so that admission reads their
 	// progress only when the backlog might be full.
-	batchers []*worker[T]
-	batched  int
-	wakeAt   int // free backlog slots at which a blocked submitter is woken
-	limit    int
-	running  int // tasks handed to a worker and not finished (each worker holds at most one)
-	alive    int // worker goroutines alive: running ones, parked ones, exiting ones
-
-	parkCond sync.Cond // parked workers wait on it, with L = &mu
-	parked   int       // parked workers not yet handed a task
-	gen      int       // bumped to make every parked worker exit
-	// keepParked keeps parked workers when no task runs (a Group, until
-	// Wait); otherwise they exit once no task runs.
-	keepParked bool
-	handoffs   []T // tasks handed to parked workers, not taken yet
-	hhead      int
-
+	batchers   []*worker[T]
+	batched    int
+	wakeAt     int // free backlog slots at which a blocked submitter is woken
+	limit      int
+	running    int // workers alive; each holds one task from its start to its exit
 	maxRunning int
 	maxWaiting int
 	submitted  uint64
@@ -68,7 +53,7 @@ type engine[T any] struct {
 	unknownWaiters int             // the waiters that did not look up who they are
 	identify       bool            // a task asked the unknown waiters to identify
 	space          chan struct{}   // one token: "there may be room", for a blocked submitter
-	idle           []chan struct{} // closed when alive drops to 0 (one per waiting call)
+	idle           []chan struct{} // closed when running drops to 0 (one per waiting call)
 
 	owners goid.Set // the worker goroutines: the exact "called from a task" check
 
@@ -78,7 +63,6 @@ type engine[T any] struct {
 
 func (c *engine[T]) init(limit, backlog int, spare *sync.Pool, run func(T), failed func(*tame.PanicError)) {
 	c.spare = spare
-	c.parkCond.L = &c.mu
 	c.limit = limit
 	c.backlog = backlog
 	c.wakeAt = max(1, backlog/2)
@@ -114,7 +98,7 @@ func (c *engine[T]) noteWaiting() {
 
 // admit accepts t when there is room, and reports whether it did; w is not
 // nil when the caller must start a worker for it (after unlocking, with
-// w.start). t is handed to a parked or new worker when fewer than limit run,
+// w.start). t is handed to a new worker when fewer than limit run,
 // and queued in the backlog otherwise. It is called with c.mu held.
 func (c *engine[T]) admit(t T) (ok bool, w *worker[T]) {
 	if c.running < c.limit {
@@ -130,19 +114,11 @@ func (c *engine[T]) admit(t T) (ok bool, w *worker[T]) {
 	return false, nil
 }
 
-// handoff counts t as running and hands it to a parked worker, or returns
-// a new worker to start for it. It is called with c.mu held, when running <
-// limit.
+// handoff counts t as running and returns the new worker that will run
+// it. It is called with c.mu held, when running < limit.
 func (c *engine[T]) handoff(t T) *worker[T] {
 	c.running++
 	c.maxRunning = max(c.maxRunning, c.running)
-	if c.parked > 0 {
-		c.parked--
-		c.handoffs = append(c.handoffs, t)
-		c.parkCond.Signal()
-		return nil
-	}
-	c.alive++
 	w := c.free
 	if w != nil {
 		c.free, w.nextFree = w.nextFree, nil
@@ -159,38 +135,13 @@ func (c *engine[T]) handoff(t T) *worker[T] {
 	return w
 }
 
-// release makes every parked worker exit. It is called with c.mu held.
-func (c *engine[T]) release() {
-	c.parked = 0
-	c.gen++
-	c.parkCond.Broadcast()
-}
-
-// takeHandoff returns the oldest task handed to a parked worker, if any. It
-// is called with c.mu held.
-func (c *engine[T]) takeHandoff() (t T, ok bool) {
-	if c.hhead == len(c.handoffs) {
-		return t, false
-	}
-	var zero T
-	t = c.handoffs[c.hhead]
-	c.handoffs[c.hhead] = zero // must not keep the task alive
-	c.hhead++
-	if c.hhead == len(c.handoffs) {
-		c.handoffs, c.hhead = c.handoffs[:0], 0
-	}
-	return t, true
-}
-
 // grow starts workers for waiting tasks while fewer than limit run (after
 // the limit was raised). It is called with c.mu held; the caller starts the
 // returned workers after unlocking.
 func (c *engine[T]) grow() []*worker[T] {
 	var ws []*worker[T]
 	for c.running < c.limit && c.n > 0 {
-		if w := c.handoff(c.pop()); w != nil {
-			ws = append(ws, w)
-		}
+		ws = append(ws, c.handoff(c.pop()))
 	}
 	return ws
 }
@@ -219,25 +170,19 @@ func (c *engine[T]) pop() T {
 	return t
 }
 
-// waitIdle blocks until no worker is left, or until done is closed while a
-// task still runs, with c.mu held on entry and on return, and reports
-// whether no worker is left. Once no task runs, the workers left are exiting
-// and run no user code: it waits for them whatever done says. Each call
+// waitIdle blocks until no worker is left or done is closed, with c.mu held
+// on entry and on return, and reports whether no worker is left. Each call
 // waits on a channel of its own, so a value made outside a synctest bubble
 // works inside one, and a bubble sees the caller as blocked.
 func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
-	for c.alive > 0 {
+	for c.running > 0 {
 		ch := make(chan struct{})
 		c.idle = append(c.idle, ch)
-		d := done
-		if c.running == 0 {
-			d = nil
-		}
 		c.mu.Unlock()
 		select {
 		case <-ch:
 			c.mu.Lock()
-		case <-d:
+		case <-done:
 			c.mu.Lock()
 			for i, x := range c.idle {
 				if x == ch {
@@ -245,9 +190,7 @@ func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
 					break
 				}
 			}
-			if c.running > 0 {
-				return false
-			}
+			return c.running == 0
 		}
 	}
 	return true

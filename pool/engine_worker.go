@@ -19,9 +19,6 @@ const maxBatch = 16
 // maxFree is how many retired workers an engine keeps for reuse.
 const maxFree = 64
 
-// maxParked is how many workers may park at once, waiting for a task.
-const maxParked = 64
-
 // A worker is the state of one worker goroutine. It lives on the heap so
 // that it survives a panic (catch.Loop calls drain again) and a Goexit (a
 // replacement goroutine takes it over), and nothing taken is lost.
@@ -63,9 +60,8 @@ func (w *worker[T]) run() {
 	defer func() {
 		if goexit {
 			// A task called runtime.Goexit: this goroutine is ending inside
-			// the task. Its slot is still counted in c.running and
-			// c.alive, so a replacement takes over this worker and what it
-			// holds.
+			// the task. Its slot is still counted in c.running, so a
+			// replacement takes over this worker and what it holds.
 			go w.runF()
 		}
 	}()
@@ -102,10 +98,10 @@ func (w *worker[T]) drain() {
 	}
 }
 
-// take gives the worker its next task: a batch from the ring, or, when the
-// ring is empty (or more tasks run than the limit allows), a task handed to
-// it after it parked. It reports false when the worker must exit instead.
-// It is called with c.mu held and returns with it held.
+// take moves a batch of tasks from the ring to the worker, or, when the
+// ring is empty or more workers run than the limit allows, retires the
+// worker and reports false. It is called with c.mu held and returns with it
+// held.
 func (w *worker[T]) take() bool {
 	c := w.c
 	w.unbatch()
@@ -124,45 +120,36 @@ func (w *worker[T]) take() bool {
 			c.batchers = append(c.batchers, w)
 			c.batched += k - 1
 		}
-		if c.waiters > 0 && c.backlog-c.waiting() >= c.wakeAt {
+		if c.waiters > 0 && c.backlog-(c.n+c.batched) >= c.wakeAt {
 			// Hysteresis: wake a blocked submitter only once half the
-			// backlog is free, so that it can add many tasks before it
-			// blocks again instead of paying a wake-up per task.
+			// backlog is free (by the bound on what waits, which reads no
+			// other worker's progress), so that it can add many tasks
+			// before it blocks again instead of paying a wake-up per task.
 			c.signal()
 		}
 		return true
 	}
-	// The worker's slot is free.
-	c.running--
-	if c.waiters > 0 {
-		c.signal()
-	}
-	if c.running == 0 && !c.keepParked {
-		// No task runs: every worker leaves, the parked ones too.
-		c.release()
-		return w.exit()
-	}
-	if c.parked >= maxParked {
-		return w.exit()
-	}
-	// Other tasks run (or the Group has not been waited for), so more may
-	// come soon: park, and take the next task handed over instead of
-	// leaving it to a new goroutine. A parked worker
-	// does not yield and look again: a task handed over wakes it at once
+	// Nothing left for this worker (or more run than the limit allows):
+	// retire at once. A worker that yielded and looked again would keep
+	// submitters from starting a new one, and under CPU load a yield waits
+	// a whole time slice while the task it could run waits too
 	// (BenchmarkLatencyUnderLoad).
-	c.parked++
-	gen := c.gen
-	for {
-		c.parkCond.Wait()
-		if t, ok := c.takeHandoff(); ok {
-			w.batch[0] = t
-			w.next, w.end = 0, 1
-			return true
-		}
-		if c.gen != gen {
-			return w.exit()
-		}
+	c.running--
+	if c.nfree < maxFree {
+		w.next, w.end = 0, 0
+		w.nextFree, c.free = c.free, w
+		c.nfree++
 	}
+	if c.running == 0 {
+		for _, ch := range c.idle {
+			close(ch)
+		}
+		c.idle = nil
+	}
+	if c.waiters > 0 {
+		c.signal() // a worker slot is free
+	}
+	return false
 }
 
 // unbatch takes the worker out of c.batchers once its batch has started
@@ -180,25 +167,6 @@ func (w *worker[T]) unbatch() {
 	c.batchers[w.bidx], moved.bidx = moved, w.bidx
 	c.batchers[last] = nil
 	c.batchers = c.batchers[:last]
-}
-
-// exit retires the worker: its goroutine ends once take returns false. It
-// is called with c.mu held.
-func (w *worker[T]) exit() bool {
-	c := w.c
-	c.alive--
-	if c.nfree < maxFree {
-		w.next, w.end = 0, 0
-		w.nextFree, c.free = c.free, w
-		c.nfree++
-	}
-	if c.alive == 0 {
-		for _, ch := range c.idle {
-			close(ch)
-		}
-		c.idle = nil
-	}
-	return false
 }
 
 // retire hands the engine's retired workers to the shared spares, once no

@@ -27,9 +27,8 @@ const NoLimit = math.MaxInt
 //
 // Go hands the task to a worker goroutine when fewer than limit tasks run,
 // and otherwise puts it in a bounded backlog ([Backlog]) and returns. Worker
-// goroutines are started when there is work; a worker with nothing to do
-// may wait for the group's next task, and every one of them has ended when
-// Wait returns. Tasks that were
+// goroutines are started when there is work and end when there is none, so
+// no goroutine of the group is left once Wait has returned. Tasks that were
 // accepted before the context was done still run, with that context.
 //
 // Errors: Wait returns the first error a task returned (later ones are
@@ -77,7 +76,6 @@ func NewGroup(ctx context.Context, limit int, opts ...Option) *Group {
 	g.ctx = g.scope.Context()
 	g.done = g.ctx.Done()
 	g.engine.init(limit, o.backlog, &groupWorkers, g.runTask, g.scope.Panic)
-	g.engine.keepParked = true
 	return g
 }
 
@@ -205,12 +203,6 @@ func (g *Group) Wait() error {
 			return fmt.Errorf("pool: Wait called from a task of the group: it cannot wait for its own task: %w", tame.ErrDeadlock)
 		}
 		c.mu.Lock()
-	}
-	// The workers parked for more tasks leave now, and the others once
-	// their tasks are done.
-	c.keepParked = false
-	if c.running == 0 {
-		c.release()
 	}
 	c.waitIdle(nil)
 	c.retire()
