@@ -221,16 +221,6 @@ func verdict(one, many Dinner, dinners int, ct CoreTest, p, cpus int) string {
 		"does not.", busy, turns, dinners, lesson.Plural(dinners, "dinner"), why)
 }
 
-// cores describes how many cores were busy on average, from the CPU time the
-// process used during the dinner.
-func cores(d Dinner) string {
-	busy := lesson.Cores(d.CPU, d.Wall)
-	if busy == "" {
-		return ""
-	}
-	return fmt.Sprintf(", CPU time %s %s", lesson.Dur(d.CPU), busy)
-}
-
 func writeSVG(name string, dinners []Dinner, titles []string) error {
 	f, err := os.Create(name)
 	if err != nil {
