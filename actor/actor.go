@@ -17,61 +17,53 @@ import (
 //
 // A Ref is safe for concurrent use by any number of goroutines. Its zero value
 // is not usable; make one with Spawn. Do not copy a Ref: share the pointer.
+// A Ref made outside a testing/synctest bubble works inside and outside one.
 //
-// Blocking and cancellation: Tell waits while the mailbox is full, until
-// there is room or its ctx is done; TryTell and Stats never wait; Stop waits
-// for the actor's goroutine to end. Once Stop was called, the spawn context
-// is done, or the actor stopped after a panic, Tell and TryTell refuse every
-// message (Tell returns an error wrapping [tame.ErrClosed]).
+// Blocking and cancellation: Tell and Ask wait while the mailbox is full,
+// until there is room or their ctx is done; TryTell and Stats never wait;
+// Stop waits for the actor's goroutine to end, Shutdown until its ctx is
+// done. Once Stop or Shutdown was called, the spawn context is done, or the
+// actor stopped after a panic, every message is refused with an error
+// wrapping [tame.ErrClosed].
 //
-// A message that Tell accepted is handled exactly once; only when the actor
+// A message that was accepted is handled exactly once; only when the actor
 // stops after a panic is it not, and then it is handed to the [DeadLetter]
 // handler and counted in what Stop returns. A panic in receive never reaches
 // the sender: the actor restarts or stops (see [Restart]), and Stop returns
 // errors.Join of every panic, joined with a [*DeadLetterError] when messages
 // were left. The actor runs on one goroutine, started by Spawn, which ends
-// once the actor has stopped and handled what it accepted; Stop returns only
-// after it has ended.
+// once the actor has stopped and handled what it accepted.
 type Ref[M any] struct {
-	// The mailbox (see mailbox.go): tail is written by the producers, head
-	// by the actor (and by a producer or Stop clearing its idle bit); each
-	// sits on its own cache line.
-	_    pad
-	tail atomic.Uint64 // next position to reserve | closedBit once stopping
-	_    pad
-	head atomic.Uint64 // first position not given back yet | idleBit while parked
-	_    pad
+	mb        *mailbox[envelope[M]]
+	done      chan struct{} // closed once the actor's goroutine has ended
+	err       error         // what Stop returns; written before done is closed
+	refused   atomic.Uint64
+	completed atomic.Uint64 // the highest Completed that Stats returned
 
-	ring     []slot[M]
-	mask     uint64        // len(ring) - 1
-	capacity uint64        // positions reserved and not given back, at most
-	waiters  atomic.Int32  // producers waiting for room
-	space    chan struct{} // 1-buffered: a token for the producers waiting for room
-	wake     chan struct{} // 1-buffered: one token per idle period of the actor, see wakeActor
-	done     chan struct{} // closed once the actor's goroutine has ended
-	err      error         // what Stop returns; written before done is closed
+	// mu guards the counters of the slow paths.
+	mu       sync.Mutex
+	failed   uint64 // messages whose receive failed, or left by a stopped actor
+	dead     int    // dead letters
+	restarts uint64
 
-	// mu guards the counters of the slow paths, and makes Stats see
-	// unhandled and head together.
-	mu        sync.Mutex
-	unhandled uint64 // positions given back without being handled (dead letters, failed asks)
-	restarts  int
-	dead      int // dead letters
-
-	cells    cellCache // reply cells of the asks to this actor
+	replies  replies
 	panics   catch.Collector
 	consumer atomic.Uint64 // id of the goroutine running receive, for Stop from inside
 	unwatch  func() bool   // stops watching the spawn context
 }
 
-// Stats is a snapshot of an actor's counters, as returned by [Ref.Stats]. It
-// is a plain value: copy it freely; it does not change after it was taken.
+// Stats is a snapshot of an actor's counters, returned by [Ref.Stats], in
+// the vocabulary every tame package uses. It is a plain value.
 type Stats struct {
-	Mailbox  int    // messages accepted and not handled yet
-	Handled  uint64 // messages passed to receive (including those whose receive panicked)
-	Restarts int    // restarts after a panic
-	Panics   int    // panics recorded (of init, receive and the handlers)
-	Stopped  bool   // the actor accepts no more messages
+	Submitted  uint64 // messages accepted (Tell, TryTell and Ask)
+	Refused    uint64 // calls that accepted nothing: full, stopped, ctx done or a deadlock
+	Waiting    int    // messages accepted and not yet given to receive
+	MaxWaiting int    // the most messages that ever waited at once (in a large mailbox, a brief peak may be missed by a little)
+	Running    int    // 1 while receive (or, after a failure, the actor) is at work, else 0
+	Completed  uint64 // messages whose receive returned
+	Failed     uint64 // messages whose receive panicked or called runtime.Goexit, or that a stopped actor never handled
+	Restarts   uint64 // restarts after a failure
+	Stopped    bool   // the actor accepts no more messages
 }
 
 // Spawn starts an actor: a goroutine that owns a state made by init and
@@ -83,14 +75,13 @@ type Stats struct {
 // other goroutine may touch it. init runs again at every restart (see
 // [Restart]). The ctx passed to receive carries the values of ctx, is done
 // when ctx is done, and marks the actor, so that [Ask] and [Ref.Tell] called
-// with it detect deadlocks (see [ErrDeadlock]); use it only while handling the
-// message.
+// with it detect deadlocks; use it only while handling the message.
 //
-// When ctx is done the actor stops as if [Ref.Stop] were called: it accepts
-// no more messages, handles those already accepted, and ends. Without the
-// [Restart] option, a panic in init or receive stops the actor (see the
-// package documentation). A nil init or receive, or a [DeadLetter] handler for
-// another message type, panics.
+// When ctx is done the actor stops as if [Ref.Stop] were called. Without
+// the [Restart] option, a panic in init or receive stops the actor. Spawn
+// allocates the whole mailbox at once, memory in proportion to its
+// capacity. A nil init or receive, a [DeadLetter] handler for another
+// message type, or a mailbox too large to fit in memory panics.
 func Spawn[S, M any](ctx context.Context, init func() S,
 	receive func(ctx context.Context, state *S, msg M), opts ...Option) *Ref[M] {
 	if init == nil {
@@ -110,74 +101,154 @@ func Spawn[S, M any](ctx context.Context, init func() S,
 }
 
 // Tell sends msg to the actor. It waits while the mailbox is full, until
-// there is room or ctx is done (it returns context.Cause(ctx) then); it
-// returns an error wrapping [tame.ErrClosed] once the actor is stopping or
-// stopped. nil means the message was accepted: it will be handled (or, if the
-// actor stops after a panic first, reported as a dead letter). Like a send
-// on a buffered channel, Tell accepts a message when there is room even if
-// ctx is already done.
+// there is room or ctx is done (it returns ctx.Err() then); it returns an
+// error wrapping [tame.ErrClosed] once the actor is stopping or stopped. nil
+// means the message was accepted: it will be handled (or, if the actor stops
+// after a panic first, reported as a dead letter). A ctx that is already
+// done refuses the message even when there is room.
 //
 // Called from the actor's own receive with its ctx (or from an actor that
-// an actor waiting on this one asked), Tell returns an error wrapping
-// [ErrDeadlock] instead of waiting for room that only the waiting actor
-// could make.
+// an actor waiting on this one asked), Tell to a full mailbox returns an
+// error wrapping [tame.ErrDeadlock] instead of waiting for room that only
+// the waiting actor could make.
 func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
-	return r.put(ctx, envelope[M]{msg: msg}, true)
+	if done := ctx.Done(); done != nil {
+		select {
+		case <-done:
+			r.refused.Add(1)
+			return ctx.Err()
+		default:
+		}
+	}
+	e := envelope[M]{msg: msg}
+	switch r.mb.tryPut(&e) {
+	case putDone:
+		return nil
+	case putClosed:
+		r.refused.Add(1)
+		return errClosed
+	}
+	// Full. Waiting is fine unless the only one who can make room is waiting
+	// on the caller: the actor itself, or one that asked it (directly or
+	// through others).
+	if fromContext(ctx).has(r) {
+		r.refused.Add(1)
+		return errTellDeadlock
+	}
+	if err := r.mb.put(ctx, &e); err != nil {
+		r.refused.Add(1)
+		return err
+	}
+	return nil
 }
 
 // TryTell sends msg if the mailbox has room and the actor is not stopping, and
 // reports whether it did. It never waits.
 func (r *Ref[M]) TryTell(msg M) bool {
 	e := envelope[M]{msg: msg}
-	return r.tryPut(&e) == putDone
+	if r.mb.tryPut(&e) != putDone {
+		r.refused.Add(1)
+		return false
+	}
+	return true
 }
 
-var errClosed = fmt.Errorf("actor: stopped: %w", tame.ErrClosed)
+var (
+	errClosed       = fmt.Errorf("actor: stopped: %w", tame.ErrClosed)
+	errTellDeadlock = fmt.Errorf("actor: Tell to a full mailbox that only the sender's own wait could empty: %w", tame.ErrDeadlock)
+	errStopInside   = fmt.Errorf("actor: Stop called from the actor's own goroutine cannot wait for it (the actor ends after the messages it accepted): %w", tame.ErrDeadlock)
+)
 
 // Stop stops the actor: it accepts no more messages, the actor handles the
 // messages it had accepted, then its goroutine ends. Stop waits for that and
 // returns what the actor recorded: errors.Join of the *tame.PanicError of
-// every panic (the first 32, then a count), and a *[DeadLetterError] when
-// messages were left unhandled because the actor stopped after a panic; nil
-// when there was neither. Stop is idempotent and safe to call concurrently:
-// every call returns the same value, and once one returns no init, receive or
+// every panic, and a *[DeadLetterError] when messages were left unhandled
+// because the actor stopped after a panic; nil when there was neither. Stop
+// is Shutdown with a context that is never done. It is idempotent and safe
+// to call concurrently with Stop and Shutdown: every call from outside the
+// actor returns the same value, and once one returns no init, receive or
 // handler of the actor runs any more.
 //
-// Called on the actor's own goroutine (from receive, init or a handler), Stop
-// cannot wait for itself: it marks the actor stopping and returns nil at
-// once; the actor ends after the current message and the ones already
-// accepted. Call Stop from outside to get the result. Like any wait, Stop
-// from another actor's receive deadlocks if this actor is waiting on that one
-// (an Ask in the other direction): stop it from outside instead.
+// Called on the actor's own goroutine (from receive, init or a handler),
+// Stop cannot wait for itself: it stops the actor from accepting and returns
+// at once an error wrapping [tame.ErrDeadlock]; the actor ends after the
+// current message and the ones already accepted. Like any wait, Stop from
+// another actor's receive deadlocks if this actor is waiting on that one (an
+// Ask in the other direction): stop it from outside instead.
 func (r *Ref[M]) Stop() error {
-	r.shut()
+	return r.Shutdown(context.Background())
+}
+
+// Shutdown is Stop bounded by ctx. It stops the actor from accepting and
+// waits until the actor has handled every message it accepted and ended, or
+// until ctx is done. In the first case it returns what Stop returns. In the
+// second it returns ctx.Err(), and the actor goes on handling what it
+// accepted: nothing is dropped, and a later Stop or Shutdown waits for it.
+// When the actor has already ended, Shutdown returns Stop's result even
+// with a ctx that is done. Called on the actor's own goroutine, it returns
+// at once, as Stop does.
+func (r *Ref[M]) Shutdown(ctx context.Context) error {
+	r.mb.close()
 	select {
 	case <-r.done:
 		return r.err
 	default:
 	}
 	if r.onOwnGoroutine() {
-		return nil
+		return errStopInside
 	}
-	<-r.done
-	return r.err
+	select {
+	case <-r.done:
+		return r.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
-// Stats returns a snapshot of the actor's counters. The actor updates them
-// each time it takes a new batch from its mailbox (at most a few dozen
-// messages), so Mailbox may still count messages of the batch in progress.
+// Stats returns a snapshot of the actor's counters. It never waits for the
+// actor. Waiting is exact, and at most the mailbox capacity. Once Stop has
+// returned, Submitted == Completed + Failed.
 func (r *Ref[M]) Stats() Stats {
-	r.mu.Lock()
-	// Read head again after tail, so that the two are of the same moment
-	// (head only moves on): the depth is then at most the capacity.
-	h := r.head.Load() &^ idleBit
-	t := r.tail.Load()
-	for h2 := r.head.Load() &^ idleBit; h2 != h; h2 = r.head.Load() &^ idleBit {
-		h, t = h2, r.tail.Load()
+	ended := false
+	select {
+	case <-r.done:
+		ended = true
+	default:
 	}
-	s := Stats{Mailbox: int(t&^closedBit - h), Handled: h - r.unhandled, Restarts: r.restarts, Stopped: t&closedBit != 0}
+	r.mu.Lock()
+	claimed, taken, idle := r.mb.counts()
+	s := Stats{
+		Submitted:  claimed,
+		Refused:    r.refused.Load(),
+		Waiting:    int(claimed - taken),
+		MaxWaiting: int(r.mb.maxWaiting.Load()),
+		Failed:     r.failed,
+		Restarts:   r.restarts,
+		Stopped:    r.mb.closed(),
+	}
 	r.mu.Unlock()
-	s.Panics = r.panics.Len()
+	// The actor stores no count when a receive returns: the last message
+	// taken is running unless the actor has ended or parked since. It may
+	// also be between two messages; Completed never goes back.
+	if !ended && !idle && taken > s.Failed {
+		s.Running = 1
+	}
+	if done := taken - uint64(s.Running); done > s.Failed {
+		s.Completed = done - s.Failed
+	}
+	for {
+		c := r.completed.Load()
+		if s.Completed <= c {
+			if s.Running > 0 && taken-s.Failed <= c {
+				s.Running = 0
+			}
+			s.Completed = c
+			break
+		}
+		if r.completed.CompareAndSwap(c, s.Completed) {
+			break
+		}
+	}
 	return s
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/tamego/tame"
 	"github.com/tamego/tame/actor"
 )
 
@@ -92,10 +93,14 @@ func TestTellWaitsWhileFullUntilCtxDone(t *testing.T) {
 			actor.Mailbox(1))
 		defer ref.Stop()
 		defer close(gate)
-		if err := ref.Tell(context.Background(), 1); err != nil { // taken, receive blocks: the slot stays counted
+		if err := ref.Tell(context.Background(), 1); err != nil {
 			t.Fatalf("Tell() = %v", err)
 		}
-		if ref.TryTell(2) {
+		synctest.Wait() // 1 is in receive: it does not count
+		if !ref.TryTell(2) {
+			t.Fatal("TryTell() = false on an empty mailbox, want true")
+		}
+		if ref.TryTell(3) {
 			t.Fatal("TryTell() = true on a full mailbox, want false")
 		}
 		start := time.Now()
@@ -107,14 +112,13 @@ func TestTellWaitsWhileFullUntilCtxDone(t *testing.T) {
 		if waited := time.Since(start); waited != time.Minute {
 			t.Errorf("Tell() returned after %v, want exactly the deadline, 1m0s", waited)
 		}
-		cause := errors.New("gave up")
 		ctx, cancelCause := context.WithCancelCause(context.Background())
-		cancelCause(cause)
-		if err := ref.Tell(ctx, 4); err != cause {
-			t.Errorf("Tell() with a cancelled ctx = %v, want its cause %v", err, cause)
+		cancelCause(errors.New("gave up"))
+		if err := ref.Tell(ctx, 4); err != context.Canceled {
+			t.Errorf("Tell() with a cancelled ctx = %v, want ctx.Err(), context.Canceled", err)
 		}
-		if got := ref.Stats().Mailbox; got != 1 {
-			t.Errorf("Stats().Mailbox = %d, want 1: the refused messages were not added", got)
+		if s := ref.Stats(); s.Waiting != 1 || s.Submitted != 2 || s.Refused != 3 || s.Running != 1 {
+			t.Errorf("Stats() = %+v, want 2 submitted, 1 waiting, 1 running, 3 refused", s)
 		}
 	})
 }
@@ -140,43 +144,65 @@ func TestTellToItselfWithFullMailbox(t *testing.T) {
 	if err := self.Tell(context.Background(), 0); err != nil {
 		t.Fatalf("Tell() = %v", err)
 	}
-	if err := <-errc; !errors.Is(err, actor.ErrDeadlock) {
-		t.Errorf("Tell to itself with a full mailbox = %v, want actor.ErrDeadlock", err)
+	if err := <-errc; !errors.Is(err, tame.ErrDeadlock) {
+		t.Errorf("Tell to itself with a full mailbox = %v, want tame.ErrDeadlock", err)
 	}
 	if err := self.Stop(); err != nil {
 		t.Errorf("Stop() = %v, want nil", err)
 	}
 }
 
+// TestStats follows the counters through a blocked receive, a panic with a
+// restart, refusals and Stop, in a bubble so that every step is settled.
 func TestStats(t *testing.T) {
-	gate := make(chan struct{})
-	ref := actor.Spawn(context.Background(), func() int { return 0 }, func(_ context.Context, _ *int, m int) {
-		if m < 0 {
-			panic("negative")
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		ref := actor.Spawn(context.Background(), func() int { return 0 }, func(_ context.Context, _ *int, m int) {
+			if m < 0 {
+				panic("negative")
+			}
+			if m == 0 {
+				<-gate
+			}
+		}, actor.Restart(5, time.Hour), actor.Mailbox(3))
+		tell := func(m int) {
+			t.Helper()
+			if err := ref.Tell(context.Background(), m); err != nil {
+				t.Fatalf("Tell(%d) = %v", m, err)
+			}
 		}
-		if m == 0 {
-			<-gate
+		tell(0)
+		synctest.Wait()
+		for _, m := range []int{1, 2, 3} {
+			tell(m)
 		}
-	}, actor.Restart(5, time.Hour), actor.Mailbox(16))
-	for _, m := range []int{0, 1, 2, 3} {
-		if err := ref.Tell(context.Background(), m); err != nil {
-			t.Fatalf("Tell() = %v", err)
+		if ref.TryTell(4) {
+			t.Error("TryTell() = true with 3 waiting in a mailbox of 3, want false")
 		}
-	}
-	if got := ref.Stats().Mailbox; got != 4 {
-		t.Errorf("Stats().Mailbox = %d while the first message blocks, want 4", got)
-	}
-	close(gate)
-	_ = ref.Tell(context.Background(), -1)
-	_ = ref.Tell(context.Background(), 4)
-	if err := ref.Stop(); err == nil {
-		t.Error("Stop() = nil, want the panic")
-	}
-	got := ref.Stats()
-	want := actor.Stats{Mailbox: 0, Handled: 6, Restarts: 1, Panics: 1, Stopped: true}
-	if got != want {
-		t.Errorf("Stats() = %+v, want %+v", got, want)
-	}
+		want := actor.Stats{Submitted: 4, Refused: 1, Waiting: 3, MaxWaiting: 3, Running: 1}
+		if got := ref.Stats(); got != want {
+			t.Errorf("Stats() while the first message blocks = %+v, want %+v", got, want)
+		}
+		close(gate)
+		synctest.Wait()
+		tell(-1)
+		synctest.Wait()
+		want = actor.Stats{Submitted: 5, Refused: 1, MaxWaiting: 3, Completed: 4, Failed: 1, Restarts: 1}
+		if got := ref.Stats(); got != want {
+			t.Errorf("Stats() after a panic and a restart = %+v, want %+v", got, want)
+		}
+		tell(5)
+		if err := ref.Stop(); countPanics(err) != 1 {
+			t.Errorf("Stop() = %v, want the panic", err)
+		}
+		if ref.TryTell(6) {
+			t.Error("TryTell() = true after Stop, want false")
+		}
+		want = actor.Stats{Submitted: 6, Refused: 2, MaxWaiting: 3, Completed: 5, Failed: 1, Restarts: 1, Stopped: true}
+		if got := ref.Stats(); got != want {
+			t.Errorf("Stats() after Stop = %+v, want %+v", got, want)
+		}
+	})
 }
 
 func TestBadInputPanics(t *testing.T) {

@@ -118,8 +118,8 @@ func TestAskItself(t *testing.T) {
 	if err := ref.Tell(context.Background(), counterMsg{add: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-errc; !errors.Is(err, actor.ErrDeadlock) {
-		t.Errorf("Ask() to itself = %v, want actor.ErrDeadlock", err)
+	if err := <-errc; !errors.Is(err, tame.ErrDeadlock) {
+		t.Errorf("Ask() to itself = %v, want tame.ErrDeadlock", err)
 	}
 	if err := ref.Stop(); err != nil {
 		t.Errorf("Stop() = %v", err)
@@ -166,7 +166,7 @@ func TestAskCycle(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Ask() error = %v", err)
 			}
-			if got := errors.Is(answer, actor.ErrDeadlock); got != tt.deadlock {
+			if got := errors.Is(answer, tame.ErrDeadlock); got != tt.deadlock {
 				t.Errorf("answer = %v; ErrDeadlock = %t, want %t", answer, got, tt.deadlock)
 			}
 		})
@@ -223,7 +223,7 @@ func TestAsksAnsweredLater(t *testing.T) {
 			errs <- err
 		}()
 	}
-	for ref.Stats().Handled < n {
+	for ref.Stats().Completed < n {
 		runtime.Gosched()
 	}
 	_ = ref.Tell(context.Background(), msg{answerAll: true})
@@ -247,9 +247,9 @@ func TestAsksAnsweredLater(t *testing.T) {
 	leaktest.Back(t, base)
 }
 
-// TestTellToWaitingAsker: B, handling A's ask, tells A, whose mailbox is
-// full: only A could make room, and A waits for B, so the Tell fails at once
-// with ErrDeadlock instead of waiting.
+// TestTellToWaitingAsker: B, handling A's ask, tells A twice: the first
+// Tell fills A's mailbox; for the second only A could make room, and A waits
+// for B, so it fails at once with ErrDeadlock instead of waiting.
 func TestTellToWaitingAsker(t *testing.T) {
 	type msg struct {
 		to    *actor.Ref[msg] // A: ask to; B: tell to
@@ -258,6 +258,10 @@ func TestTellToWaitingAsker(t *testing.T) {
 	none := func() struct{} { return struct{}{} }
 	var a *actor.Ref[msg]
 	b := actor.Spawn(context.Background(), none, func(ctx context.Context, _ *struct{}, m msg) {
+		first := m.to.Tell(ctx, msg{})
+		if first != nil {
+			t.Errorf("B's first Tell to A (room for one) = %v, want nil", first)
+		}
 		m.reply.Send(m.to.Tell(ctx, msg{}))
 	})
 	a = actor.Spawn(context.Background(), none, func(ctx context.Context, _ *struct{}, m msg) {
@@ -268,8 +272,8 @@ func TestTellToWaitingAsker(t *testing.T) {
 		m.reply.Send(errors.Join(answer, err))
 	}, actor.Mailbox(1))
 	got, err := actor.Ask(context.Background(), a, func(r actor.Reply[error]) msg { return msg{to: b, reply: r} })
-	if err != nil || !errors.Is(got, actor.ErrDeadlock) {
-		t.Errorf("B's Tell to A (full, waiting on B) = %v, %v; want actor.ErrDeadlock", got, err)
+	if err != nil || !errors.Is(got, tame.ErrDeadlock) {
+		t.Errorf("B's Tell to A (full, waiting on B) = %v, %v; want tame.ErrDeadlock", got, err)
 	}
 	for _, r := range []*actor.Ref[msg]{a, b} {
 		if err := r.Stop(); err != nil {

@@ -1,17 +1,6 @@
 package actor
 
-import (
-	"context"
-	"errors"
-)
-
-// ErrDeadlock is returned (wrapped) by [Ask] and [Ref.Tell] when the call
-// would wait for an actor that is itself waiting on the caller: an Ask of an
-// actor to itself, an ask cycle (A asks B while B, handling that ask, asks
-// A, directly or through others), or a Tell to a full mailbox that only the
-// caller's own wait could empty. The check uses the ctx that receive got: a
-// call made with another context is not checked (and may wait forever).
-var ErrDeadlock = errors.New("actor: deadlock")
+import "context"
 
 // actorCtx is the ctx passed to receive. It marks the actor handling the
 // message (self) and, when the message is an ask from another actor, that

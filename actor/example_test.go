@@ -35,52 +35,192 @@ func Example() {
 	// <nil>
 }
 
-// account is the state of the bank account actor of ExampleAsk.
-type account struct {
-	balance int
+// Account is the typed face most programs put on an actor: methods that
+// hide the messages, the Replies and the Asks. Its zero value is not usable;
+// make one with NewAccount.
+type Account struct {
+	ref *actor.Ref[accountMsg]
 }
 
-// accountMsg is a request to the bank account actor: a deposit, a
-// withdrawal, or a balance query.
+// accountMsg is a request to the account actor: a deposit or a withdrawal
+// (answered with an error) or a balance query.
 type accountMsg struct {
-	deposit, withdraw int
-	balance           actor.Reply[int]
-	result            actor.Reply[error]
+	amount  int // positive: deposit; negative: withdrawal
+	result  actor.Reply[error]
+	balance actor.Reply[int]
 }
 
-// This example shows a bank account as an actor: deposits and withdrawals
-// are asks that answer with an error when the balance is too low, and a
-// balance query answers with the balance. The rule "never below zero" holds
+// NewAccount starts the account actor. The rule "never below zero" holds
 // because only the actor checks and changes the balance.
-func ExampleAsk() {
-	ctx := context.Background()
-	acct := actor.Spawn(ctx, func() account { return account{} },
-		func(_ context.Context, a *account, m accountMsg) {
-			switch {
-			case m.withdraw > a.balance:
-				m.result.Send(fmt.Errorf("withdraw %d: balance is only %d", m.withdraw, a.balance))
-			default:
-				a.balance += m.deposit - m.withdraw
+func NewAccount(ctx context.Context) *Account {
+	ref := actor.Spawn(ctx, func() int { return 0 },
+		func(_ context.Context, balance *int, m accountMsg) {
+			if *balance+m.amount < 0 {
+				m.result.Send(fmt.Errorf("withdraw %d: balance is only %d", -m.amount, *balance))
+			} else {
+				*balance += m.amount
 				m.result.Send(nil)
 			}
-			m.balance.Send(a.balance)
+			m.balance.Send(*balance)
 		})
-	defer acct.Stop()
+	return &Account{ref: ref}
+}
 
-	do := func(m accountMsg) {
-		err, askErr := actor.Ask(ctx, acct, func(r actor.Reply[error]) accountMsg { m.result = r; return m })
-		fmt.Println(err, askErr)
-	}
-	do(accountMsg{deposit: 100})
-	do(accountMsg{withdraw: 30})
-	do(accountMsg{withdraw: 500})
-	balance, err := actor.Ask(ctx, acct, func(r actor.Reply[int]) accountMsg { return accountMsg{balance: r} })
-	fmt.Println("balance:", balance, err)
+// Move deposits amount, or withdraws -amount, and reports whether the
+// account allowed it.
+func (a *Account) Move(ctx context.Context, amount int) error {
+	err, askErr := actor.Ask(ctx, a.ref, func(r actor.Reply[error]) accountMsg {
+		return accountMsg{amount: amount, result: r}
+	})
+	return errors.Join(askErr, err)
+}
+
+// Balance returns the balance after every move accepted before it.
+func (a *Account) Balance(ctx context.Context) (int, error) {
+	return actor.Ask(ctx, a.ref, func(r actor.Reply[int]) accountMsg { return accountMsg{balance: r} })
+}
+
+// Close stops the actor.
+func (a *Account) Close() error { return a.ref.Stop() }
+
+// This example shows a typed wrapper over Ask: the Account type hides the
+// messages and Replies of a bank account actor behind plain methods.
+func ExampleAsk() {
+	ctx := context.Background()
+	acct := NewAccount(ctx)
+	defer acct.Close()
+	fmt.Println(acct.Move(ctx, 100))
+	fmt.Println(acct.Move(ctx, -30))
+	fmt.Println(acct.Move(ctx, -500))
+	fmt.Println(acct.Balance(ctx))
 	// Output:
-	// <nil> <nil>
-	// <nil> <nil>
-	// withdraw 500: balance is only 70 <nil>
-	// balance: 70 <nil>
+	// <nil>
+	// <nil>
+	// withdraw 500: balance is only 70
+	// 70 <nil>
+}
+
+// This example shows TryTell shedding load: the actor is busy with one
+// message and its mailbox has room for two more, so of five TryTells two
+// are accepted and three refused, and Tell with a deadline gives up.
+func ExampleRef_TryTell() {
+	ctx := context.Background()
+	started, gate := make(chan struct{}), make(chan struct{})
+	var handled []string // touched by the actor, read after Stop
+	worker := actor.Spawn(ctx, func() int { return 0 },
+		func(_ context.Context, _ *int, job string) {
+			if job == "first" {
+				close(started)
+				<-gate
+			}
+			handled = append(handled, job)
+		}, actor.Mailbox(2))
+	_ = worker.Tell(ctx, "first")
+	<-started // "first" is in receive: it does not count against the mailbox
+	for _, job := range []string{"a", "b", "c", "d", "e"} {
+		fmt.Println(job, worker.TryTell(job))
+	}
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	fmt.Println("Tell:", worker.Tell(short, "f"))
+	close(gate)
+	fmt.Println(worker.Stop(), handled)
+	// Output:
+	// a true
+	// b true
+	// c false
+	// d false
+	// e false
+	// Tell: context deadline exceeded
+	// <nil> [first a b]
+}
+
+// This example shows what the Mailbox capacity counts: the messages
+// waiting, not the one receive is handling. Stats reports both.
+func ExampleMailbox() {
+	ctx := context.Background()
+	started, gate := make(chan struct{}), make(chan struct{})
+	ref := actor.Spawn(ctx, func() int { return 0 },
+		func(_ context.Context, _ *int, m int) {
+			if m == 0 {
+				close(started)
+				<-gate
+			}
+		}, actor.Mailbox(3))
+	_ = ref.Tell(ctx, 0)
+	<-started
+	for m := 1; m <= 3; m++ {
+		_ = ref.Tell(ctx, m) // three wait, none blocks
+	}
+	s := ref.Stats()
+	fmt.Println("waiting:", s.Waiting, "running:", s.Running, "room for one more:", ref.TryTell(4))
+	close(gate)
+	_ = ref.Stop()
+	s = ref.Stats()
+	fmt.Println("submitted:", s.Submitted, "completed:", s.Completed, "refused:", s.Refused)
+	// Output:
+	// waiting: 3 running: 1 room for one more: false
+	// submitted: 4 completed: 4 refused: 1
+}
+
+// This example shows Stop after the actor stopped on a panic (it has no
+// Restart policy): the messages it had accepted and not handled go to the
+// DeadLetter handler, in order, and Stop reports the panic and their count.
+func ExampleDeadLetter() {
+	ctx := context.Background()
+	gate := make(chan struct{})
+	var dead []string // touched by the actor, read after Stop
+	ref := actor.Spawn(ctx, func() int { return 0 },
+		func(_ context.Context, _ *int, m string) {
+			<-gate
+			if m == "boom" {
+				panic("cannot handle boom")
+			}
+			fmt.Println("handled", m)
+		},
+		actor.DeadLetter(func(m string) { dead = append(dead, m) }))
+	for _, m := range []string{"a", "boom", "b", "c"} {
+		_ = ref.Tell(ctx, m)
+	}
+	close(gate)
+	err := ref.Stop()
+	var dl *actor.DeadLetterError
+	var pe *tame.PanicError
+	fmt.Println("dead letters:", dead)
+	fmt.Println(errors.As(err, &pe), pe.Value)
+	fmt.Println(errors.As(err, &dl), dl.Count)
+	// Output:
+	// handled a
+	// dead letters: [b c]
+	// true cannot handle boom
+	// true 2
+}
+
+// This example shows Shutdown giving up after a deadline while the actor is
+// still busy: the actor accepts nothing more, goes on with what it accepted,
+// and a later Stop waits for it.
+func ExampleRef_Shutdown() {
+	ctx := context.Background()
+	gate := make(chan struct{})
+	var handled []int // touched by the actor, read after Stop
+	ref := actor.Spawn(ctx, func() int { return 0 },
+		func(_ context.Context, _ *int, m int) {
+			<-gate
+			handled = append(handled, m)
+		})
+	for m := range 3 {
+		_ = ref.Tell(ctx, m)
+	}
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	fmt.Println("Shutdown:", ref.Shutdown(short))
+	fmt.Println("Tell:", ref.Tell(ctx, 3))
+	close(gate)
+	fmt.Println("Stop:", ref.Stop(), handled)
+	// Output:
+	// Shutdown: context deadline exceeded
+	// Tell: actor: stopped: tame: closed
+	// Stop: <nil> [0 1 2]
 }
 
 // This example shows let-it-crash: a message that makes receive panic
@@ -139,7 +279,7 @@ func Example_deadlock() {
 			if err == nil {
 				err = answer
 			}
-			fmt.Printf("%s: %v (ErrDeadlock: %t)\n", name, err, errors.Is(err, actor.ErrDeadlock))
+			fmt.Printf("%s: %v (ErrDeadlock: %t)\n", name, err, errors.Is(err, tame.ErrDeadlock))
 			m.reply.Send(err)
 		}
 	}
@@ -152,9 +292,9 @@ func Example_deadlock() {
 	fmt.Println("main asked A:", answer, err)
 	fmt.Println(a.Stop(), b.Stop())
 	// Output:
-	// B asks A: actor: deadlock: ask cycle (the target is waiting on the caller) (ErrDeadlock: true)
-	// A asks B: actor: deadlock: ask cycle (the target is waiting on the caller) (ErrDeadlock: true)
-	// main asked A: actor: deadlock: ask cycle (the target is waiting on the caller) <nil>
+	// B asks A: actor: ask cycle (the target is waiting on the caller): tame: deadlock (ErrDeadlock: true)
+	// A asks B: actor: ask cycle (the target is waiting on the caller): tame: deadlock (ErrDeadlock: true)
+	// main asked A: actor: ask cycle (the target is waiting on the caller): tame: deadlock <nil>
 	// <nil> <nil>
 }
 

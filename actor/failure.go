@@ -2,16 +2,15 @@ package actor
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 )
 
-// fail accounts for a panic or Goexit of init or receive: it records it,
-// restarts the actor with fresh state when the policy allows, or stops it,
-// then tells OnPanic.
+// fail accounts for a panic or Goexit of init, receive or a handler's
+// replacement: it records it, restarts the actor with fresh state when the
+// policy allows, or stops it, then tells OnPanic.
 func (a *actor[S, M]) fail(pe *tame.PanicError) {
 	r := a.ref
 	r.panics.Add(pe)
@@ -21,12 +20,16 @@ func (a *actor[S, M]) fail(pe *tame.PanicError) {
 	a.cur = ask{}
 	restart := !a.failed && a.allow != nil && a.allow(time.Now())
 	r.mu.Lock()
+	if a.inReceive {
+		a.inReceive = false
+		r.failed++
+	}
 	if restart {
 		r.restarts++
 		a.fresh = true
 	} else if !a.failed {
 		a.failed = true
-		r.shut()
+		r.mb.close()
 	}
 	r.mu.Unlock()
 	if !restart && a.stopped != nil {
@@ -54,90 +57,36 @@ func (a *actor[S, M]) hook(fn func()) {
 
 // drop empties the mailbox of an actor stopped by a failure: first every
 // pending ask fails at once, then the other messages go, in order, to the
-// dead-letter handler and are counted. The mailbox is closed, so nothing new
-// arrives; a replacement goroutine (after a handler's Goexit) continues from
-// a.i.
+// dead-letter handler. Each counts as failed. The mailbox is closed, so
+// nothing new arrives; a replacement goroutine (after a handler's Goexit)
+// continues with the next message.
 func (a *actor[S, M]) drop() {
 	r := a.ref
+	mb := r.mb
 	if !a.asksFailed {
-		a.taken = a.i // the part of the batch handled before the failure
-		a.release(true)
-		// Everything left, the rest of the batch included: the positions
-		// below the end of the closed mailbox. A producer may still be
-		// writing one it reserved before the close; wait for it.
-		a.taken = int(r.tail.Load()&^closedBit - a.head)
-		for k := range a.taken {
-			p := a.head + uint64(k)
-			if !a.published(p) {
-				a.park(p) // below the end: returns once p is published
-			}
-			if e := &r.ring[p&r.mask].e; e.ask != nil {
+		// Everything left: the positions below the end of the closed
+		// mailbox. A producer may still be writing one it claimed before
+		// the close; peek waits for it.
+		for p, end := mb.next, mb.end(); p < end; p++ {
+			if e := mb.peek(p); e.ask != nil {
 				e.ask.fail(e.ticket, errStoppedAsk)
 			}
 		}
 		a.asksFailed = true
 	}
-	for a.i < a.taken {
-		s := a.slot(a.i)
-		e := s.e
-		s.e = envelope[M]{}
-		a.i++
-		if e.ask != nil {
-			continue // failed above
+	for {
+		e, ok := a.next()
+		if !ok {
+			return
 		}
 		r.mu.Lock()
-		r.dead++
+		r.failed++
+		if e.ask == nil {
+			r.dead++
+		}
 		r.mu.Unlock()
-		if a.deadLetter != nil {
+		if e.ask == nil && a.deadLetter != nil {
 			a.hook(func() { a.deadLetter(e.msg) })
 		}
 	}
-	a.release(false)
-}
-
-// ask is an ask handled by receive: its reply cell and ticket.
-type ask struct {
-	c      failer
-	ticket uint64
-}
-
-func (k ask) pending() bool { return k.c != nil && k.c.pending(k.ticket) }
-
-// keep remembers an ask that receive returned from without answering (it
-// may answer later, with the Reply it kept), so that it fails when the actor
-// ends. The asks answered since are dropped from the list whenever it has
-// doubled, so it stays as long as the asks really unanswered.
-func (a *actor[S, M]) keep(k ask) {
-	if len(a.unanswered) >= 64 && len(a.unanswered) == cap(a.unanswered) {
-		a.unanswered = slices.DeleteFunc(a.unanswered, func(k ask) bool { return !k.pending() })
-		a.unanswered = slices.Grow(a.unanswered, len(a.unanswered)+1)
-	}
-	a.unanswered = append(a.unanswered, k)
-}
-
-var errNoReply = fmt.Errorf("actor: stopped before replying: %w", tame.ErrClosed)
-
-var errStoppedAsk = fmt.Errorf("actor: stopped after a panic before handling the ask: %w", tame.ErrClosed)
-
-// window is the restart intensity of [Restart]: at most max restarts within
-// any span of length within.
-type window struct {
-	max    int
-	within time.Duration
-	times  []time.Time // the restarts still inside the window, oldest first
-}
-
-// allow reports whether a failure at now may restart, and records it if so.
-func (w *window) allow(now time.Time) bool {
-	cut := now.Add(-w.within)
-	k := 0
-	for k < len(w.times) && !w.times[k].After(cut) {
-		k++
-	}
-	w.times = append(w.times[:0], w.times[k:]...)
-	if len(w.times) >= w.max {
-		return false
-	}
-	w.times = append(w.times, now)
-	return true
 }

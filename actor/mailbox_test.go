@@ -38,7 +38,7 @@ func TestTinyMailboxManySenders(t *testing.T) {
 					t.Errorf("capacity %d: sender %d: got message %d, want %d", capacity, m.sender, m.n, (*next)[m.sender])
 				}
 				(*next)[m.sender] = m.n + 1
-				if d := ref.Stats().Mailbox; d > capacity {
+				if d := ref.Stats().Waiting; d > capacity {
 					overfull.Store(int64(d))
 				}
 			}, actor.Mailbox(capacity))
@@ -57,11 +57,11 @@ func TestTinyMailboxManySenders(t *testing.T) {
 		if err := ref.Stop(); err != nil {
 			t.Fatalf("capacity %d: Stop() = %v, want nil", capacity, err)
 		}
-		if got, want := ref.Stats().Handled, uint64(senders*each); got != want {
-			t.Errorf("capacity %d: Stats().Handled = %d, want %d", capacity, got, want)
+		if got, want := ref.Stats().Completed, uint64(senders*each); got != want {
+			t.Errorf("capacity %d: Stats().Completed = %d, want %d", capacity, got, want)
 		}
 		if d := overfull.Load(); d != 0 {
-			t.Errorf("capacity %d: Stats().Mailbox = %d seen, want at most %d", capacity, d, capacity)
+			t.Errorf("capacity %d: Stats().Waiting = %d seen, want at most %d", capacity, d, capacity)
 		}
 	}
 	leaktest.Back(t, base)
@@ -133,7 +133,7 @@ func TestWaitingSendersRacingStop(t *testing.T) {
 		if got, want := atStop, accepted.Load(); got != want {
 			t.Fatalf("round %d: %d messages handled, want the %d accepted", round, got, want)
 		}
-		if s := ref.Stats(); s.Mailbox != 0 || s.Handled != uint64(atStop) || !s.Stopped {
+		if s := ref.Stats(); s.Waiting != 0 || s.Completed != uint64(atStop) || !s.Stopped {
 			t.Fatalf("round %d: Stats() = %+v, want an empty stopped mailbox and %d handled", round, s, atStop)
 		}
 	}
@@ -212,8 +212,8 @@ func TestFailureWhileSendersWrite(t *testing.T) {
 		if got, want := tells.Load()+dead.Load(), accepted.Load(); got != want {
 			t.Fatalf("round %d: %d Tells handled + %d dead, want the %d accepted", round, tells.Load(), dead.Load(), want)
 		}
-		if s := ref.Stats(); s.Mailbox != 0 || s.Handled != uint64(tells.Load()+asks.Load()) {
-			t.Fatalf("round %d: Stats() = %+v, want an empty mailbox and %d handled", round, s, tells.Load()+asks.Load())
+		if s := ref.Stats(); s.Waiting != 0 || s.Submitted != s.Completed+s.Failed || s.Completed != uint64(tells.Load()+asks.Load()-1) {
+			t.Fatalf("round %d: Stats() = %+v, want an empty mailbox, %d completed, the rest failed", round, s, tells.Load()+asks.Load()-1)
 		}
 	}
 	leaktest.Back(t, base)
@@ -249,19 +249,19 @@ func TestStatsDuringTraffic(t *testing.T) {
 		default:
 		}
 		s := ref.Stats()
-		if s.Handled < last || s.Handled > uint64(sent.Load()) {
-			t.Fatalf("Stats().Handled = %d after %d, with %d sent", s.Handled, last, sent.Load())
+		if s.Completed < last || s.Completed > uint64(sent.Load()) {
+			t.Fatalf("Stats().Completed = %d after %d, with %d sent", s.Completed, last, sent.Load())
 		}
-		if s.Mailbox < 0 || s.Mailbox > 5 {
-			t.Fatalf("Stats().Mailbox = %d, want 0..5", s.Mailbox)
+		if s.Waiting < 0 || s.Waiting > 5 || s.MaxWaiting > 5 || s.Running > 1 {
+			t.Fatalf("Stats() = %+v, want 0..5 waiting, at most 5 ever, at most 1 running", s)
 		}
-		last = s.Handled
+		last = s.Completed
 		runtime.Gosched()
 	}
 	if err := ref.Stop(); err != nil {
 		t.Fatalf("Stop() = %v, want nil", err)
 	}
-	if s := ref.Stats(); s.Handled != 8000 || s.Mailbox != 0 {
+	if s := ref.Stats(); s.Completed != 8000 || s.Submitted != 8000 || s.Waiting != 0 || s.Running != 0 {
 		t.Errorf("Stats() = %+v after Stop, want 8000 handled and an empty mailbox", s)
 	}
 	leaktest.Back(t, base)

@@ -3,7 +3,6 @@ package actor
 import (
 	"context"
 	"fmt"
-	"math/bits"
 	"reflect"
 	"time"
 
@@ -12,11 +11,16 @@ import (
 	"github.com/tamego/tame/internal/goid"
 )
 
-// maxBatch is how many messages the actor takes from its mailbox at a time.
-// It gives their slots back (one atomic store) once per batch, not once per
-// message; giving them back every maxBatch messages keeps room for producers
-// and Stats fresh.
-const maxBatch = 64
+// envelope is one message in a mailbox. For an Ask, ask is the reply cell
+// (so that a message left behind by a stopped actor fails its asker) and
+// chain is the asker's receive context when the asker is itself an actor
+// handling a message (so that an ask cycle is detected).
+type envelope[M any] struct {
+	msg    M
+	ask    failer
+	ticket uint64
+	chain  *actorCtx
+}
 
 // actor is the consumer side of a Ref: the state and everything only the
 // actor's goroutine touches (a replacement goroutine continues from these
@@ -34,10 +38,9 @@ type actor[S, M any] struct {
 	pending    *tame.PanicError // the failure step accounts for next
 	hookFailed bool             // the runtime.Goexit that ends the goroutine was a handler's, already recorded
 	fresh      bool             // state must be made by init before the next message
+	inReceive  bool             // receive was called and has not returned
 	failed     bool             // stopped after a failure: what is left goes to dead letters
 	asksFailed bool             // drop has failed the pending asks
-	head       uint64           // the first position not given back (r.head without the idle bit)
-	taken, i   int              // the batch: positions head..head+taken, i of them handled
 	cur        ask              // the ask being handled, if any
 	unanswered []ask            // asks handled and not answered yet: they fail when the actor ends
 	base       *actorCtx
@@ -45,22 +48,17 @@ type actor[S, M any] struct {
 
 func newActor[S, M any](ctx context.Context, init func() S,
 	receive func(context.Context, *S, M), cfg config) *actor[S, M] {
-	// The ring's length is the capacity rounded up to a power of two.
-	size := 1 << bits.Len(uint(cfg.mailbox-1))
 	a := &actor[S, M]{
 		ref: &Ref[M]{
-			ring:     make([]slot[M], size),
-			mask:     uint64(size - 1),
-			capacity: uint64(cfg.mailbox),
-			wake:     make(chan struct{}, 1),
-			space:    make(chan struct{}, 1),
-			done:     make(chan struct{}),
+			mb:   newMailbox[envelope[M]](cfg.mailbox),
+			done: make(chan struct{}),
 		},
 		init:    init,
 		receive: receive,
 		onPanic: cfg.onPanic,
 		fresh:   true,
 	}
+	a.ref.replies.init()
 	if cfg.deadLetter != nil {
 		fn, ok := cfg.deadLetter.(func(M))
 		if !ok {
@@ -76,7 +74,7 @@ func newActor[S, M any](ctx context.Context, init func() S,
 func (a *actor[S, M]) start(ctx context.Context) {
 	r := a.ref
 	if ctx.Done() != nil {
-		r.unwatch = context.AfterFunc(ctx, r.shut)
+		r.unwatch = context.AfterFunc(ctx, func() { r.mb.close() })
 	}
 	go a.run()
 }
@@ -135,10 +133,9 @@ func (a *actor[S, M]) finish() {
 
 // loop handles messages until the mailbox is closed and empty. It returns
 // normally only then; a panic in init or receive unwinds it, and run calls
-// it again (after fail), from where it was: the failing message was counted
-// as taken before receive ran, so it is not retried.
+// it again (after fail), from where it was: the failing message was taken
+// before receive ran, so it is not retried.
 func (a *actor[S, M]) loop() {
-	r := a.ref
 	if a.failed {
 		a.drop()
 		return
@@ -147,20 +144,25 @@ func (a *actor[S, M]) loop() {
 		a.state = a.init()
 		a.fresh = false
 	}
+	mb := a.ref.mb
 	for {
-		for a.i < a.taken {
-			s := a.slot(a.i)
-			e := s.e
-			s.e = envelope[M]{}
-			a.i++
-			ctx := a.base
-			if e.chain != nil {
-				ctx = &actorCtx{Context: a.base.Context, self: r, waiting: e.chain}
-			}
-			if e.ask == nil {
-				a.receive(ctx, &a.state, e.msg)
-				continue
-			}
+		// next written out: a message returned by value from a generic
+		// function costs more than the rest of the loop.
+		v, ok := mb.front()
+		if !ok {
+			return
+		}
+		e := *v
+		*v = envelope[M]{}
+		mb.pop()
+		ctx := a.base
+		if e.chain != nil {
+			ctx = &actorCtx{Context: a.base.Context, self: a.ref, waiting: e.chain}
+		}
+		a.inReceive = true
+		if e.ask == nil {
+			a.receive(ctx, &a.state, e.msg)
+		} else {
 			a.cur = ask{e.ask, e.ticket}
 			a.receive(ctx, &a.state, e.msg)
 			if a.cur.pending() {
@@ -168,107 +170,22 @@ func (a *actor[S, M]) loop() {
 			}
 			a.cur = ask{}
 		}
-		if !a.next() {
-			return
-		}
+		a.inReceive = false
 	}
 }
 
-// next gives back the slots of the batch just handled and takes the next
-// batch, parking while the mailbox is empty. It reports false once the
-// mailbox is closed and empty.
-func (a *actor[S, M]) next() bool {
-	r := a.ref
-	a.head += uint64(a.taken)
-	a.taken, a.i = 0, 0
-	if n := a.ready(); n > 0 {
-		r.head.Store(a.head) // give the slots back
-		r.passSpace()
-		a.taken = n
-		return true
+// next takes the next message out of the mailbox, parking while it is
+// empty; it reports false once the mailbox is closed and empty. The slot is
+// cleared, so that the mailbox keeps nothing the message points to alive.
+// loop does the same, written out.
+func (a *actor[S, M]) next() (envelope[M], bool) {
+	mb := a.ref.mb
+	v, ok := mb.front()
+	if !ok {
+		return envelope[M]{}, false
 	}
-	// The store that marks the actor idle gives the slots back as well.
-	if !a.park(a.head) {
-		return false
-	}
-	a.taken = a.ready()
-	return true
-}
-
-// ready counts the messages published from a.head on, up to maxBatch.
-func (a *actor[S, M]) ready() int {
-	n := 0
-	for n < maxBatch && a.published(a.head+uint64(n)) {
-		n++
-	}
-	return n
-}
-
-// published reports whether the message at position p is written.
-func (a *actor[S, M]) published(p uint64) bool {
-	r := a.ref
-	return r.ring[p&r.mask].seq.Load() == p+1
-}
-
-// park waits until the message at position p (at or after a.head) is
-// published, and reports true; or, for p == a.head, until the mailbox is
-// closed and empty, and reports false. It stores head with the idle bit
-// (which also gives back the slots below a.head), looks again, and only then
-// blocks: a producer that publishes after the bit is set clears it and sends
-// the token; one that published before is seen by the second look.
-func (a *actor[S, M]) park(p uint64) bool {
-	r := a.ref
-	idle := a.head | idleBit
-	for {
-		r.head.Store(idle)
-		r.passSpace()
-		if a.published(p) || a.drained(p) {
-			// Too late to sleep: take the bit back, unless a producer (or
-			// Stop) already did and sends the token.
-			if !r.head.CompareAndSwap(idle, a.head) {
-				<-r.wake
-			}
-			return a.published(p)
-		}
-		<-r.wake // whoever sends it has cleared the bit
-		if a.published(p) {
-			return true
-		}
-		if a.drained(p) {
-			return false
-		}
-		// Woken for a later position, or by Stop, while the producer of p
-		// still writes its message: wait again.
-	}
-}
-
-// drained reports whether the mailbox is closed and position p is its end.
-func (a *actor[S, M]) drained(p uint64) bool {
-	t := a.ref.tail.Load()
-	return t&closedBit != 0 && t&^closedBit == p
-}
-
-// release gives back the slots of the batch, counting them as handled or
-// not.
-func (a *actor[S, M]) release(handled bool) {
-	r := a.ref
-	if a.taken > 0 {
-		a.head += uint64(a.taken)
-		if handled {
-			r.head.Store(a.head)
-		} else {
-			r.mu.Lock()
-			r.unhandled += uint64(a.taken)
-			r.head.Store(a.head)
-			r.mu.Unlock()
-		}
-	}
-	a.taken, a.i = 0, 0
-	r.passSpace()
-}
-
-// slot returns the slot of the k-th message of the batch.
-func (a *actor[S, M]) slot(k int) *slot[M] {
-	r := a.ref
-	return &r.ring[(a.head+uint64(k))&r.mask]
+	e := *v
+	*v = envelope[M]{}
+	mb.pop()
+	return e, true
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/tamego/tame"
 )
 
 // A Supervisor runs several actors (its children) under one restart policy,
@@ -33,6 +35,8 @@ type Supervisor struct {
 	err     error         // written before done is closed
 	unwatch func() bool
 }
+
+var errSupervisorStopInside = fmt.Errorf("actor: Supervisor.Stop called from a child's goroutine cannot wait for it: %w", tame.ErrDeadlock)
 
 // child is what a Supervisor needs from a *Ref[M] of any M.
 type child interface {
@@ -110,7 +114,8 @@ func (s *Supervisor) allow(now time.Time) bool {
 // the same value once every child has ended.
 //
 // Called from a child's own goroutine (its receive, init or a handler), Stop
-// cannot wait for that child: it starts the shutdown and returns nil at once.
+// cannot wait for that child: it starts the shutdown and returns at once an
+// error wrapping [tame.ErrDeadlock].
 func (s *Supervisor) Stop() error {
 	select {
 	case <-s.done:
@@ -123,7 +128,7 @@ func (s *Supervisor) Stop() error {
 	for _, k := range kids {
 		if k.onOwnGoroutine() {
 			go s.shutdown()
-			return nil
+			return errSupervisorStopInside
 		}
 	}
 	s.shutdown()

@@ -174,8 +174,8 @@ func TestSupervisorStopFromChild(t *testing.T) {
 	inner := make(chan error, 1)
 	a, _ := actor.Supervise(sup, func() int { return 0 }, func(context.Context, *int, int) { inner <- sup.Stop() })
 	_ = a.Tell(context.Background(), 1)
-	if err := <-inner; err != nil {
-		t.Errorf("Supervisor.Stop() from a child = %v, want nil", err)
+	if err := <-inner; !errors.Is(err, tame.ErrDeadlock) {
+		t.Errorf("Supervisor.Stop() from a child = %v, want tame.ErrDeadlock", err)
 	}
 	<-sup.Done()
 	if err := sup.Stop(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/tamego/tame"
 	"github.com/tamego/tame/actor"
 	"github.com/tamego/tame/examples/internal/lesson"
 )
@@ -77,7 +78,7 @@ func runActor(ctx context.Context, w io.Writer, opt lesson.Options) error {
 		return err
 	}
 	say(w, "Asked itself while handling a message: %q, after %s.", selfErr, lesson.Dur(time.Since(start)))
-	c.Check(w, errors.Is(selfErr, actor.ErrDeadlock), "the self-Ask failed with actor.ErrDeadlock instead of hanging")
+	c.Check(w, errors.Is(selfErr, tame.ErrDeadlock), "the self-Ask failed with tame.ErrDeadlock instead of hanging")
 
 	stopErr := ref.Stop()
 	pe, isPanic := panicked(stopErr)

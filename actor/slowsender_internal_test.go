@@ -16,15 +16,16 @@ import (
 // returns the rest of tryPut: write the message, publish it, wake the actor.
 func reserve[M any](t *testing.T, r *Ref[M]) (publish func(M)) {
 	t.Helper()
-	p := r.tail.Load()
-	if p&closedBit != 0 || !r.tail.CompareAndSwap(p, p+1) {
+	mb := r.mb
+	p := mb.tail.Load()
+	if p&closedBit != 0 || !mb.tail.CompareAndSwap(p, p+1) {
 		t.Fatalf("could not reserve position %d", p)
 	}
 	return func(m M) {
-		s := &r.ring[p&r.mask]
-		s.e = envelope[M]{msg: m}
+		s := &mb.ring[p&mb.mask]
+		s.v = envelope[M]{msg: m}
 		s.seq.Store(p + 1)
-		r.wakeActor()
+		mb.wakeConsumer()
 	}
 }
 
@@ -104,8 +105,8 @@ func TestFailureWaitsForReservedMessage(t *testing.T) {
 		if want := []string{"late", "after"}; !slices.Equal(dead, want) {
 			t.Errorf("dead letters %q, want %q", dead, want)
 		}
-		if s := r.Stats(); s.Mailbox != 0 || s.Handled != 1 || !s.Stopped {
-			t.Errorf("Stats() = %+v, want an empty stopped mailbox and 1 handled", s)
+		if s := r.Stats(); s.Waiting != 0 || s.Submitted != 3 || s.Failed != 3 || s.Completed != 0 || !s.Stopped {
+			t.Errorf("Stats() = %+v, want 3 submitted, 3 failed, none waiting, stopped", s)
 		}
 	})
 }

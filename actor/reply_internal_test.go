@@ -6,8 +6,8 @@ import (
 )
 
 // TestSpareCellBackAfterMsgPanics: an Ask whose msg function panics (after
-// keeping its Reply) gives the spare reply cell back with its ticket retired:
-// the next Ask takes the spare again, and a Send on the kept Reply does not
+// keeping its Reply) gives the reply cell back with its ticket retired:
+// the next Ask takes the same cell again, and a Send on the kept Reply does not
 // reach it.
 func TestSpareCellBackAfterMsgPanics(t *testing.T) {
 	type msg struct {
@@ -28,9 +28,8 @@ func TestSpareCellBackAfterMsgPanics(t *testing.T) {
 			panic("msg")
 		})
 	}()
-	spare := cellsOf[int](&ref.cells)
-	if spare.busy.Load() {
-		t.Errorf("the spare reply cell is still taken after the Ask whose msg panicked")
+	if b := ref.replies.busy.Load(); b != 0 {
+		t.Errorf("reply cells taken = %b after the Ask whose msg panicked, want none", b)
 	}
 	got, err := Ask(context.Background(), ref, func(r Reply[int]) msg {
 		if r.c == kept.c {

@@ -1,0 +1,179 @@
+package actor_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/tamego/tame"
+	"github.com/tamego/tame/actor"
+	"github.com/tamego/tame/internal/leaktest"
+)
+
+// TestShutdownBoundedByContext: Shutdown stops accepting at once, returns
+// ctx.Err() when ctx ends first, and drops nothing: the actor goes on with
+// what it accepted, and a later Stop waits for it.
+func TestShutdownBoundedByContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		var handled []int
+		ref := actor.Spawn(context.Background(), func() int { return 0 },
+			func(_ context.Context, _ *int, m int) {
+				<-gate
+				handled = append(handled, m)
+			}, actor.Mailbox(4))
+		for m := range 3 {
+			if err := ref.Tell(context.Background(), m); err != nil {
+				t.Fatalf("Tell(%d) = %v", m, err)
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		start := time.Now()
+		if err := ref.Shutdown(ctx); err != context.DeadlineExceeded {
+			t.Errorf("Shutdown() with the actor busy = %v, want context.DeadlineExceeded", err)
+		}
+		if waited := time.Since(start); waited != time.Second {
+			t.Errorf("Shutdown() returned after %v, want the deadline, 1s", waited)
+		}
+		if err := ref.Tell(context.Background(), 9); !errors.Is(err, tame.ErrClosed) {
+			t.Errorf("Tell() after Shutdown = %v, want tame.ErrClosed", err)
+		}
+		if s := ref.Stats(); !s.Stopped || s.Waiting != 2 || s.Running != 1 {
+			t.Errorf("Stats() after Shutdown gave up = %+v, want stopped, 2 waiting, 1 running", s)
+		}
+		close(gate)
+		if err := ref.Stop(); err != nil {
+			t.Errorf("Stop() after Shutdown gave up = %v, want nil", err)
+		}
+		if !slices.Equal(handled, []int{0, 1, 2}) {
+			t.Errorf("handled %v, want [0 1 2]: nothing accepted is dropped", handled)
+		}
+		if s := ref.Stats(); s.Submitted != 3 || s.Completed != 3 || s.Refused != 1 {
+			t.Errorf("Stats() = %+v, want 3 submitted and completed, 1 refused", s)
+		}
+	})
+}
+
+// TestShutdownReturnsStopsResult: Shutdown of an actor that has handled
+// everything returns what Stop returns, also with a ctx already done, and
+// concurrent Stops and Shutdowns all return the same value.
+func TestShutdownReturnsStopsResult(t *testing.T) {
+	base := runtime.NumGoroutine()
+	gate := make(chan struct{})
+	ref := actor.Spawn(context.Background(), func() int { return 0 },
+		func(_ context.Context, _ *int, m int) {
+			<-gate
+			if m == 1 {
+				panic("boom")
+			}
+		}, actor.Restart(1, time.Hour))
+	_ = ref.Tell(context.Background(), 0)
+	_ = ref.Tell(context.Background(), 1)
+	results := make([]error, 16)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			if i%2 == 0 {
+				results[i] = ref.Stop()
+			} else {
+				results[i] = ref.Shutdown(context.Background())
+			}
+		})
+	}
+	close(gate)
+	wg.Wait()
+	var pe *tame.PanicError
+	if !errors.As(results[0], &pe) || pe.Value != "boom" {
+		t.Fatalf("Stop() = %v, want the panic", results[0])
+	}
+	for i, err := range results {
+		if err != results[0] {
+			t.Errorf("call %d returned %v, want the same value as the others, %v", i, err, results[0])
+		}
+	}
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := ref.Shutdown(done); err != results[0] {
+		t.Errorf("Shutdown(done ctx) after the end = %v, want Stop's result %v", err, results[0])
+	}
+	leaktest.Back(t, base)
+}
+
+// TestShutdownFromInsideReceive: Stop or Shutdown called on the actor's own
+// goroutine returns at once with ErrDeadlock; the actor still handles what
+// it accepted, then ends, and Stop from outside returns the real result.
+func TestShutdownFromInsideReceive(t *testing.T) {
+	for _, name := range []string{"Stop", "Shutdown"} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var ref *actor.Ref[string]
+				var handled []string
+				inner := make(chan error, 1)
+				gate := make(chan struct{})
+				ref = actor.Spawn(context.Background(), func() int { return 0 },
+					func(ctx context.Context, _ *int, m string) {
+						if m == "first" {
+							<-gate // until "stop" and "after" are accepted
+						}
+						handled = append(handled, m)
+						if m != "stop" {
+							return
+						}
+						if name == "Stop" {
+							inner <- ref.Stop()
+						} else {
+							inner <- ref.Shutdown(ctx)
+						}
+					}, actor.Mailbox(4))
+				_ = ref.Tell(context.Background(), "first")
+				for _, m := range []string{"stop", "after"} {
+					if err := ref.Tell(context.Background(), m); err != nil {
+						t.Fatalf("Tell(%q) = %v", m, err)
+					}
+				}
+				close(gate)
+				if err := <-inner; !errors.Is(err, tame.ErrDeadlock) {
+					t.Errorf("%s() inside receive = %v, want tame.ErrDeadlock", name, err)
+				}
+				if err := ref.Tell(context.Background(), "late"); !errors.Is(err, tame.ErrClosed) {
+					t.Errorf("Tell() after %s inside receive = %v, want tame.ErrClosed", name, err)
+				}
+				if err := ref.Stop(); err != nil {
+					t.Errorf("Stop() from outside = %v, want nil", err)
+				}
+				if want := []string{"first", "stop", "after"}; !slices.Equal(handled, want) {
+					t.Errorf("handled %q, want %q", handled, want)
+				}
+			})
+		})
+	}
+}
+
+// TestDoneContextRefuses: Tell and Ask given a ctx that is already done
+// accept nothing, also with room in the mailbox, and return ctx.Err().
+func TestDoneContextRefuses(t *testing.T) {
+	ref := spawnCounter(context.Background())
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errors.New("the cause"))
+	if err := ref.Tell(ctx, counterMsg{add: 1}); err != context.Canceled {
+		t.Errorf("Tell(done ctx) = %v, want context.Canceled", err)
+	}
+	if _, err := actor.Ask(ctx, ref, func(r actor.Reply[int]) counterMsg { return counterMsg{reply: r} }); err != context.Canceled {
+		t.Errorf("Ask(done ctx) = %v, want context.Canceled", err)
+	}
+	if got := askCount(t, ref); got != 0 {
+		t.Errorf("count = %d, want 0: nothing was accepted", got)
+	}
+	if err := ref.Stop(); err != nil {
+		t.Errorf("Stop() = %v", err)
+	}
+	if s := ref.Stats(); s.Submitted != 1 || s.Refused != 2 {
+		t.Errorf("Stats() = %+v, want 1 submitted (the count Ask), 2 refused", s)
+	}
+}
