@@ -9,12 +9,76 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/leaktest"
 	"github.com/tamego/tame/queue"
 )
+
+func TestKeyedCloseRacesPushers(t *testing.T) {
+	const pushers = 32
+	for range 10 {
+		base := runtime.NumGoroutine()
+		var count atomic.Int64
+		q := queue.NewKeyed(4, 8, func(int, int) { count.Add(1) })
+		var accepted atomic.Int64
+		var wg sync.WaitGroup
+		for p := range pushers {
+			wg.Go(func() {
+				for i := 0; ; i++ {
+					if err := q.Push(context.Background(), p%5, i); err != nil {
+						if !errors.Is(err, tame.ErrClosed) {
+							t.Errorf("Push = %v, want nil or tame.ErrClosed", err)
+						}
+						return
+					}
+					accepted.Add(1)
+				}
+			})
+		}
+		runtime.Gosched()
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		n := count.Load()
+		wg.Wait()
+		leaktest.Back(t, base)
+		if n != accepted.Load() {
+			t.Errorf("handled %d items, %d were accepted", n, accepted.Load())
+		}
+	}
+}
+
+func TestKeyedCloseFromHandler(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var q *queue.Keyed[string, int]
+		var mu sync.Mutex
+		var handled []int
+		var inner error = errors.New("not called")
+		pushed := make(chan struct{})
+		q = queue.NewKeyed(2, 8, func(_ string, v int) {
+			mu.Lock()
+			handled = append(handled, v)
+			mu.Unlock()
+			if v == 0 {
+				<-pushed // the worker may start before the other Pushes
+				inner = q.Close()
+			}
+		})
+		for i := range 4 {
+			if err := q.Push(context.Background(), "k", i); err != nil {
+				t.Fatalf("Push(%d) = %v", i, err)
+			}
+		}
+		close(pushed)
+		if err := q.Close(); err != nil || !errors.Is(inner, tame.ErrDeadlock) {
+			t.Errorf("Close() = %v, Close() in the handler = %v; want nil, tame.ErrDeadlock", err, inner)
+		}
+		if fmt.Sprint(handled) != "[0 1 2 3]" {
+			t.Errorf("handled %v, want [0 1 2 3]", handled)
+		}
+	})
+}
 
 // TestQueueCloseRacesPushers checks that every Push racing Close is either
 // accepted and handled exactly once, or refused with tame.ErrClosed.
@@ -156,48 +220,6 @@ func TestQueueCloseOnlyFromHandler(t *testing.T) {
 	})
 }
 
-// TestQueuePushToOwnFullQueue checks that the handler pushing to its own
-// full queue gets ErrDeadlock instead of waiting forever, and that what it
-// pushed while there was room is handled.
-func TestQueuePushToOwnFullQueue(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var handled []int
-		var errs []error
-		var waited time.Duration
-		pushed := make(chan struct{})
-		var q *queue.Queue[int]
-		q = queue.New(1, func(v int) {
-			handled = append(handled, v)
-			if v == 0 {
-				errs = append(errs, q.Push(context.Background(), 1)) // room: 0 is being handled
-				start := time.Now()
-				errs = append(errs, q.Push(context.Background(), 2)) // full
-				waited = time.Since(start)
-				if q.TryPush(3) {
-					t.Error("TryPush on the full queue = true, want false")
-				}
-				close(pushed)
-			}
-		})
-		if err := q.Push(context.Background(), 0); err != nil {
-			t.Fatalf("Push = %v", err)
-		}
-		<-pushed
-		if err := q.Close(); err != nil {
-			t.Fatalf("Close() = %v", err)
-		}
-		if len(errs) != 2 || errs[0] != nil || !errors.Is(errs[1], tame.ErrDeadlock) {
-			t.Errorf("Push in the handler = %v, want [nil, ErrDeadlock]", errs)
-		}
-		if waited > 10*time.Millisecond {
-			t.Errorf("Push in the handler on its full queue waited %v, want about 1ms", waited)
-		}
-		if fmt.Sprint(handled) != "[0 1]" {
-			t.Errorf("handled %v, want [0 1]", handled)
-		}
-	})
-}
-
 // TestQueueWaitingPushClosed checks that Pushes waiting for room
 // get tame.ErrClosed when Close is called, and that their items are not
 // handled.
@@ -232,138 +254,82 @@ func TestQueueWaitingPushClosed(t *testing.T) {
 	})
 }
 
-// TestQueuePushToOwnQueueWithRoom checks that the handler's Push to its own
-// queue is accepted while there is room, also when the consumer has not
-// published its position since it took the items before the current one:
-// the producers then count those items as waiting and find the queue full,
-// but the handler must not get ErrDeadlock for room that is there.
-func TestQueuePushToOwnQueueWithRoom(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		const capacity = 32
-		gate, pushed := make(chan struct{}), make(chan struct{})
-		var (
-			q       *queue.Queue[int]
-			handled []int
-			selfErr = errors.New("not pushed")
-		)
-		q = queue.New(capacity, func(v int) {
-			handled = append(handled, v)
-			switch v {
-			case 0:
-				<-gate
-			case 10:
-				// 10 items were taken since the position was published
-				// (at item 0): capacity-21 wait, 10 slots are free.
-				selfErr = q.Push(context.Background(), 1000)
-				close(pushed)
+// TestQueueTryPushRacesClose checks that a TryPush racing Close is either
+// accepted and handled exactly once, or refused; and that once Close has
+// returned, TryPush refuses.
+func TestQueueTryPushRacesClose(t *testing.T) {
+	for range 20 {
+		base := runtime.NumGoroutine()
+		var handled sync.Map
+		var count, accepted atomic.Int64
+		q := queue.New(8, func(p pushed) {
+			if _, dup := handled.LoadOrStore(p, true); dup {
+				t.Errorf("%v handled twice", p)
 			}
+			count.Add(1)
 		})
-		ctx := context.Background()
-		q.Push(ctx, 0)
-		synctest.Wait() // 0 is in the handler
-		for i := 1; i <= capacity; i++ {
-			if err := q.Push(ctx, i); err != nil {
-				t.Fatalf("Push(%d) = %v, want nil", i, err)
-			}
-		}
-		close(gate)
-		<-pushed
-		if err := q.Close(); err != nil {
-			t.Fatalf("Close() = %v", err)
-		}
-		if selfErr != nil {
-			t.Errorf("Push by the handler with %d items waiting = %v, want nil", capacity-10, selfErr)
-		}
-		if n := len(handled); n != capacity+2 || handled[n-1] != 1000 {
-			t.Errorf("handled %v, want 0..%d then 1000", handled, capacity)
-		}
-	})
-}
-
-// TestQueueHandlerPushesAndClosesUnderLoad races the handler's own Pushes
-// (accepted from the consumer's true position, or refused with
-// ErrDeadlock) and its Close against producers that claim positions and
-// wait for room on a small queue: every item accepted is handled exactly
-// once, none refused is handled, the producers all end with ErrClosed, and
-// a Close from outside returns once everything accepted was handled.
-func TestQueueHandlerPushesAndClosesUnderLoad(t *testing.T) {
-	const producers, closeAt = 6, 1500
-	base := runtime.NumGoroutine()
-	var (
-		q                  *queue.Queue[pushed]
-		handled, refused   sync.Map
-		count, accepted    atomic.Int64
-		selfPushes, closes int
-	)
-	q = queue.New(3, func(p pushed) {
-		if _, dup := handled.LoadOrStore(p, true); dup {
-			t.Errorf("%v handled twice", p)
-		}
-		n := count.Add(1)
-		if p.producer == 0 && p.seq%4 == 0 {
-			own := pushed{-1, selfPushes}
-			selfPushes++
-			switch err := q.Push(context.Background(), own); {
-			case err == nil:
-				accepted.Add(1)
-			case errors.Is(err, tame.ErrDeadlock), errors.Is(err, tame.ErrClosed):
-				refused.Store(own, true)
-			default:
-				t.Errorf("Push by the handler = %v, want nil, ErrDeadlock or ErrClosed", err)
-			}
-		}
-		if n == closeAt {
-			closes++
-			if err := q.Close(); !errors.Is(err, tame.ErrDeadlock) {
-				t.Errorf("Close() by the handler = %v, want tame.ErrDeadlock", err)
-			}
-		}
-	})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
+		start := make(chan struct{})
+		closed := make(chan struct{})
 		var wg sync.WaitGroup
-		for p := range producers {
+		for p := range 16 {
 			wg.Go(func() {
+				<-start
 				for i := 0; ; i++ {
-					var err error
-					if i%3 == 0 && q.TryPush(pushed{p, i}) {
+					if q.TryPush(pushed{p, i}) {
 						accepted.Add(1)
 						continue
 					}
-					if err = q.Push(context.Background(), pushed{p, i}); err == nil {
-						accepted.Add(1)
-						continue
+					select {
+					case <-closed:
+						if q.TryPush(pushed{p, -1}) {
+							t.Error("TryPush after Close returned = true, want false")
+						}
+						return
+					default:
+						runtime.Gosched()
 					}
-					if !errors.Is(err, tame.ErrClosed) {
-						t.Errorf("Push = %v, want nil or tame.ErrClosed", err)
-					}
-					return
 				}
 			})
 		}
-		wg.Wait()
-	}()
-	select {
-	case <-finished:
-	case <-time.After(30 * time.Second):
-		t.Fatal("producers still pushing 30s after the handler was to close the queue")
-	}
-	if err := q.Close(); err != nil {
-		t.Fatalf("Close() = %v, want nil", err)
-	}
-	n := count.Load() // nothing runs after Close returned
-	leaktest.Back(t, base)
-	if closes != 1 {
-		t.Errorf("the handler closed the queue %d times, want 1", closes)
-	}
-	if n != accepted.Load() {
-		t.Errorf("handled %d items, %d were accepted", n, accepted.Load())
-	}
-	refused.Range(func(k, _ any) bool {
-		if _, ok := handled.Load(k); ok {
-			t.Errorf("%v was refused and handled", k)
+		close(start)
+		runtime.Gosched()
+		if err := q.Close(); err != nil {
+			t.Fatalf("Close() = %v, want nil", err)
 		}
-		return true
+		n := count.Load() // nothing runs after Close returned
+		close(closed)
+		wg.Wait()
+		leaktest.Back(t, base)
+		if n != accepted.Load() {
+			t.Errorf("handled %d items, %d were accepted", n, accepted.Load())
+		}
+	}
+}
+
+// TestQueueClosedRefusesAtOnce checks that after Close every way in is shut
+// at once: Push and TryPush on the lock-free path, and a Push that finds
+// the queue full.
+func TestQueueClosedRefusesAtOnce(t *testing.T) {
+	base := runtime.NumGoroutine()
+	gate := make(chan struct{})
+	q := queue.New(1, func(v int) {
+		if v == 0 {
+			<-gate
+		}
 	})
+	q.Push(context.Background(), 0)
+	q.TryPush(1) // fills the queue when 0 is already in the handler
+	closeErr := make(chan error)
+	go func() { closeErr <- q.Close() }()
+	for !errors.Is(q.Push(context.Background(), 2), tame.ErrClosed) {
+		runtime.Gosched() // Close has not been called yet
+	}
+	if q.TryPush(3) {
+		t.Error("TryPush after Close = true, want false")
+	}
+	close(gate)
+	if err := <-closeErr; err != nil {
+		t.Errorf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
 }

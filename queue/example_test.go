@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/tamego/tame"
-
 	"github.com/tamego/tame/queue"
 )
 

@@ -62,3 +62,6 @@ type closer interface {
 	Stats() queue.Stats
 	Close() error
 }
+
+// handledCount is the number of handler calls that ended.
+func handledCount(s queue.Stats) int64 { return int64(s.Completed + s.Failed) }

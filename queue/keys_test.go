@@ -5,10 +5,33 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/tamego/tame/queue"
 )
+
+// TestKeyedForgetsDrainedKeys checks that keys hold no memory once drained.
+func TestKeyedForgetsDrainedKeys(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		q := queue.NewKeyed(4, 1000, func(int, int) { n.Add(1) })
+		for round := range 3 {
+			for k := range 5000 {
+				q.Push(context.Background(), round*5000+k, k)
+			}
+			synctest.Wait()
+			if s := q.Stats(); s.Keys != 0 || s.Waiting != 0 {
+				t.Errorf("round %d: Stats() = %+v once drained, want Keys 0, Depth 0", round, s)
+			}
+		}
+		q.Close()
+		if n.Load() != 15000 {
+			t.Errorf("handled %d, want 15000", n.Load())
+		}
+	})
+}
 
 // TestKeyedRefusesKeysNotEqualToThemselves checks that a key that is not
 // equal to itself (a NaN, or a struct or interface holding one), which a

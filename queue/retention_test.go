@@ -2,12 +2,100 @@ package queue_test
 
 import (
 	"context"
+	"errors"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 	"weak"
 
+	"github.com/tamego/tame/internal/leaktest"
 	"github.com/tamego/tame/queue"
 )
+
+// TestQueueKeepsNoItemAlive checks that the queue does not keep the items
+// it is done with alive while it stays open: the consumer zeroes the ring
+// slots it has read (pushed directly or let in from waiting Pushes), and a
+// Push whose context ended while it waited leaves nothing in its waiter,
+// which is kept for reuse.
+func TestQueueKeepsNoItemAlive(t *testing.T) {
+	base := runtime.NumGoroutine()
+	gates := map[byte]chan struct{}{1: make(chan struct{}), 5: make(chan struct{})}
+	started := make(chan struct{})
+	handled := make(chan struct{}, 1024)
+	q := queue.New(1, func(v *[64]byte) {
+		if g := gates[v[0]]; g != nil {
+			started <- struct{}{}
+			<-g
+		}
+		handled <- struct{}{}
+	})
+	var made, collected atomic.Int64
+	item := func(tag byte) *[64]byte {
+		v := &[64]byte{tag}
+		runtime.AddCleanup(v, func(n *atomic.Int64) { n.Add(1) }, &collected)
+		made.Add(1)
+		return v
+	}
+	ctx := context.Background()
+	// Pushes that fill the queue while 1 is in the handler, and wait. (A
+	// Push may wait for the handler's call even with room: the producers
+	// see the consumer's position late. So none of them is waited for
+	// before the gate opens.)
+	q.Push(ctx, item(1))
+	<-started
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if err := q.Push(ctx, item(2)); err != nil {
+				t.Errorf("Push = %v", err)
+			}
+		})
+	}
+	close(gates[1])
+	wg.Wait()
+	n := 5
+	// A Push whose context ends while it waits on a full queue, the last
+	// to use a waiter.
+	q.Push(ctx, item(5))
+	<-started
+	wg.Go(func() {
+		if err := q.Push(ctx, item(6)); err != nil {
+			t.Errorf("Push = %v", err)
+		}
+	})
+	n += 2
+	for {
+		tctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+		err := q.Push(tctx, item(7))
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			break // 6 waits or fills the queue
+		}
+		if err != nil {
+			t.Fatalf("Push = %v, want nil or context.DeadlineExceeded", err)
+		}
+		n++
+	}
+	close(gates[5])
+	wg.Wait()
+	for range n {
+		<-handled
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for collected.Load() < made.Load() && time.Now().Before(deadline) {
+		runtime.GC()
+		runtime.Gosched()
+	}
+	if c, m := collected.Load(), made.Load(); c < m {
+		t.Errorf("%d of %d items collected while the queue is open: the queue keeps %d alive", c, m, m-c)
+	}
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+}
 
 // big is an item that points to memory, so the collector can tell whether
 // anything still reaches it.
