@@ -39,9 +39,9 @@ import (
 // interface key whose dynamic type is not comparable, in the caller's
 // goroutine, and the queue goes on working.
 //
-// Worker goroutines start as there is work, up to workers of them, wait
-// when there is none, and end once Close or Shutdown was called and every
-// accepted item was handled. A panic or runtime.Goexit in the handler skips
+// The first worker goroutine starts in NewKeyed, the others as there is
+// work, up to workers of them; they wait when there is none, and end once
+// Close or Shutdown was called and every accepted item was handled. A panic or runtime.Goexit in the handler skips
 // only its item: see [OnPanic] and [Keyed.Close].
 type Keyed[K comparable, T any] struct {
 	handle   func(K, T)
@@ -56,6 +56,7 @@ type Keyed[K comparable, T any] struct {
 	// Read by workers without the lock (see loop), stored under mu.
 	_      pad.Line
 	handed atomic.Int64 // items of windows given to the handler, still counted in waiting
+	_      pad.Line
 	nwait  atomic.Int32 // waiters.len()
 	nready atomic.Int32 // ready.len()
 	_      pad.Line
@@ -162,7 +163,7 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	// now that are still in the same turn after a few yields may be the
 	// caller, and only then is the slow look at the goroutine id needed.
 	var buf [8]turn[K, T]
-	busy := q.busyTurns(buf[:0])
+	var busy []turn[K, T]
 	for i := 0; ; i++ {
 		if q.closed {
 			q.refused++
@@ -174,6 +175,9 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 		}
 		if i == spins {
 			break
+		}
+		if i == 0 {
+			busy = q.busyTurns(buf[:0])
 		}
 		// Full: the workers usually make room sooner than a wait would
 		// cost. Yield to them a few times first.
@@ -246,7 +250,8 @@ func (q *Keyed[K, T]) Len() int {
 
 // room reports whether fewer than capacity items wait; mu is held.
 func (q *Keyed[K, T]) room() bool {
-	return q.waiting-int(q.handed.Load()) < q.capacity
+	// handed is read only when it matters: the workers write it per item.
+	return q.waiting < q.capacity || q.waiting-int(q.handed.Load()) < q.capacity
 }
 
 // Stats returns a snapshot of the queue's counters.

@@ -190,7 +190,9 @@ func (q *Keyed[K, T]) add(key K, v T) {
 	l.items.push(v)
 	q.submitted++
 	q.waiting++
-	q.maxWaiting = max(q.maxWaiting, q.waiting-int(q.handed.Load()))
+	if q.waiting > q.maxWaiting {
+		q.maxWaiting = max(q.maxWaiting, q.waiting-int(q.handed.Load()))
+	}
 	if l.busy || l.items.len() > 1 {
 		return // its worker, or its place in the ready turn, will take it
 	}
