@@ -42,9 +42,13 @@ func newConfig(opts []Option) config {
 	return c
 }
 
-// Mailbox sets how many messages the actor holds that it has accepted and not
-// handled yet (the default is [DefaultMailbox]). A Tell to a full mailbox
-// waits for room; TryTell reports false. A capacity below 1 panics.
+// Mailbox sets how many messages may wait for the actor: accepted and not
+// yet given to receive (the default is [DefaultMailbox]). The message
+// receive is handling does not count, so Mailbox(c) takes c more while
+// receive runs, no fewer and no more. A Tell to a full mailbox waits for
+// room; TryTell reports false. Spawn allocates the mailbox at once, memory
+// in proportion to the capacity and the size of a message. A capacity below
+// 1 panics; one too large to fit in memory panics in Spawn.
 func Mailbox(capacity int) Option {
 	if capacity < 1 {
 		panic(fmt.Sprintf("actor: mailbox capacity must be at least 1, got %d", capacity))

@@ -12,9 +12,9 @@ import (
 	"github.com/tamego/tame/internal/leaktest"
 )
 
-// The tests of this file aim at the hand-off between askers, senders and the
-// actor: an answer racing the asker giving up, and messages reaching the
-// actor as it runs out of work and parks.
+// The tests of this file race askers, senders and the actor: an answer
+// racing the asker giving up, and messages reaching the actor as it runs out
+// of work and parks.
 
 // TestAskCancelRacingAnswer: asks whose ctx ends while the answer is on its
 // way (cancelled in msg, so the ask is accepted with a done ctx and its wait
