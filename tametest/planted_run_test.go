@@ -1,6 +1,7 @@
 package tametest
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -44,7 +45,37 @@ func TestPlantedBugsTable(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			n := failures(t, t.Name(), p.prog, 1000)
 			first := find(t, t.Name(), p.prog)
-			t.Logf("%-24s %-16s failing runs %4d/1000, first failing run %d", p.name, mode, n, first.run)
+			row := fmt.Sprintf("%-24s %-16s failing runs %4d/1000, first failing run %4d", p.name, mode, n, first.run)
+			if sched.Enabled && first.run != 0 {
+				row += fmt.Sprintf(", its replay fails %d/10", replays(t, first.seed, p.prog, 10))
+			}
+			if !sched.Enabled {
+				row += fmt.Sprintf("; a plain loop outside a bubble: %d/1000", loopFailures(t, p.prog, 1000))
+			}
+			t.Log(row)
 		})
 	}
+}
+
+// loopFailures runs prog n times in a plain loop, outside any bubble, as a
+// test that repeats its body would, and counts the runs that fail.
+func loopFailures(t *testing.T, prog func(t testing.TB), n int) int {
+	count := 0
+	for range n {
+		r := &recorder{TB: t}
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					if _, ok := v.(stopProgram); !ok {
+						r.Fail()
+					}
+				}
+			}()
+			prog(r)
+		}()
+		if r.Failed() {
+			count++
+		}
+	}
+	return count
 }
