@@ -16,8 +16,12 @@ type Hook interface {
 // Install does nothing without the tag: no point consults a hook.
 func Install(h Hook) (uninstall func()) { return func() {} }
 
-// Point marks a synchronization point. It is empty without the tag.
-func Point(k Kind) {}
+// Point marks a synchronization point. It is empty without the tag. It is
+// generic (K can only be Kind) so that its body is instantiated where tame's
+// generic code is: the compiler does not inline a plain function of another
+// package into a generic function instantiated in a third one, and an empty
+// call would cost a call.
+func Point[K Kind](k K) {}
 
 // Lock locks m.
 func Lock(m *sync.Mutex) { m.Lock() }
@@ -36,6 +40,3 @@ func WLock(m *sync.RWMutex) { m.Lock() }
 
 // WUnlock write-unlocks m.
 func WUnlock(m *sync.RWMutex) { m.Unlock() }
-
-// Released marks the release of a lock taken without [Lock] (a TryLock).
-func Released() {}

@@ -39,9 +39,9 @@ func Install(h Hook) (uninstall func()) {
 
 // Point marks a synchronization point of kind k: with a hook installed, the
 // calling goroutine may wait here for its turn.
-func Point(k Kind) {
+func Point[K Kind](k K) {
 	if b := hook.Load(); b != nil {
-		b.h.Point(k, false)
+		b.h.Point(Kind(k), false)
 	}
 }
 
@@ -62,7 +62,7 @@ func Lock(m *sync.Mutex) {
 // Unlock unlocks m and tells the hook, if any, that a lock was released.
 func Unlock(m *sync.Mutex) {
 	m.Unlock()
-	Released()
+	released()
 }
 
 // RLock read-locks m, as [Lock] locks.
@@ -80,7 +80,7 @@ func RLock(m *sync.RWMutex) {
 // RUnlock read-unlocks m, as [Unlock] unlocks.
 func RUnlock(m *sync.RWMutex) {
 	m.RUnlock()
-	Released()
+	released()
 }
 
 // WLock write-locks m, as [Lock] locks.
@@ -98,12 +98,11 @@ func WLock(m *sync.RWMutex) {
 // WUnlock write-unlocks m, as [Unlock] unlocks.
 func WUnlock(m *sync.RWMutex) {
 	m.Unlock()
-	Released()
+	released()
 }
 
-// Released tells the hook, if any, that a lock was released: a lock taken
-// with TryLock, or any release [Unlock] does not cover.
-func Released() {
+// released tells the hook, if any, that a lock was released.
+func released() {
 	if b := hook.Load(); b != nil {
 		b.h.Progress()
 	}
