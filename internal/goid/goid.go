@@ -6,32 +6,75 @@ package goid
 
 import (
 	"runtime"
+	"slices"
 	"sync"
+	"unsafe"
 )
 
-// ID returns the id of the calling goroutine, read from the first line of
-// its stack trace ("goroutine 18 [running]:"). It formats a stack trace, so
-// it costs a microsecond or more: never call it per item.
+// ID returns the id of the calling goroutine. Where the runtime's goroutine
+// descriptor can be read (amd64 and arm64 with the gc toolchain), it is one
+// load, after a probe at the first call has found where the descriptor keeps
+// the id and checked it against the stack trace on three goroutines; where
+// it cannot, or the probe found no single place, ID reads the first line of
+// a stack trace, which costs about as much as formatting one.
 func ID() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	const prefix = "goroutine "
-	if len(b) <= len(prefix) {
-		return 0
+	probe.Do(findOffset)
+	if offset >= 0 {
+		return *(*uint64)(unsafe.Add(getg(), offset))
 	}
-	var id uint64
-	for _, c := range b[len(prefix):] {
-		if c < '0' || c > '9' {
-			break
+	return traceID()
+}
+
+var (
+	probe  sync.Once
+	offset = -1 // of the id in the goroutine descriptor, once probe is done; -1: not found
+)
+
+// scan is how far into the goroutine descriptor findOffset looks: the id
+// sits well inside it in every runtime that has one.
+const scan = 256
+
+// findOffset sets offset to the one place of the goroutine descriptor that
+// holds the goroutine's id on the calling goroutine and on two others, or
+// leaves it -1.
+func findOffset() {
+	if !haveGetg {
+		return
+	}
+	var candidates []int
+	g, id := getg(), traceID()
+	for off := 0; off+8 <= scan; off += 8 {
+		if *(*uint64)(unsafe.Add(g, off)) == id {
+			candidates = append(candidates, off)
 		}
-		id = id*10 + uint64(c-'0')
 	}
+	for range 2 {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			g, id := getg(), traceID()
+			candidates = slices.DeleteFunc(candidates, func(off int) bool {
+				return *(*uint64)(unsafe.Add(g, off)) != id
+			})
+		}()
+		<-done
+	}
+	if len(candidates) == 1 {
+		offset = candidates[0]
+	}
+}
+
+// traceID returns the id of the calling goroutine, read from the first line
+// of its stack trace ("goroutine 18 [running]:").
+func traceID() uint64 {
+	var buf [64]byte
+	id, _ := number(buf[:runtime.Stack(buf[:], false)], "goroutine ")
 	return id
 }
 
 // Bubble returns the id of the calling goroutine, as [ID] does, and the id
 // of the testing/synctest bubble it runs in, or 0 when it runs in none. It
-// costs what ID costs.
+// reads them from a stack trace: it costs about as much as formatting one.
 func Bubble() (id, bubble uint64) {
 	var buf [128]byte
 	b := buf[:runtime.Stack(buf[:], false)]
@@ -66,8 +109,7 @@ func number(b []byte, prefix string) (uint64, []byte) {
 // that a slow path can tell exactly whether a call comes from one of them:
 // "is this Close, or this Push to a full queue, made from inside the
 // component?". A worker adds its id when it starts and removes it before it
-// exits; Has costs one [ID] and a map look-up, so call it only on paths that
-// would otherwise wait. The zero Set is empty and ready to use; it is safe
+// exits; HasCaller costs one [ID], a lock and a map look-up. The zero Set is empty and ready to use; it is safe
 // for concurrent use.
 type Set struct {
 	mu  sync.Mutex

@@ -1,6 +1,11 @@
 package goid_test
 
 import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 
@@ -67,4 +72,42 @@ func TestBubble(t *testing.T) {
 			t.Fatalf("Bubble() in a goroutine of the bubble = %d, want %d", b, bubble)
 		}
 	})
+}
+
+// TestIDMatchesTheStackTrace checks the fast path against the stack trace on
+// many goroutines at once, so a probe that found the wrong place fails here.
+func TestIDMatchesTheStackTrace(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for range 64 {
+		wg.Go(func() {
+			buf := make([]byte, 64)
+			line := string(buf[:runtime.Stack(buf, false)])
+			want := strings.Fields(line)[1]
+			if got := strconv.FormatUint(goid.ID(), 10); got != want {
+				errs <- fmt.Sprintf("ID() = %s on the goroutine whose trace starts %q", got, line)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func BenchmarkID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		goid.ID()
+	}
+}
+
+// BenchmarkIDTrace is the baseline: the id read from a stack trace.
+func BenchmarkIDTrace(b *testing.B) {
+	b.ReportAllocs()
+	buf := make([]byte, 64)
+	for b.Loop() {
+		runtime.Stack(buf, false)
+	}
 }
