@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tamego/tame/examples/internal/kitchen"
 	"github.com/tamego/tame/examples/internal/lesson"
@@ -37,6 +38,14 @@ func checkParallelHalf(t *testing.T, out string) {
 		if busy, _ := strconv.ParseFloat(m[1], 64); busy < kitchen.Parallel {
 			t.Errorf("claims parallelism with %.1f cores busy, want at least %.1f:\n%s", busy, kitchen.Parallel, out)
 		}
+		checkTwos(t, out)
+		return
+	}
+	if m := regexp.MustCompile(`but for (\S+) they chopped on two cores at the same instant`).FindStringSubmatch(f); m != nil {
+		if d, err := time.ParseDuration(m[1]); err != nil || d < 10*time.Millisecond {
+			t.Errorf("claims a stretch of parallelism of %s, want at least 10ms:\n%s", m[1], out)
+		}
+		checkTwos(t, out)
 		return
 	}
 	for _, why := range []*regexp.Regexp{
@@ -131,6 +140,16 @@ func checkSVG(t *testing.T, name string) {
 		if !strings.Contains(all, want) {
 			t.Errorf("SVG legend lacks %q; its texts: %s", want, all)
 		}
+	}
+}
+
+// checkTwos checks that the cores row of the dinner with two chefs shows
+// two cores busy somewhere, as the prose says.
+func checkTwos(t *testing.T, out string) {
+	t.Helper()
+	_, many, _ := strings.Cut(out, "2 chefs, the same dishes")
+	if row := regexp.MustCompile(`(?m)^  cores +\|(.*)\|$`).FindStringSubmatch(many); row == nil || !strings.ContainsAny(row[1], "23456789") {
+		t.Errorf("the prose says two cores were busy, the cores row does not show it:\n%s", out)
 	}
 }
 

@@ -103,7 +103,7 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 		if len(tried) == 1 || better(d, many) {
 			many = d
 		}
-		if chefs < 2 || p < 2 || many.TogetherCores() >= Parallel {
+		if chefs < 2 || p < 2 || rank(many) == 2 {
 			break
 		}
 	}
@@ -112,7 +112,8 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	scale = max(scale, time.Microsecond)
 	lesson.Wrap(w, "", fmt.Sprintf("Each column is %s. A, B: chef A or chef B chopping; a, b: the same chef "+
 		"plating; ~: in the oven, no chef needed; .: waiting for a free chef or a core; blank: not started "+
-		"yet, or served.",
+		"yet, or served. The cores row: the cores this program kept busy while chefs worked (rounded: 0 is "+
+		"under half a core, the rest going to other programs).",
 		lesson.Dur(scale)))
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "One chef, %d dishes: %s\n", len(menu), lesson.Dur(one.Wall))
@@ -162,14 +163,36 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	return c.Done(w)
 }
 
-// better reports whether dinner a shows parallelism better than b: more
-// cores busy while chefs worked side by side, or as many and sooner done.
-func better(a, b Dinner) bool {
-	ca, cb := a.TogetherCores(), b.TogetherCores()
-	if ca >= Parallel && cb >= Parallel || ca == cb {
-		return a.Wall < b.Wall
+// rank says how much parallelism a dinner shows: 2 when several cores were
+// busy on average while chefs worked side by side, 1 when they were for a
+// while (a brief stretch of Parallel cores busy), 0 otherwise.
+func rank(d Dinner) int {
+	switch {
+	case d.TogetherCores() >= Parallel:
+		return 2
+	case d.ParallelTime() >= brief:
+		return 1
 	}
-	return ca > cb
+	return 0
+}
+
+// brief is the shortest stretch of parallelism the chapter reports.
+const brief = 10 * time.Millisecond
+
+// better reports whether dinner a shows parallelism better than b: a higher
+// rank; at rank 2 sooner done, at rank 1 a longer stretch, at rank 0 more
+// cores busy.
+func better(a, b Dinner) bool {
+	ra, rb := rank(a), rank(b)
+	switch {
+	case ra != rb:
+		return ra > rb
+	case ra == 2:
+		return a.Wall < b.Wall
+	case ra == 1:
+		return a.ParallelTime() > b.ParallelTime()
+	}
+	return a.TogetherCores() > b.TogetherCores()
 }
 
 // together describes the cores busy while chefs worked side by side.
@@ -203,7 +226,13 @@ func verdict(one, many Dinner, dinners int, ct CoreTest, p, cpus int) string {
 			"once is not measured here."
 	case busy >= Parallel:
 		return head + fmt.Sprintf("While two chefs worked side by side, %.1f cores were busy: they chopped on "+
-			"two cores at the same instant. That is parallelism, and only free cores give it.", busy)
+			"two cores at the same instant (the 2s in the cores row). That is parallelism, and only free cores "+
+			"give it.", busy)
+	case many.ParallelTime() >= brief:
+		return head + fmt.Sprintf("While two chefs worked side by side, %.1f cores were busy on average: most "+
+			"of the time they took turns, but for %s they chopped on two cores at the same instant (the 2s in "+
+			"the cores row): parallelism, while a second core was free. Other programs had it the rest of the "+
+			"time. Parallelism needs idle cores; concurrency does not.", busy, lesson.Dur(many.ParallelTime()))
 	}
 	why := "other programs were using the rest of the machine"
 	turns := "they took turns on one core"

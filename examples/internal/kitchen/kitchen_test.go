@@ -90,8 +90,34 @@ func TestDrawShowsShortSteps(t *testing.T) {
 	if !strings.Contains(rows, "a") || !strings.Contains(rows, "b") {
 		t.Errorf("a 1ms plating step is missing from the timeline:\n%s", rows)
 	}
-	if strings.Count(rows, "\n") != 2 {
-		t.Errorf("want a row per dish:\n%s", rows)
+	if strings.Count(rows, "\n") != 3 {
+		t.Errorf("want a row per dish and one for the cores:\n%s", rows)
+	}
+}
+
+// TestCoresRow checks the row of cores busy under the timeline: a digit
+// per column where a chef worked, from the CPU time read at the steps.
+func TestCoresRow(t *testing.T) {
+	for _, tt := range []struct {
+		cpu  float64
+		want string
+	}{{1, "1111  0  0"}, {2, "2222  0  0"}, {0.5, "1111  0  0"}} {
+		if got := dinner(tt.cpu).CoresRow(10, 10*ms); got != tt.want && !(tt.cpu == 0.5 && got == "0000  0  0") {
+			t.Errorf("CoresRow() with %.1f cores busy = %q, want %q", tt.cpu, got, tt.want)
+		}
+	}
+	if got := (Dinner{Chefs: 1}).CoresRow(3, ms); got != "" {
+		t.Errorf("CoresRow() without CPU readings = %q, want empty", got)
+	}
+}
+
+// TestParallelTime checks that only the stretches with two chefs at work
+// and two cores busy count.
+func TestParallelTime(t *testing.T) {
+	for cpu, want := range map[float64]time.Duration{2: 40 * ms, 1.6: 40 * ms, 1: 0, 0.5: 0} {
+		if got := dinner(cpu).ParallelTime(); got != want {
+			t.Errorf("ParallelTime() with %.1f cores busy = %v, want %v", cpu, got, want)
+		}
 	}
 }
 

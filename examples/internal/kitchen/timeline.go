@@ -36,7 +36,7 @@ func (c Course) at(t time.Duration) rune {
 // per step of time; scale is the time one column stands for, shared by the
 // dinners compared so that their lengths can be compared by eye.
 func (d Dinner) Draw(w io.Writer, scale time.Duration) {
-	name := 0
+	name := len("cores") // the last row's label
 	for _, c := range d.Courses {
 		name = max(name, len(c.Dish.Name))
 	}
@@ -55,6 +55,9 @@ func (d Dinner) Draw(w io.Writer, scale time.Duration) {
 			}
 		}
 		fmt.Fprintf(w, "  %-*s |%s|\n", name, c.Dish.Name, string(row))
+	}
+	if cores := d.CoresRow(cols, scale); cores != "" {
+		fmt.Fprintf(w, "  %-*s |%s|\n", name, "cores", cores)
 	}
 }
 
@@ -167,32 +170,16 @@ func (d Dinner) interleaved() bool {
 // busy while the chefs worked side by side: near 2 when they chopped on two
 // cores at once (parallelism), near 1 when they took turns on one.
 func (d Dinner) Together() (wall, cpu time.Duration) {
-	type event struct {
-		at, cpu time.Duration
-		delta   int
-	}
-	var evs []event
-	for _, s := range d.cpuSteps() {
-		evs = append(evs, event{s.Start, s.CPUStart, +1}, event{s.End, s.CPUEnd, -1})
-	}
-	slices.SortStableFunc(evs, func(a, b event) int {
-		if a.at != b.at {
-			return int(a.at - b.at)
-		}
-		return a.delta - b.delta // an end before a start at the same instant
-	})
-	known := true
+	ms := d.marks()
 	working := 0
-	for i := 0; i+1 < len(evs); i++ {
-		working += evs[i].delta
-		if working < 2 {
-			continue
+	for i := 0; i+1 < len(ms); i++ {
+		working += ms[i].delta
+		if working >= 2 {
+			wall += ms[i+1].at - ms[i].at
+			cpu += ms[i+1].cpu - ms[i].cpu
 		}
-		wall += evs[i+1].at - evs[i].at
-		cpu += max(0, evs[i+1].cpu-evs[i].cpu)
-		known = known && evs[i].cpu > 0 && evs[i+1].cpu > 0
 	}
-	if !known {
+	if !d.cpuKnown() {
 		cpu = 0
 	}
 	return wall, cpu
@@ -206,4 +193,97 @@ func (d Dinner) TogetherCores() float64 {
 		return 0
 	}
 	return float64(cpu) / float64(wall)
+}
+
+// A mark is the process's CPU time read at an instant of the dinner: at the
+// start or the end of a chef's step.
+type mark struct {
+	at, cpu time.Duration
+	delta   int // +1 a chef starts working, -1 one stops
+}
+
+// cpuKnown reports whether every chef's step has its CPU readings: the
+// platform reports CPU time.
+func (d Dinner) cpuKnown() bool {
+	steps := d.cpuSteps()
+	return len(steps) > 0 && !slices.ContainsFunc(steps, func(s Step) bool { return s.CPUStart <= 0 || s.CPUEnd <= 0 })
+}
+
+// marks returns the starts and ends of the chefs' steps in time order (an
+// end before a start at the same instant), with the CPU readings made there
+// (meaningful when cpuKnown). Readings made by different goroutines may
+// disagree a little; the CPU time is made to never go back.
+func (d Dinner) marks() []mark {
+	var ms []mark
+	for _, s := range d.cpuSteps() {
+		ms = append(ms, mark{s.Start, s.CPUStart, +1}, mark{s.End, s.CPUEnd, -1})
+	}
+	slices.SortStableFunc(ms, func(a, b mark) int {
+		if a.at != b.at {
+			return int(a.at - b.at)
+		}
+		return a.delta - b.delta
+	})
+	for i := 1; i < len(ms); i++ {
+		ms[i].cpu = max(ms[i].cpu, ms[i-1].cpu)
+	}
+	return ms
+}
+
+// cpuAt returns the CPU time the process had used at instant t of the
+// dinner, interpolated between the readings around it.
+func cpuAt(ms []mark, t time.Duration) float64 {
+	i, _ := slices.BinarySearchFunc(ms, t, func(m mark, t time.Duration) int { return int(m.at - t) })
+	switch {
+	case i == 0:
+		return float64(ms[0].cpu)
+	case i == len(ms):
+		return float64(ms[len(ms)-1].cpu)
+	}
+	a, b := ms[i-1], ms[i]
+	if b.at == a.at {
+		return float64(b.cpu)
+	}
+	return float64(a.cpu) + float64(b.cpu-a.cpu)*float64(t-a.at)/float64(b.at-a.at)
+}
+
+// CoresRow returns the cores busy in each of cols columns of width scale,
+// as a digit, where some chef worked, and a blank elsewhere; "" when the
+// platform does not report CPU time.
+func (d Dinner) CoresRow(cols int, scale time.Duration) string {
+	if !d.cpuKnown() {
+		return ""
+	}
+	ms := d.marks()
+	steps := d.cpuSteps()
+	row := make([]rune, cols)
+	for i := range row {
+		from, to := time.Duration(i)*scale, time.Duration(i+1)*scale
+		row[i] = ' '
+		if slices.ContainsFunc(steps, func(s Step) bool { return s.Start < to && from < s.End }) {
+			busy := (cpuAt(ms, to) - cpuAt(ms, from)) / float64(scale)
+			row[i] = rune('0' + min(9, max(0, int(busy+0.5))))
+		}
+	}
+	return string(row)
+}
+
+// ParallelTime returns how long two or more chefs worked while at least
+// Parallel cores were busy: how long the dinner ran in parallel, counting
+// only stretches of at least 5ms between two readings.
+func (d Dinner) ParallelTime() time.Duration {
+	if !d.cpuKnown() {
+		return 0
+	}
+	ms := d.marks()
+	var total time.Duration
+	working := 0
+	for i := 0; i+1 < len(ms); i++ {
+		working += ms[i].delta
+		wall := ms[i+1].at - ms[i].at
+		if working >= 2 && wall >= 5*time.Millisecond && float64(ms[i+1].cpu-ms[i].cpu) >= Parallel*float64(wall) {
+			total += wall
+		}
+	}
+	return total
 }

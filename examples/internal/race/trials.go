@@ -56,33 +56,46 @@ const maxN = 100_000_000
 // trials runs count runs times at each size of ns, and returns what each
 // size lost. It stops early once two sizes in a row lost updates in every
 // run (bigger ones add nothing but time). When the sizes of ns lost nothing,
-// it goes on at ten times the size until a run loses updates, maxN is
-// passed, or the next size would not fit in what is left of budget: a race
-// that a small run misses is still there, and the lesson looks for it.
+// it goes on at ten times the size, each size run until a run loses updates
+// (at most runs times), until maxN is passed or the next run would not fit
+// in what is left of budget: a race that small runs miss is still there,
+// and the lesson looks for it. On one core, a switch between a read and a
+// write needs goroutines that run 10ms or more, and only large sizes do.
 func trials(ctx context.Context, count func(goroutines, perItem int) int, goroutines, runs int, ns []int, budget time.Duration) ([]Size, error) {
 	var sizes []Size
 	start := time.Now()
-	var last time.Duration // how long the last size took
+	var last time.Duration // how long the last run took
 	for i, n := 0, ns[0]; ; i++ {
-		if i < len(ns) {
-			n = ns[i]
-		} else {
+		more := i >= len(ns) // a size beyond ns, looking for a loss
+		if more {
 			n *= 10
-			if firstLoss(sizes) >= 0 || n > maxN || time.Since(start)+10*last > budget {
+			if firstLoss(sizes) >= 0 || n > maxN {
 				return sizes, nil
 			}
+			last *= 10 // the estimate of the next run
+		} else {
+			n = ns[i]
 		}
-		t := time.Now()
-		s := Size{N: n, Lost: make([]int, runs)}
-		for r := range runs {
+		s := Size{N: n}
+		for range runs {
 			if err := ctx.Err(); err != nil {
 				return sizes, err
 			}
-			s.Lost[r] = goroutines*n - count(goroutines, n)
+			if more && time.Since(start)+last > budget {
+				break
+			}
+			t := time.Now()
+			s.Lost = append(s.Lost, goroutines*n-count(goroutines, n))
+			last = time.Since(t)
+			if more && s.Wrong() > 0 {
+				break
+			}
 		}
-		last = time.Since(t)
+		if len(s.Lost) == 0 {
+			return sizes, nil // out of time
+		}
 		sizes = append(sizes, s)
-		if k := len(sizes); k >= 2 && sizes[k-1].Wrong() == runs && sizes[k-2].Wrong() == runs {
+		if k := len(sizes); k >= 2 && sizes[k-1].Wrong() == len(sizes[k-1].Lost) && sizes[k-2].Wrong() == len(sizes[k-2].Lost) {
 			return sizes, nil
 		}
 	}
@@ -162,7 +175,11 @@ func story(sizes []Size) string {
 		if hasZero(sizes[f:]) {
 			text += ", though not at every size: whether a run loses is luck"
 		}
-		return text + "."
+		text += "."
+		if s := sizes[len(sizes)-1]; len(s.Lost) < len(sizes[0].Lost) {
+			text += " (Sizes past the first ones run only until a run loses updates.)"
+		}
+		return text
 	}
 }
 

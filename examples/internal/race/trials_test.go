@@ -1,8 +1,11 @@
 package race
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -49,5 +52,49 @@ func TestShort(t *testing.T) {
 		if got := short(n); got != want {
 			t.Errorf("short(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestTrials checks how trials grows the size: past the sizes it was given
+// only while nothing was lost, each larger size run until its first loss,
+// and never past maxN.
+func TestTrials(t *testing.T) {
+	ctx := context.Background()
+	losesFrom := func(from int) func(goroutines, perItem int) int {
+		return func(goroutines, perItem int) int {
+			if perItem >= from {
+				return goroutines*perItem - 1
+			}
+			return goroutines * perItem
+		}
+	}
+	ns := []int{10, 100}
+	tests := []struct {
+		name      string
+		from      int
+		wantSizes []int
+		wantRuns  []int
+	}{
+		{"loses within the sizes given", 100, []int{10, 100}, []int{5, 5}},
+		{"loses at a larger size", 100_000, []int{10, 100, 1_000, 10_000, 100_000}, []int{5, 5, 5, 5, 1}},
+		{"never loses", maxN * 10, []int{10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000}, []int{5, 5, 5, 5, 5, 5, 5, 5}},
+	}
+	for _, tt := range tests {
+		sizes, err := trials(ctx, losesFrom(tt.from), 2, 5, ns, time.Minute)
+		if err != nil {
+			t.Fatalf("%s: trials() error = %v", tt.name, err)
+		}
+		var gotSizes, gotRuns []int
+		for _, s := range sizes {
+			gotSizes, gotRuns = append(gotSizes, s.N), append(gotRuns, len(s.Lost))
+		}
+		if fmt.Sprint(gotSizes, gotRuns) != fmt.Sprint(tt.wantSizes, tt.wantRuns) {
+			t.Errorf("%s: sizes %v, runs %v; want %v, %v", tt.name, gotSizes, gotRuns, tt.wantSizes, tt.wantRuns)
+		}
+	}
+	// Two sizes in a row that lost in every run end it early.
+	sizes, _ := trials(ctx, losesFrom(10), 2, 3, []int{10, 100, 1000}, time.Minute)
+	if len(sizes) != 2 {
+		t.Errorf("trials() ran %d sizes, want 2: every run lost at 10 and at 100", len(sizes))
 	}
 }
