@@ -39,11 +39,9 @@ import (
 // the consumer sees the message or the producer sees the idle bit: no
 // wake-up is lost, and the consumer never spins.
 //
-// Producers that wait for room are counted in waiters and wait for the
-// token on space. The consumer sends it when it takes a message while
-// producers wait, and each producer woken by it passes it on while there is
-// room (or the mailbox is closed) and others still wait.
-//
+// Producers that wait for room wait for the token on space, which the
+// consumer sends when it takes a message while producers wait, and each
+// producer woken by it passes on while there is room and others wait.
 // Every channel is made by newMailbox, never later, so that a mailbox made
 // outside a testing/synctest bubble works inside and outside one.
 type mailbox[T any] struct {
@@ -90,15 +88,15 @@ type slot[T any] struct {
 }
 
 // maxRingBytes is the largest ring a mailbox makes: half of a 48-bit address
-// space on 64-bit platforms, 2 GiB on 32-bit ones.
-const maxRingBytes = math.MaxInt >> (bits.UintSize / 4)
+// space, or what an int can count on 32-bit platforms.
+const maxRingBytes = min(math.MaxInt, 1<<47)
 
 // newMailbox makes a mailbox for capacity messages. It panics, with a
 // message that names the capacity, when the ring would not fit in memory.
 func newMailbox[T any](capacity int) *mailbox[T] {
 	size := uint64(1) << bits.Len64(uint64(capacity-1))
 	elem := uint64(unsafe.Sizeof(slot[T]{}))
-	if capacity > 1<<62 || size > maxRingBytes/elem {
+	if uint64(capacity) > 1<<62 || size > maxRingBytes/elem {
 		panic(fmt.Sprintf("actor: mailbox capacity too large: %d messages of %d bytes do not fit in memory", capacity, elem))
 	}
 	m := &mailbox[T]{

@@ -139,22 +139,19 @@ func (c *cell[R]) take() answer[R] {
 	return a
 }
 
-// nsig is how many reply channels an actor makes at Spawn, and so how many
-// asks it serves at once with a channel; the others use overflow cells.
+// nsig is how many asks an actor serves at once with a channel of their
+// own, made at Spawn; the others use overflow cells.
 const nsig = 8
 
-// replies holds an actor's reply cells. Every channel is made at Spawn,
-// never later: a channel made in a testing/synctest bubble cannot be used
-// from outside it, and the actor and its askers may be on either side. The
-// cells of an answer type are made at its first Ask (plain memory), one per
-// channel: only the ask holding channel i uses the cells of index i.
+// replies holds an actor's reply cells. The cells of an answer type are made
+// at its first Ask (plain memory, no channel), one per channel: only the ask
+// holding channel i uses the cells of index i.
 type replies struct {
 	busy  atomic.Uint32 // bit i: sig[i] is held by an ask
 	sig   [nsig]chan struct{}
-	token chan struct{}         // 1-buffered: the signal of the overflow cells
-	ready atomic.Int32          // overflow answers written and not taken yet
-	cells atomic.Pointer[[]any] // one *cells[R] per answer type, copied on write
-	mu    sync.Mutex            // serializes writers of cells
+	token chan struct{} // 1-buffered: the signal of the overflow cells
+	ready atomic.Int32  // overflow answers written and not taken yet
+	cells sync.Map      // cellsKey[R]{} to the *cells[R] of each answer type
 }
 
 // cells are the cells of one answer type.
@@ -202,37 +199,19 @@ func put[R any](rs *replies, c *cell[R]) {
 	rs.busy.And(^uint32(1 << c.idx))
 }
 
+// cellsKey[R] is the key of the cells of answer type R.
+type cellsKey[R any] struct{}
+
 // cellsOf returns the cells of answer type R, making them at the first use.
 func cellsOf[R any](rs *replies) *cells[R] {
-	find := func(l *[]any) *cells[R] {
-		if l != nil {
-			for _, c := range *l {
-				if c, ok := c.(*cells[R]); ok {
-					return c
-				}
-			}
-		}
-		return nil
-	}
-	if c := find(rs.cells.Load()); c != nil {
-		return c
-	}
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	old := rs.cells.Load()
-	if c := find(old); c != nil {
-		return c
+	if cs, ok := rs.cells.Load(cellsKey[R]{}); ok {
+		return cs.(*cells[R])
 	}
 	cs := new(cells[R])
 	for i := range cs.fixed {
 		cs.fixed[i].sig, cs.fixed[i].idx = rs.sig[i], i
 	}
 	cs.overflow.New = func() any { return &cell[R]{idx: -1, rs: rs} }
-	var l []any
-	if old != nil {
-		l = append(l, *old...)
-	}
-	l = append(l, cs)
-	rs.cells.Store(&l)
-	return cs
+	got, _ := rs.cells.LoadOrStore(cellsKey[R]{}, cs)
+	return got.(*cells[R])
 }
