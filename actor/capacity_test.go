@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
@@ -192,5 +194,49 @@ func TestMailboxTooLarge(t *testing.T) {
 			ref := actor.Spawn(context.Background(), func() int { return 0 }, recv, actor.Mailbox(c))
 			ref.Stop()
 		}()
+	}
+}
+
+// TestConcurrentTryTellBursts: several goroutines burst TryTells at once
+// while receive is blocked: together they get exactly the capacity, for
+// each capacity from 1 to 4 and a large one.
+func TestConcurrentTryTellBursts(t *testing.T) {
+	for _, c := range []int{1, 2, 3, 4, 100} {
+		for range 20 {
+			started, gate := make(chan struct{}), make(chan struct{})
+			var handled int
+			ref := actor.Spawn(context.Background(), func() int { return 0 },
+				func(_ context.Context, _ *int, m int) {
+					if m == -1 {
+						close(started)
+						<-gate
+					}
+					handled++
+				}, actor.Mailbox(c))
+			_ = ref.Tell(context.Background(), -1)
+			<-started
+			var accepted atomic.Int64
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					for m := range c + 5 {
+						if ref.TryTell(m) {
+							accepted.Add(1)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if got := accepted.Load(); got != int64(c) {
+				t.Fatalf("Mailbox(%d): concurrent TryTell bursts accepted %d, want %d", c, got, c)
+			}
+			if s := ref.Stats(); s.Waiting != c || s.MaxWaiting != c || s.Refused != uint64(4*(c+5)-c) {
+				t.Errorf("Mailbox(%d): Stats() = %+v, want %d waiting (%d at most), %d refused", c, s, c, c, 4*(c+5)-c)
+			}
+			close(gate)
+			if err := ref.Stop(); err != nil || handled != c+1 {
+				t.Fatalf("Stop() = %v after %d handled, want nil after %d", err, handled, c+1)
+			}
+		}
 	}
 }
