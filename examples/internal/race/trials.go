@@ -57,8 +57,8 @@ const maxN = 100_000_000
 // size lost. It stops early once two sizes in a row lost updates in every
 // run (bigger ones add nothing but time). When the sizes of ns lost nothing,
 // it goes on at ten times the size, each size run until a run loses updates
-// (at most runs times), until maxN is passed or the next run would not fit
-// in what is left of budget: a race that small runs miss is still there,
+// (at most twice), until maxN is passed or the next run would not fit in
+// what is left of budget: a race that small runs miss is still there,
 // and the lesson looks for it. On one core, a switch between a read and a
 // write needs goroutines that run 10ms or more, and only large sizes do.
 func trials(ctx context.Context, count func(goroutines, perItem int) int, goroutines, runs int, ns []int, budget time.Duration) ([]Size, error) {
@@ -77,7 +77,11 @@ func trials(ctx context.Context, count func(goroutines, perItem int) int, gorout
 			n = ns[i]
 		}
 		s := Size{N: n}
-		for range runs {
+		tries := runs
+		if more {
+			tries = min(runs, 2) // a larger size is likelier to lose: spend the time there
+		}
+		for range tries {
 			if err := ctx.Err(); err != nil {
 				return sizes, err
 			}
