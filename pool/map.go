@@ -34,12 +34,12 @@ func Map[T, R any](ctx context.Context, limit int, in []T,
 	out := make([]R, len(in))
 	err := forChunks(ctx, limit, len(in), "Map", func(r *chunker, lo, hi int) bool {
 		for i := lo; i < hi; i++ {
-			if r.stop.Load() {
+			if r.scope.Stopped() {
 				return false
 			}
 			v, err := fn(r.ctx, in[i])
 			if err != nil {
-				r.fail(err)
+				r.scope.Fail(err)
 				return false
 			}
 			out[i] = v
@@ -62,11 +62,11 @@ func ForEach[T any](ctx context.Context, limit int, in []T,
 	}
 	return forChunks(ctx, limit, len(in), "ForEach", func(r *chunker, lo, hi int) bool {
 		for i := lo; i < hi; i++ {
-			if r.stop.Load() {
+			if r.scope.Stopped() {
 				return false
 			}
 			if err := fn(r.ctx, in[i]); err != nil {
-				r.fail(err)
+				r.scope.Fail(err)
 				return false
 			}
 		}
@@ -78,17 +78,11 @@ func ForEach[T any](ctx context.Context, limit int, in []T,
 // Map or ForEach call.
 type chunker struct {
 	next atomic.Int64 // the first index not claimed yet
-	_    pad.Line     // keep the hot counter off the line that stop is read from
-	stop atomic.Bool  // set by the first failure or when ctx is done
 	left atomic.Int64 // indices not handled yet
+	_    pad.Line     // keep the counters off the line the fields below are read from
 
-	scope *scope.Scope
+	scope *scope.Scope // its Stopped flag: set by the first failure or when ctx is done
 	ctx   context.Context
-}
-
-func (r *chunker) fail(err error) {
-	r.stop.Store(true)
-	r.scope.Fail(err)
 }
 
 // forChunks runs body over chunks of [0, n) on at most limit goroutines of a
@@ -115,11 +109,9 @@ func forChunks(ctx context.Context, limit, n int, name string, body func(r *chun
 	r.ctx = r.scope.Context()
 	done := r.ctx.Done()
 	r.left.Store(int64(n))
-	stopWatch := context.AfterFunc(r.ctx, func() { r.stop.Store(true) })
-	defer stopWatch()
 
 	loop := func() error {
-		for !r.stop.Load() && !isDone(done) {
+		for !r.scope.Stopped() && !isDone(done) {
 			lo := int(r.next.Add(int64(chunk))) - chunk
 			if lo >= n {
 				return nil
