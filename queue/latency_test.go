@@ -12,9 +12,9 @@ import (
 // BenchmarkLatencyUnderLoad measures one item's round trip through an idle
 // queue (push, handle, signal back) while four goroutines keep both
 // processors busy, beside a buffered channel drained by one goroutine. A
-// consumer that yields (runtime.Gosched) before it parks is not woken by a
-// Push meanwhile and waits behind the busy goroutines for a whole time
-// slice: this benchmark showed 34-84 ms per item then, about 1 µs now.
+// consumer that yielded (runtime.Gosched) before it parks would not be
+// woken by a Push meanwhile and would wait behind the busy goroutines for a
+// whole time slice.
 func BenchmarkLatencyUnderLoad(b *testing.B) {
 	defer busy.Start(4)()
 	done := make(chan struct{}, 1)
