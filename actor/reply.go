@@ -149,9 +149,10 @@ const nsig = 8
 type replies struct {
 	busy  atomic.Uint32 // bit i: sig[i] is held by an ask
 	sig   [nsig]chan struct{}
-	token chan struct{} // 1-buffered: the signal of the overflow cells
-	ready atomic.Int32  // overflow answers written and not taken yet
-	cells sync.Map      // cellsKey[R]{} to the *cells[R] of each answer type
+	token chan struct{}       // 1-buffered: the signal of the overflow cells
+	ready atomic.Int32        // overflow answers written and not taken yet
+	first atomic.Pointer[any] // the *cells[R] of the first answer type asked for
+	cells sync.Map            // cellsKey[R]{} to the *cells[R] of each answer type
 }
 
 // cells are the cells of one answer type.
@@ -204,6 +205,11 @@ type cellsKey[R any] struct{}
 
 // cellsOf returns the cells of answer type R, making them at the first use.
 func cellsOf[R any](rs *replies) *cells[R] {
+	if p := rs.first.Load(); p != nil {
+		if cs, ok := (*p).(*cells[R]); ok {
+			return cs
+		}
+	}
 	if cs, ok := rs.cells.Load(cellsKey[R]{}); ok {
 		return cs.(*cells[R])
 	}
@@ -213,5 +219,6 @@ func cellsOf[R any](rs *replies) *cells[R] {
 	}
 	cs.overflow.New = func() any { return &cell[R]{idx: -1, rs: rs} }
 	got, _ := rs.cells.LoadOrStore(cellsKey[R]{}, cs)
+	rs.first.CompareAndSwap(nil, &got)
 	return got.(*cells[R])
 }
