@@ -38,6 +38,7 @@ type Ref[M any] struct {
 	done      chan struct{} // closed once the actor's goroutine has ended
 	err       error         // what Stop returns; written before done is closed
 	refused   atomic.Uint64
+	ending    atomic.Bool   // the actor has handled its last message and ends
 	completed atomic.Uint64 // the highest Completed that Stats returned
 
 	// mu guards the counters of the slow paths.
@@ -184,11 +185,11 @@ func (r *Ref[M]) Stop() error {
 // until ctx is done. In the first case it returns what Stop returns. In the
 // second it returns ctx.Err(), and the actor goes on handling what it
 // accepted: nothing is dropped, and a later Stop or Shutdown waits for it.
-// When the actor has already ended, Shutdown returns Stop's result even
-// with a ctx that is done. Called on the actor's own goroutine, it returns
+// When the actor has already handled every message it accepted, Shutdown
+// returns Stop's result even with a ctx that is done. Called on the actor's own goroutine, it returns
 // at once, as Stop does.
 func (r *Ref[M]) Shutdown(ctx context.Context) error {
-	r.mb.close()
+	drained := r.mb.close()
 	select {
 	case <-r.done:
 		return r.err
@@ -196,6 +197,12 @@ func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	}
 	if r.onOwnGoroutine() {
 		return errStopInside
+	}
+	if drained || r.ending.Load() {
+		// Every message accepted was handled: the actor's goroutine runs
+		// no user code any more, it only ends.
+		<-r.done
+		return r.err
 	}
 	select {
 	case <-r.done:

@@ -250,14 +250,19 @@ func (m *mailbox[T]) wakeConsumer() {
 
 // close stops the claims, wakes the producers waiting for room (they get
 // errClosed) and the consumer if it is parked. It reports whether it was
-// the call that closed the mailbox.
-func (m *mailbox[T]) close() bool {
-	if m.tail.Or(closedBit)&closedBit != 0 {
+// the call that closed the mailbox and found the consumer parked with every
+// message taken: the consumer then only has to see it and end.
+func (m *mailbox[T]) close() (drained bool) {
+	t := m.tail.Or(closedBit)
+	if t&closedBit != 0 {
 		return false
 	}
 	m.passSpace()
-	m.wakeConsumer()
-	return true
+	if h := m.head.Load(); h&idleBit != 0 && m.head.CompareAndSwap(h, h&^idleBit) {
+		m.wake <- struct{}{}
+		return h&^idleBit == t
+	}
+	return false
 }
 
 // closed reports whether close was called.

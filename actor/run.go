@@ -120,6 +120,7 @@ func (a *actor[S, M]) exiting(pe *tame.PanicError) {
 // finish ends the actor: the result is fixed before done is closed.
 func (a *actor[S, M]) finish() {
 	r := a.ref
+	r.ending.Store(true)
 	if r.unwatch != nil {
 		r.unwatch()
 	}

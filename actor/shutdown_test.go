@@ -177,3 +177,39 @@ func TestDoneContextRefuses(t *testing.T) {
 		t.Errorf("Stats() = %+v, want 1 submitted (the count Ask), 2 refused", s)
 	}
 }
+
+// TestShutdownDoneContextIdle: Shutdown with a ctx already done, of an actor
+// that has handled everything it accepted, returns Stop's result, not
+// ctx.Err(): there is nothing left to wait for.
+func TestShutdownDoneContextIdle(t *testing.T) {
+	base := runtime.NumGoroutine()
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, failed := range []bool{false, true} {
+		for range 50 {
+			ref := spawnCounter(context.Background(), actor.Restart(1, time.Hour))
+			if failed {
+				ref2 := actor.Spawn(context.Background(), func() int { return 0 },
+					func(context.Context, *int, int) { panic("boom") }, actor.Restart(1, time.Hour))
+				_ = ref2.Tell(context.Background(), 1)
+				for ref2.Stats().Completed+ref2.Stats().Failed < 1 {
+					runtime.Gosched()
+				}
+				for ref2.Stats().Running != 0 {
+					runtime.Gosched()
+				}
+				if err := ref2.Shutdown(done); countPanics(err) != 1 {
+					t.Fatalf("Shutdown(done ctx) of an idle actor that had a panic = %v, want the panic", err)
+				}
+			}
+			askCount(t, ref) // handled: the actor is idle once it parks
+			for ref.Stats().Running != 0 {
+				runtime.Gosched()
+			}
+			if err := ref.Shutdown(done); err != nil {
+				t.Fatalf("Shutdown(done ctx) of an idle actor = %v, want nil", err)
+			}
+		}
+	}
+	leaktest.Back(t, base)
+}
