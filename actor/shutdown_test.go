@@ -179,37 +179,28 @@ func TestDoneContextRefuses(t *testing.T) {
 }
 
 // TestShutdownDoneContextIdle: Shutdown with a ctx already done, of an actor
-// that has handled everything it accepted, returns Stop's result, not
-// ctx.Err(): there is nothing left to wait for.
+// that has handled everything it accepted and is idle, returns Stop's
+// result, not ctx.Err(): there is nothing left to wait for.
 func TestShutdownDoneContextIdle(t *testing.T) {
-	base := runtime.NumGoroutine()
-	done, cancel := context.WithCancel(context.Background())
-	cancel()
 	for _, failed := range []bool{false, true} {
-		for range 50 {
-			ref := spawnCounter(context.Background(), actor.Restart(1, time.Hour))
+		synctest.Test(t, func(t *testing.T) {
+			done, cancel := context.WithCancel(context.Background())
+			cancel()
+			ref := actor.Spawn(context.Background(), func() int { return 0 },
+				func(_ context.Context, _ *int, m int) {
+					if m < 0 {
+						panic("boom")
+					}
+				}, actor.Restart(1, time.Hour))
+			_ = ref.Tell(context.Background(), 1)
 			if failed {
-				ref2 := actor.Spawn(context.Background(), func() int { return 0 },
-					func(context.Context, *int, int) { panic("boom") }, actor.Restart(1, time.Hour))
-				_ = ref2.Tell(context.Background(), 1)
-				for ref2.Stats().Completed+ref2.Stats().Failed < 1 {
-					runtime.Gosched()
-				}
-				for ref2.Stats().Running != 0 {
-					runtime.Gosched()
-				}
-				if err := ref2.Shutdown(done); countPanics(err) != 1 {
-					t.Fatalf("Shutdown(done ctx) of an idle actor that had a panic = %v, want the panic", err)
-				}
+				_ = ref.Tell(context.Background(), -1)
 			}
-			askCount(t, ref) // handled: the actor is idle once it parks
-			for ref.Stats().Running != 0 {
-				runtime.Gosched()
+			synctest.Wait() // handled, restarted if it panicked, parked
+			err := ref.Shutdown(done)
+			if want := map[bool]int{false: 0, true: 1}[failed]; countPanics(err) != want || (!failed && err != nil) {
+				t.Errorf("Shutdown(done ctx) of an idle actor = %v, want Stop's result (%d panics)", err, want)
 			}
-			if err := ref.Shutdown(done); err != nil {
-				t.Fatalf("Shutdown(done ctx) of an idle actor = %v, want nil", err)
-			}
-		}
+		})
 	}
-	leaktest.Back(t, base)
 }
