@@ -34,6 +34,7 @@ type waitList[T any] struct {
 	head   int
 	bare   int             // waiters without a channel of their own
 	stock  []chan struct{} // channels for waiters, 1-buffered, empty
+	free   []*waiter[T]    // waiters for reuse
 	shared chan struct{}   // closed to wake the bare waiters
 	closed bool            // refused everyone: shared is closed for good
 }
@@ -46,7 +47,13 @@ func (l *waitList[T]) len() int { return len(l.q) - l.head }
 
 // add queues a waiter for v.
 func (l *waitList[T]) add(v T) *waiter[T] {
-	w := &waiter[T]{v: v}
+	var w *waiter[T]
+	if n := len(l.free); n > 0 {
+		w, l.free = l.free[n-1], l.free[:n-1]
+		w.v = v
+	} else {
+		w = &waiter[T]{v: v}
+	}
 	if n := len(l.stock); n > 0 {
 		w.ready, l.stock = l.stock[n-1], l.stock[:n-1]
 	} else {
@@ -163,21 +170,25 @@ func (l *waitList[T]) await(ctx context.Context, mu *sync.Mutex, w *waiter[T]) e
 			}
 		}
 	}
+	err := w.err
 	l.release(w)
-	return w.err
+	return err
 }
 
-// release puts w's channel back in the stock once w is out of the list,
-// taking a signal that may be left in it.
+// release puts w and its channel back for reuse once w is out of the list,
+// taking a signal that may be left in the channel.
 func (l *waitList[T]) release(w *waiter[T]) {
 	if ch := w.ready; ch != nil {
 		select {
 		case <-ch:
 		default:
 		}
-		w.ready = nil
 		if len(l.stock) < 64 {
 			l.stock = append(l.stock, ch)
 		}
+	}
+	if len(l.free) < 64 {
+		*w = waiter[T]{}
+		l.free = append(l.free, w)
 	}
 }
