@@ -105,36 +105,44 @@ func newRing[T any](capacity int) ring[T] {
 // claim claims the next position for a producer when fewer than capacity
 // items wait and no Push waits for room (it would be overtaken).
 func (r *ring[T]) claim() (uint64, claim) {
-	if r.nwait.Load() > 0 {
-		if r.tail.Load()&closedBit != 0 {
-			return 0, closed
-		}
-		return 0, full
-	}
-	return r.claimExact()
-}
-
-// claimExact claims the next position when fewer than capacity items wait,
-// whether or not Pushes wait: the consumer calls it to let them in, and the
-// first waiting Push to take room that came just before it waited.
-func (r *ring[T]) claimExact() (uint64, claim) {
 	for {
 		t := r.tail.Load()
 		if t&closedBit != 0 {
 			return 0, closed
+		}
+		if r.nwait.Load() > 0 {
+			return 0, full
 		}
 		h := r.head.Load()
 		if h > t {
 			continue // tail and head moved on since t was read: t-h would wrap
 		}
 		if t-h >= r.capacity {
-			// head lags: look at the exact position.
-			if h = r.taken.Load() >> 1; h > t {
-				continue
-			}
-			if t-h >= r.capacity {
-				return 0, full
-			}
+			return r.claimExact() // head lags: look at the exact position
+		}
+		if r.tail.CompareAndSwap(t, t+1) {
+			r.noteDepth(t + 1 - h)
+			return t, claimed
+		}
+	}
+}
+
+// claimExact claims the next position when fewer than capacity items wait,
+// measured from the consumer's exact position, whether or not Pushes wait:
+// the consumer calls it to let them in, and the first waiting Push to take
+// room that came just before it waited.
+func (r *ring[T]) claimExact() (uint64, claim) {
+	for {
+		t := r.tail.Load()
+		if t&closedBit != 0 {
+			return 0, closed
+		}
+		h := r.taken.Load() >> 1
+		if h > t {
+			continue
+		}
+		if t-h >= r.capacity {
+			return 0, full
 		}
 		if r.tail.CompareAndSwap(t, t+1) {
 			r.noteDepth(t + 1 - h)
@@ -157,9 +165,8 @@ func (r *ring[T]) put(p uint64, v T) {
 // take is called by the consumer: it takes the item at its position if it
 // is written, and marks a handler call as running.
 func (r *ring[T]) take() (v T, ok bool) {
-	p := r.pos
-	s := &r.slots[p&r.mask]
-	if s.seq.Load() != p+1 {
+	s := &r.slots[r.pos&r.mask]
+	if s.seq.Load() != r.pos+1 {
 		return v, false
 	}
 	v = s.v
@@ -167,14 +174,18 @@ func (r *ring[T]) take() (v T, ok bool) {
 		var zero T
 		s.v = zero // the slot keeps nothing alive
 	}
-	p++
-	r.pos = p
-	r.taken.Store(2*p + 1)
-	if p-r.pub >= publishEvery {
-		r.pub = p
-		r.head.Store(p)
+	r.pos++
+	r.taken.Store(2*r.pos + 1)
+	if r.pos-r.pub >= publishEvery {
+		r.publish()
 	}
 	return v, true
+}
+
+// publish stores the consumer's position in head.
+func (r *ring[T]) publish() {
+	r.pub = r.pos
+	r.head.Store(r.pos)
 }
 
 // settle is called by the consumer when no handler call runs: it publishes
@@ -182,8 +193,7 @@ func (r *ring[T]) take() (v T, ok bool) {
 func (r *ring[T]) settle() {
 	r.taken.Store(2 * r.pos)
 	if r.pub != r.pos {
-		r.pub = r.pos
-		r.head.Store(r.pos)
+		r.publish()
 	}
 }
 
