@@ -115,17 +115,7 @@ func TestReceiveWaitsForAnotherSender(t *testing.T) {
 					}
 					go func() { told <- send("last") }()
 					synctest.Wait() // "last" was refused, waits, or was accepted
-					stopped := make(chan error)
-					go func() { stopped <- ref.Stop() }()
-					synctest.Wait()
-					select {
-					case err := <-stopped:
-						if err != nil {
-							t.Errorf("Stop() = %v, want nil", err)
-						}
-					default:
-						t.Fatal("the actor is stuck: receive waits for a Tell that the mailbox refused or made wait")
-					}
+					stopsInBubble(t, ref, "receive waits for a Tell that the mailbox refused or made wait")
 				})
 			})
 		}
@@ -163,17 +153,7 @@ func TestWaitingTellLetInPerMessage(t *testing.T) {
 				synctest.Wait() // the Tell of 99 waits for room
 				close(gate)
 				synctest.Wait() // 99 was let in, or the actor is stuck
-				stopped := make(chan error)
-				go func() { stopped <- ref.Stop() }()
-				synctest.Wait()
-				select {
-				case err := <-stopped:
-					if err != nil {
-						t.Errorf("Stop() = %v, want nil", err)
-					}
-				default:
-					t.Fatal("the actor is stuck: the waiting Tell was not let in when message 1 was taken")
-				}
+				stopsInBubble(t, ref, "the waiting Tell was not let in when message 1 was taken")
 			})
 		})
 	}
@@ -238,5 +218,23 @@ func TestConcurrentTryTellBursts(t *testing.T) {
 				t.Fatalf("Stop() = %v after %d handled, want nil after %d", err, handled, c+1)
 			}
 		}
+	}
+}
+
+// stopsInBubble stops ref from a goroutine of the test's bubble and fails t,
+// saying why the actor is stuck, unless Stop returns nil before every
+// goroutine of the bubble blocks.
+func stopsInBubble[M any](t *testing.T, ref *actor.Ref[M], stuck string) {
+	t.Helper()
+	stopped := make(chan error)
+	go func() { stopped <- ref.Stop() }()
+	synctest.Wait()
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Errorf("Stop() = %v, want nil", err)
+		}
+	default:
+		t.Fatal("the actor is stuck: " + stuck)
 	}
 }
