@@ -120,7 +120,7 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	one.Draw(w, scale)
 	fmt.Fprintf(w, "\n%d chefs, the same dishes: %s", chefs, lesson.Dur(many.Wall))
 	if len(tried) > 1 {
-		fmt.Fprintf(w, " (the best of %d dinners)", len(tried))
+		fmt.Fprintf(w, " (of %d dinners, the one most in parallel)", len(tried))
 	}
 	fmt.Fprintln(w)
 	many.Draw(w, scale)

@@ -69,9 +69,9 @@ func Run(ctx context.Context, w io.Writer, cfg Config) error {
 	}
 	c := lesson.Checker{Verbose: cfg.Verbose}
 	ns := []int{10, 100, 1_000, 10_000, 100_000, 1_000_000}
-	budget := 5 * time.Second
+	budget := 8 * time.Second
 	if cfg.Quick {
-		ns, budget = ns[:4], 4*time.Second
+		ns, budget = ns[:4], 6*time.Second
 	}
 	const racers = 8
 	lesson.Wrap(w, "", fmt.Sprintf("%d goroutines, started at the same instant, each add 1 to one counter n times; "+

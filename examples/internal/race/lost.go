@@ -25,12 +25,13 @@ func together(n int, body func()) {
 	wg.Wait()
 }
 
-// The read and the write of the counters below are calls the compiler does
-// not inline. Written inline, "v := *p; *p = v + 1" compiles to a single
-// increment instruction, and the window between the read and the write is
-// too short to be hit at all but rarely. In real code something happens
-// between them (a function call, a check, a computation), and so it does
-// here: the window is real, not widened on purpose.
+// The read, the computation of the new value and the write of the counters
+// below are calls the compiler does not inline. Written inline, "v := *p;
+// *p = v + 1" compiles to a single increment instruction, and the window
+// between the read and the write is too short to be hit but rarely. In real
+// code something happens between them (a function call, a check, a
+// computation), and so it does here: the window is real, not widened on
+// purpose, and has no wait in it.
 
 //go:noinline
 func read(p *int) int { return *p }
@@ -40,6 +41,11 @@ func write(p *int, v int) { *p = v }
 
 //go:noinline
 func load(p *atomic.Int64) int64 { return p.Load() }
+
+// next computes the value to write back: here, one more.
+//
+//go:noinline
+func next(v int64) int64 { return v + 1 }
 
 //go:noinline
 func store(p *atomic.Int64, v int64) { p.Store(v) }
@@ -54,7 +60,7 @@ func DataRace(goroutines, perItem int) int {
 	together(goroutines, func() {
 		for range perItem {
 			v := read(counter)
-			write(counter, v+1) // overwrites any update made since the read
+			write(counter, int(next(int64(v)))) // overwrites any update made since the read
 		}
 	})
 	return *counter
@@ -70,7 +76,7 @@ func RaceCondition(goroutines, perItem int) int {
 	together(goroutines, func() {
 		for range perItem {
 			v := load(&counter)
-			store(&counter, v+1)
+			store(&counter, next(v))
 		}
 	})
 	return int(counter.Load())
@@ -87,7 +93,7 @@ func Interleaved(goroutines, perItem int) int {
 		for range perItem {
 			v := load(&counter)
 			runtime.Gosched() // the wait: other goroutines run here
-			store(&counter, v+1)
+			store(&counter, next(v))
 		}
 	})
 	return int(counter.Load())
