@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -199,6 +200,50 @@ func TestShutdownFromHandler(t *testing.T) {
 					t.Errorf("handled %d items, want 4", handled)
 				}
 			})
+		})
+	}
+}
+
+// TestShutdownRacesProducers checks that producers racing Shutdown lose
+// nothing: every Push that returned nil is handled, every other one was
+// refused with tame.ErrClosed, and Stats agrees once Close has returned.
+func TestShutdownRacesProducers(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			for range 20 {
+				base := runtime.NumGoroutine()
+				var handled atomic.Int64
+				q := newQueue(4, func(int) { handled.Add(1) })
+				var accepted atomic.Int64
+				var wg sync.WaitGroup
+				for p := range 6 {
+					wg.Go(func() {
+						for i := 0; ; i++ {
+							err := q.push(context.Background(), p*100000+i)
+							if err != nil {
+								if !errors.Is(err, tame.ErrClosed) {
+									t.Errorf("Push = %v, want nil or tame.ErrClosed", err)
+								}
+								return
+							}
+							accepted.Add(1)
+						}
+					})
+				}
+				runtime.Gosched()
+				ctx, cancel := context.WithCancel(context.Background())
+				cancel()
+				q.shutdown(ctx) // stops accepting; may return before the items are handled
+				wg.Wait()
+				if err := q.q.Close(); err != nil {
+					t.Fatalf("Close() = %v", err)
+				}
+				leaktest.Back(t, base)
+				s := q.q.Stats()
+				if handled.Load() != accepted.Load() || s.Submitted != uint64(accepted.Load()) || s.Completed != s.Submitted {
+					t.Fatalf("accepted %d, handled %d, Stats() = %+v", accepted.Load(), handled.Load(), s)
+				}
+			}
 		})
 	}
 }
