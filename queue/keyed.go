@@ -173,16 +173,16 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 			q.add(key, v)
 			return nil
 		}
-		if i == spins {
+		if i == 1 {
 			break
 		}
-		if i == 0 {
-			busy = q.busyTurns(buf[:0])
-		}
+		busy = q.busyTurns(buf[:0])
 		// Full: the workers usually make room sooner than a wait would
-		// cost. Yield to them a few times first.
+		// cost. Yield to them a few times, without the lock, first.
 		q.mu.Unlock()
-		runtime.Gosched()
+		for range spins {
+			runtime.Gosched()
+		}
 		q.mu.Lock()
 	}
 	if q.stillBusy(busy) {
