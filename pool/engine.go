@@ -76,9 +76,30 @@ func (c *engine[T]) init(limit, backlog int, spare *sync.Pool, run func(T), fail
 func (c *engine[T]) waiting() int {
 	w := c.n
 	for _, b := range c.batchers {
-		w += b.end - int(b.started.Load())
+		w += max(0, b.end-int(b.claimed.Load()))
 	}
 	return w
+}
+
+// steal claims a task that a worker took in a batch and has not started,
+// and reports whether there was one: the ring is empty, so it is the task
+// that has waited longest that nobody runs. It is called with c.mu held.
+func (c *engine[T]) steal() (t T, ok bool) {
+	if c.n > 0 {
+		return t, false // the ring's tasks come first
+	}
+	for _, b := range c.batchers {
+		if int(b.claimed.Load()) >= b.end {
+			continue
+		}
+		if i := int(b.claimed.Add(1)) - 1; i < b.end {
+			t = b.batch[i]
+			var zero T
+			b.batch[i] = zero
+			return t, true
+		}
+	}
+	return t, false
 }
 
 // hasRoom reports whether fewer than backlog tasks wait, reading the
@@ -131,17 +152,24 @@ func (c *engine[T]) handoff(t T) *worker[T] {
 		w.runF, w.drainF = w.run, w.drain
 	}
 	w.batch[0] = t
-	w.next, w.end = 0, 1
+	w.held, w.end = 0, 1
 	return w
 }
 
 // grow starts workers for waiting tasks while fewer than limit run (after
-// the limit was raised). It is called with c.mu held; the caller starts the
-// returned workers after unlocking.
+// the limit was raised): the ring's, then the ones other workers took in a
+// batch and have not started. It is called with c.mu held; the caller
+// starts the returned workers after unlocking.
 func (c *engine[T]) grow() []*worker[T] {
 	var ws []*worker[T]
-	for c.running < c.limit && c.n > 0 {
-		ws = append(ws, c.handoff(c.pop()))
+	for c.running < c.limit {
+		if c.n > 0 {
+			ws = append(ws, c.handoff(c.pop()))
+		} else if t, ok := c.steal(); ok {
+			ws = append(ws, c.handoff(t))
+		} else {
+			break
+		}
 	}
 	return ws
 }

@@ -11,9 +11,10 @@ import (
 // maxBatch is the most tasks a worker takes from the ring at once. Taking
 // several per lock halves the lock traffic when the backlog is long; a
 // worker takes a batch only when there are plenty of tasks for every worker
-// (see take), so a long task cannot hold back many others while the other
-// workers idle. The tasks of a batch still count as waiting until each
-// starts (engine.batchers).
+// (see take). The tasks of a batch still wait: they count as waiting until
+// each starts (engine.batchers), and a worker that finds the ring empty
+// claims one of them (engine.steal), so a task that blocks never holds back
+// the tasks behind it in its batch while a slot is free.
 const maxBatch = 16
 
 // maxFree is how many retired workers an engine keeps for reuse.
@@ -25,16 +26,19 @@ const maxFree = 64
 type worker[T any] struct {
 	c     *engine[T]
 	batch [maxBatch]T
-	next  int // batch[next:end] are taken and not started; batch[0] of a new worker is running
-	end   int
+	held  int // the index in batch of the task the worker holds and has not started, or -1
+	end   int // batch[:end] were taken from the ring
 	done  int // tasks that returned since the last report under c.mu
 
-	// started is how many tasks of a batch have started, published for
-	// admission (see engine.waiting); bidx is the worker's index in
-	// c.batchers (moved by other workers under c.mu), and batching reports
-	// whether it is there (changed by the worker itself only).
+	// claimed is how many tasks of a batch were claimed, by the worker
+	// (after batch[0], one at a time, as it goes) or by another worker that
+	// found the ring empty (under c.mu); batch[i] belongs to whoever claimed
+	// i. It is published for admission too (see engine.waiting). bidx is
+	// the worker's index in c.batchers (moved by other workers under c.mu),
+	// and batching reports whether it is there (changed by the worker
+	// itself only).
 	_        pad.Line
-	started  atomic.Int64
+	claimed  atomic.Int64
 	bidx     int
 	batching bool
 
@@ -77,13 +81,22 @@ func (w *worker[T]) drain() {
 	c := w.c
 	var zero T
 	for {
-		for w.next < w.end {
-			t := w.batch[w.next]
-			w.batch[w.next] = zero // must not keep a finished task's closure alive
-			w.next++
-			if w.batching {
-				w.started.Store(int64(w.next)) // this task no longer waits
+		for {
+			i := w.held
+			if i < 0 {
+				if !w.batching {
+					break
+				}
+				// Claim the next task of the batch only now, after the
+				// last one returned: while a task blocks, the ones behind
+				// it stay claimable by the other workers.
+				if i = int(w.claimed.Add(1)) - 1; i >= w.end {
+					break
+				}
 			}
+			w.held = -1
+			t := w.batch[i]
+			w.batch[i] = zero // must not keep a finished task's closure alive
 			c.run(t)
 			w.done++
 		}
@@ -105,17 +118,27 @@ func (w *worker[T]) drain() {
 func (w *worker[T]) take() bool {
 	c := w.c
 	w.unbatch()
-	if c.n > 0 && c.running <= c.limit {
+	if c.running > c.limit {
+		// The limit was lowered: this worker's slot goes.
+	} else if t, ok := c.steal(); ok {
+		// The ring is empty, and another worker holds tasks it has not
+		// started: run one of them here.
+		w.batch[0], w.held, w.end = t, 0, 1
+		if c.waiters > 0 {
+			c.signal()
+		}
+		return true
+	} else if c.n > 0 {
 		// A batch only when every worker could have as much: a long ring.
 		// The first task of the batch starts now; the others still wait.
 		k := min(maxBatch, max(1, c.n/c.limit/2))
 		for i := range k {
 			w.batch[i] = c.pop()
 		}
-		w.next, w.end = 0, k
+		w.held, w.end = 0, k
 		if k > 1 {
 			w.batching = true
-			w.started.Store(1)
+			w.claimed.Store(1) // batch[0], held
 			w.bidx = len(c.batchers)
 			c.batchers = append(c.batchers, w)
 			c.batched += k - 1
@@ -136,7 +159,7 @@ func (w *worker[T]) take() bool {
 	// (BenchmarkLatencyUnderLoad).
 	c.running--
 	if c.nfree < maxFree {
-		w.next, w.end = 0, 0
+		w.held, w.end = -1, 0
 		w.nextFree, c.free = c.free, w
 		c.nfree++
 	}
