@@ -55,7 +55,10 @@ type engine[T any] struct {
 	space          chan struct{}   // one token: "there may be room", for a blocked submitter
 	idle           []chan struct{} // closed when running drops to 0 (one per waiting call)
 
-	owners goid.Set // the worker goroutines: the exact "called from a task" check
+	// live are the workers that hold a slot (those counted in running),
+	// each at its lidx; with their goroutine ids, the exact "called from a
+	// task" check (see fromTask).
+	live []*worker[T]
 
 	run    func(T)                // runs one task; its panics are recovered by the worker
 	failed func(*tame.PanicError) // told of every panic and Goexit of a task
@@ -153,6 +156,8 @@ func (c *engine[T]) handoff(t T) *worker[T] {
 	}
 	w.batch[0] = t
 	w.held, w.end = 0, 1
+	w.lidx = len(c.live)
+	c.live = append(c.live, w)
 	return w
 }
 
@@ -224,7 +229,32 @@ func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
 	return true
 }
 
-// fromTask reports whether the caller is one of the engine's workers: a
-// task, or a handler it runs. It costs a goroutine id look-up: slow paths
-// only.
-func (c *engine[T]) fromTask() bool { return c.owners.HasCaller() }
+// fromTask reports whether the caller is one of the engine's worker
+// goroutines: a task, or a handler it runs. It costs a goroutine id look-up
+// and a walk over the live workers: slow paths only. It is called with
+// c.mu held.
+//
+// The check is exact: a worker publishes its goroutine's id when the
+// goroutine starts (one store, no lock) and is taken out of c.live, its id
+// cleared, under c.mu when it retires, after its last task; a goroutine
+// id is never 0.
+func (c *engine[T]) fromTask() bool {
+	id := goid.ID()
+	for _, w := range c.live {
+		if w.gid.Load() == id {
+			return true
+		}
+	}
+	return false
+}
+
+// unlive takes w out of c.live when it retires. It is called with c.mu
+// held.
+func (c *engine[T]) unlive(w *worker[T]) {
+	w.gid.Store(0)
+	last := len(c.live) - 1
+	moved := c.live[last]
+	c.live[w.lidx], moved.lidx = moved, w.lidx
+	c.live[last] = nil
+	c.live = c.live[:last]
+}

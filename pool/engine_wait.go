@@ -18,10 +18,10 @@ func (c *engine[T]) signal() {
 }
 
 // Who a blocked submitter is. Telling a task of the engine from another
-// caller costs a goroutine id look-up, so a submitter that finds the engine
-// full finds out only when it could matter: when it and the other waiters
-// could be every running task (see identify). Until then it waits as
-// unknown.
+// caller costs a goroutine id look-up and a walk over the running workers,
+// so a submitter that finds the engine full finds out only when it could
+// matter: when it and the other waiters could be every running task (see
+// identify). Until then it waits as unknown.
 type caller int
 
 const (
@@ -38,7 +38,7 @@ func (c *engine[T]) mustIdentify() bool {
 }
 
 // identity tells whether the caller is one of the engine's workers. It is
-// called without c.mu.
+// called with c.mu held.
 func (c *engine[T]) identity() caller {
 	if c.fromTask() {
 		return ownTask

@@ -44,6 +44,12 @@ type worker[T any] struct {
 
 	nextFree *worker[T] // in c.free
 
+	// gid is the id of the goroutine that runs the worker, published when
+	// it starts, 0 before and once the worker has retired; lidx is the
+	// worker's index in c.live (both under c.mu, but for the publication).
+	gid  atomic.Uint64
+	lidx int
+
 	// The method values, made once per worker so that starting a goroutine
 	// for a recycled worker allocates nothing.
 	runF   func()
@@ -57,15 +63,15 @@ func (w *worker[T]) start() { go w.runF() }
 // once per panic, not once per task.
 func (w *worker[T]) run() {
 	c := w.c
-	id := goid.ID()
-	c.owners.Add(id)
-	defer c.owners.Remove(id)
+	w.gid.Store(goid.ID()) // c.live holds w since the handoff
 	goexit := true
 	defer func() {
 		if goexit {
 			// A task called runtime.Goexit: this goroutine is ending inside
 			// the task. Its slot is still counted in c.running, so a
-			// replacement takes over this worker and what it holds.
+			// replacement takes over this worker and what it holds (and
+			// publishes its own id: this goroutine runs no task code any
+			// more).
 			go w.runF()
 		}
 	}()
@@ -158,6 +164,7 @@ func (w *worker[T]) take() bool {
 	// a whole time slice while the task it could run waits too
 	// (BenchmarkLatencyUnderLoad).
 	c.running--
+	c.unlive(w)
 	if c.nfree < maxFree {
 		w.held, w.end = -1, 0
 		w.nextFree, c.free = c.free, w

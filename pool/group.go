@@ -139,11 +139,8 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 		}
 		if who == unknown && c.mustIdentify() {
 			// Full, and the caller may be needed to avoid a deadlock: find
-			// out whether it is one of the tasks (a goroutine id look-up:
-			// not under the lock).
-			c.mu.Unlock()
+			// out whether it is one of the tasks.
 			who = c.identity()
-			c.mu.Lock()
 			continue
 		}
 		if c.overflow(task, who) {
@@ -197,12 +194,9 @@ func (g *Group) Wait() error {
 	g.check("Wait")
 	c := &g.engine
 	c.mu.Lock()
-	if c.running > 0 {
+	if c.running > 0 && c.fromTask() {
 		c.mu.Unlock()
-		if c.fromTask() {
-			return fmt.Errorf("pool: Wait called from a task of the group: it cannot wait for its own task: %w", tame.ErrDeadlock)
-		}
-		c.mu.Lock()
+		return fmt.Errorf("pool: Wait called from a task of the group: it cannot wait for its own task: %w", tame.ErrDeadlock)
 	}
 	c.waitIdle(nil)
 	c.retire()

@@ -126,11 +126,8 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 		}
 		if who == unknown && c.mustIdentify() {
 			// Full, and the caller may be needed to avoid a deadlock: find
-			// out whether it is one of the tasks (a goroutine id look-up:
-			// not under the lock).
-			c.mu.Unlock()
+			// out whether it is one of the tasks.
 			who = c.identity()
-			c.mu.Lock()
 			continue
 		}
 		if c.overflow(task, who) {
@@ -234,15 +231,10 @@ func (p *Pool) shutdown(name string, ctx context.Context) error {
 	if p.done {
 		return p.result
 	}
-	if c.running > 0 {
-		// Only a running task (or its OnPanic handler) can be the caller's
-		// goroutine: look it up off the lock.
-		c.mu.Unlock()
-		inTask := c.fromTask()
-		c.mu.Lock()
-		if inTask {
-			return fmt.Errorf("pool: %s called from a task of the pool: it cannot wait for its own task: %w", name, tame.ErrDeadlock)
-		}
+	// Only a running task (or its OnPanic handler) can be the caller's
+	// goroutine.
+	if c.running > 0 && c.fromTask() {
+		return fmt.Errorf("pool: %s called from a task of the pool: it cannot wait for its own task: %w", name, tame.ErrDeadlock)
 	}
 	var done <-chan struct{}
 	if ctx != nil {
