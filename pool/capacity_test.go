@@ -16,8 +16,23 @@ import (
 // These tests make bursts without letting the workers run between calls
 // (no synctest.Wait, one processor), then check the exact refusal.
 
-var capacityCases = []struct{ limit, backlog int }{
-	{1, 1}, {1, 4}, {4, 1}, {4, 4}, {4, 10}, {10, 1}, {10, 4}, {10, 10},
+var capacityCases = func() []struct{ limit, backlog int } {
+	var cases []struct{ limit, backlog int }
+	for _, limit := range []int{1, 2, 4, 10} {
+		for _, backlog := range []int{1, 2, 4, 10} {
+			cases = append(cases, struct{ limit, backlog int }{limit, backlog})
+		}
+	}
+	return cases
+}()
+
+// procs runs test once on one processor and once on all of them.
+func procs(t *testing.T, test func(t *testing.T)) {
+	t.Run("procs=1", func(t *testing.T) {
+		oneProc(t)
+		test(t)
+	})
+	t.Run("procs=all", test)
 }
 
 // oneProc runs the test on one processor, so that the goroutines a burst
@@ -28,62 +43,64 @@ func oneProc(t *testing.T) {
 }
 
 func TestPoolTrySubmitBurstIsExact(t *testing.T) {
-	oneProc(t)
-	for _, tc := range capacityCases {
-		t.Run(fmt.Sprintf("limit=%d/backlog=%d", tc.limit, tc.backlog), func(t *testing.T) {
-			for round := range 50 {
-				p := pool.NewPool(tc.limit, pool.Backlog(tc.backlog))
-				release := make(chan struct{})
-				var ran atomic.Int64
-				for i := range tc.limit + tc.backlog {
-					if !p.TrySubmit(func() { <-release; ran.Add(1) }) {
-						close(release)
-						t.Fatalf("round %d: TrySubmit #%d on an idle pool = false, want true (capacity %d+%d)", round, i, tc.limit, tc.backlog)
+	procs(t, func(t *testing.T) {
+		for _, tc := range capacityCases {
+			t.Run(fmt.Sprintf("limit=%d/backlog=%d", tc.limit, tc.backlog), func(t *testing.T) {
+				for round := range 50 {
+					p := pool.NewPool(tc.limit, pool.Backlog(tc.backlog))
+					release := make(chan struct{})
+					var ran atomic.Int64
+					for i := range tc.limit + tc.backlog {
+						if !p.TrySubmit(func() { <-release; ran.Add(1) }) {
+							close(release)
+							t.Fatalf("round %d: TrySubmit #%d on an idle pool = false, want true (capacity %d+%d)", round, i, tc.limit, tc.backlog)
+						}
+					}
+					if p.TrySubmit(func() { t.Error("refused task ran") }) {
+						t.Errorf("round %d: TrySubmit #%d = true, want false (full)", round, tc.limit+tc.backlog)
+					}
+					s := p.Stats()
+					if s.Running != tc.limit || s.Waiting != tc.backlog || s.Submitted != uint64(tc.limit+tc.backlog) || s.Refused != 1 {
+						t.Errorf("round %d: Stats() = %+v, want Running %d, Waiting %d, Submitted %d, Refused 1", round, s, tc.limit, tc.backlog, tc.limit+tc.backlog)
+					}
+					close(release)
+					if err := p.Close(); err != nil {
+						t.Fatalf("Close() = %v", err)
+					}
+					if got := ran.Load(); got != int64(tc.limit+tc.backlog) {
+						t.Fatalf("%d tasks ran, want %d", got, tc.limit+tc.backlog)
 					}
 				}
-				if p.TrySubmit(func() { t.Error("refused task ran") }) {
-					t.Errorf("round %d: TrySubmit #%d = true, want false (full)", round, tc.limit+tc.backlog)
-				}
-				s := p.Stats()
-				if s.Running != tc.limit || s.Waiting != tc.backlog || s.Submitted != uint64(tc.limit+tc.backlog) || s.Refused != 1 {
-					t.Errorf("round %d: Stats() = %+v, want Running %d, Waiting %d, Submitted %d, Refused 1", round, s, tc.limit, tc.backlog, tc.limit+tc.backlog)
-				}
-				close(release)
-				if err := p.Close(); err != nil {
-					t.Fatalf("Close() = %v", err)
-				}
-				if got := ran.Load(); got != int64(tc.limit+tc.backlog) {
-					t.Fatalf("%d tasks ran, want %d", got, tc.limit+tc.backlog)
-				}
-			}
-		})
-	}
+			})
+		}
+	})
 }
 
 func TestGroupTryGoBurstIsExact(t *testing.T) {
-	oneProc(t)
-	for _, tc := range capacityCases {
-		t.Run(fmt.Sprintf("limit=%d/backlog=%d", tc.limit, tc.backlog), func(t *testing.T) {
-			for round := range 50 {
-				g := pool.NewGroup(context.Background(), tc.limit, pool.Backlog(tc.backlog))
-				release := make(chan struct{})
-				for i := range tc.limit + tc.backlog {
-					if !g.TryGo(func(context.Context) error { <-release; return nil }) {
-						close(release)
-						_ = g.Wait()
-						t.Fatalf("round %d: TryGo #%d on an idle group = false, want true (capacity %d+%d)", round, i, tc.limit, tc.backlog)
+	procs(t, func(t *testing.T) {
+		for _, tc := range capacityCases {
+			t.Run(fmt.Sprintf("limit=%d/backlog=%d", tc.limit, tc.backlog), func(t *testing.T) {
+				for round := range 50 {
+					g := pool.NewGroup(context.Background(), tc.limit, pool.Backlog(tc.backlog))
+					release := make(chan struct{})
+					for i := range tc.limit + tc.backlog {
+						if !g.TryGo(func(context.Context) error { <-release; return nil }) {
+							close(release)
+							_ = g.Wait()
+							t.Fatalf("round %d: TryGo #%d on an idle group = false, want true (capacity %d+%d)", round, i, tc.limit, tc.backlog)
+						}
+					}
+					if g.TryGo(func(context.Context) error { t.Error("refused task ran"); return nil }) {
+						t.Errorf("round %d: TryGo #%d = true, want false (full)", round, tc.limit+tc.backlog)
+					}
+					close(release)
+					if err := g.Wait(); err != nil {
+						t.Fatalf("Wait() = %v", err)
 					}
 				}
-				if g.TryGo(func(context.Context) error { t.Error("refused task ran"); return nil }) {
-					t.Errorf("round %d: TryGo #%d = true, want false (full)", round, tc.limit+tc.backlog)
-				}
-				close(release)
-				if err := g.Wait(); err != nil {
-					t.Fatalf("Wait() = %v", err)
-				}
-			}
-		})
-	}
+			})
+		}
+	})
 }
 
 // TestSubmitDoesNotWaitForWorkers: a burst of limit+backlog blocking
