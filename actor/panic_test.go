@@ -155,3 +155,49 @@ func TestHandlerPanicsAreKept(t *testing.T) {
 	}
 	leaktest.Back(t, base)
 }
+
+// TestPendingAskFailsBeforeOnPanic: when a panic stops the actor, the asks
+// waiting in its mailbox fail at once, not after OnPanic returns: an
+// OnPanic that waits for them does not deadlock (in a bubble: a wait would
+// leave every goroutine blocked).
+func TestPendingAskFailsBeforeOnPanic(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate, asked := make(chan struct{}), make(chan struct{})
+		ref := actor.Spawn(context.Background(), wordInit,
+			func(ctx context.Context, s *[]string, m wordMsg) {
+				<-gate
+				wordReceive(ctx, s, m)
+			}, actor.OnPanic(func(*tame.PanicError) { <-asked }))
+		_ = ref.Tell(context.Background(), wordMsg{word: "panic"})
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				_, err := askWords(ref, "q")
+				errs <- err
+			}()
+		}
+		synctest.Wait() // both asks wait in the mailbox
+		close(gate)
+		synctest.Wait() // the panic stopped the actor; OnPanic waits
+		for range 2 {
+			select {
+			case err := <-errs:
+				if !errors.Is(err, tame.ErrClosed) {
+					t.Errorf("pending Ask() after the panic = %v, want tame.ErrClosed", err)
+				}
+			default:
+				t.Errorf("a pending Ask() waits for OnPanic to return")
+				close(asked)
+				<-errs
+				asked = nil
+			}
+		}
+		if asked != nil {
+			close(asked)
+		}
+		var pe *tame.PanicError
+		if err := ref.Stop(); !errors.As(err, &pe) {
+			t.Errorf("Stop() = %v, want the panic", err)
+		}
+	})
+}

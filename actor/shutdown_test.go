@@ -204,3 +204,37 @@ func TestShutdownDoneContextIdle(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentStopAndShutdownDoneCtxIdle: on an idle actor that has
+// handled everything it accepted, Stops and Shutdowns with a ctx already
+// done, called at once, all return Stop's result: whichever call closes the
+// mailbox, the others see that nothing is left to wait for.
+func TestConcurrentStopAndShutdownDoneCtxIdle(t *testing.T) {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	for round := range 200 {
+		synctest.Test(t, func(t *testing.T) {
+			ref := actor.Spawn(context.Background(), func() int { return 0 },
+				func(context.Context, *int, int) {})
+			_ = ref.Tell(context.Background(), 1)
+			synctest.Wait() // handled; the actor is parked
+			errs := make([]error, 8)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Go(func() {
+					if i%2 == 0 {
+						errs[i] = ref.Stop()
+					} else {
+						errs[i] = ref.Shutdown(done)
+					}
+				})
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: call %d (Stop if even, Shutdown(done ctx) if odd) = %v, want nil: the actor was idle", round, i, err)
+				}
+			}
+		})
+	}
+}

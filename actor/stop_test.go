@@ -220,3 +220,41 @@ func TestStopReleasesWaitingSenders(t *testing.T) {
 		}
 	})
 }
+
+// TestSpawnContextDoneRefusesAtOnce: an actor whose spawn ctx is done
+// refuses as if Stop had been called: from the moment Spawn returns when
+// the ctx was done before, and from the moment cancel returns otherwise.
+func TestSpawnContextDoneRefusesAtOnce(t *testing.T) {
+	base := runtime.NumGoroutine()
+	for _, before := range []bool{true, false} {
+		for range 50 {
+			ctx, cancel := context.WithCancel(context.Background())
+			if before {
+				cancel()
+			}
+			var handled atomic.Int64
+			ref := actor.Spawn(ctx, func() int { return 0 },
+				func(context.Context, *int, int) { handled.Add(1) })
+			if !before {
+				cancel()
+			}
+			if err := ref.Tell(context.Background(), 1); !errors.Is(err, tame.ErrClosed) {
+				t.Fatalf("Tell() once the spawn ctx is done (done before Spawn: %t) = %v, want tame.ErrClosed", before, err)
+			}
+			if ref.TryTell(2) {
+				t.Fatalf("TryTell() once the spawn ctx is done (done before Spawn: %t) = true, want false", before)
+			}
+			_, err := actor.Ask(context.Background(), ref, func(actor.Reply[int]) int { return 3 })
+			if !errors.Is(err, tame.ErrClosed) {
+				t.Fatalf("Ask() once the spawn ctx is done (done before Spawn: %t) = %v, want tame.ErrClosed", before, err)
+			}
+			if !ref.Stats().Stopped {
+				t.Fatalf("Stats().Stopped = false once the spawn ctx is done")
+			}
+			if err := ref.Stop(); err != nil || handled.Load() != 0 {
+				t.Fatalf("Stop() = %v after %d handled, want nil after none", err, handled.Load())
+			}
+		}
+	}
+	leaktest.Back(t, base)
+}
