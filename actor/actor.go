@@ -49,8 +49,9 @@ type Ref[M any] struct {
 
 	replies  replies
 	panics   catch.Collector
-	consumer atomic.Uint64 // id of the goroutine running receive, for Stop from inside
-	unwatch  func() bool   // stops watching the spawn context
+	consumer atomic.Uint64   // id of the goroutine running receive, for Stop from inside
+	unwatch  func() bool     // stops watching the spawn context
+	stop     <-chan struct{} // the spawn context's Done; nil if it never ends
 }
 
 // Stats is a snapshot of an actor's counters, returned by [Ref.Stats], in
@@ -108,10 +109,11 @@ func Spawn[S, M any](ctx context.Context, init func() S,
 // after a panic first, reported as a dead letter). A ctx that is already
 // done refuses the message even when there is room.
 //
-// Called from the actor's own receive with its ctx (or from an actor that
-// an actor waiting on this one asked), Tell to a full mailbox returns an
-// error wrapping [tame.ErrDeadlock] instead of waiting for room that only
-// the waiting actor could make.
+// Called on the actor's own goroutine (from receive, init or a handler,
+// whatever the ctx), or with the ctx of the receive of an actor that an
+// actor waiting on this one asked, Tell to a full mailbox returns an error
+// wrapping [tame.ErrDeadlock] instead of waiting for room that only the
+// waiting actor could make.
 func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 	if done := ctx.Done(); done != nil {
 		select {
@@ -120,6 +122,10 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 			return ctx.Err()
 		default:
 		}
+	}
+	if r.stop != nil && r.spawnDone() {
+		r.refused.Add(1)
+		return errClosed
 	}
 	e := envelope[M]{msg: msg}
 	switch r.mb.tryPut(&e) {
@@ -132,7 +138,7 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 	// Full. Waiting is fine unless the only one who can make room is waiting
 	// on the caller: the actor itself, or one that asked it (directly or
 	// through others).
-	if fromContext(ctx).has(r) {
+	if fromContext(ctx).has(r) || r.onOwnGoroutine() {
 		r.refused.Add(1)
 		return errTellDeadlock
 	}
@@ -146,6 +152,10 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 // TryTell sends msg if the mailbox has room and the actor is not stopping, and
 // reports whether it did. It never waits.
 func (r *Ref[M]) TryTell(msg M) bool {
+	if r.stop != nil && r.spawnDone() {
+		r.refused.Add(1)
+		return false
+	}
 	e := envelope[M]{msg: msg}
 	if r.mb.tryPut(&e) != putDone {
 		r.refused.Add(1)
@@ -198,7 +208,7 @@ func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	if r.onOwnGoroutine() {
 		return errStopInside
 	}
-	if drained || r.ending.Load() {
+	if drained || r.idleForGood() {
 		// Every message accepted was handled: the actor's goroutine runs
 		// no user code any more, it only ends.
 		<-r.done
@@ -208,14 +218,29 @@ func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	case <-r.done:
 		return r.err
 	case <-ctx.Done():
+		if r.idleForGood() {
+			<-r.done
+			return r.err
+		}
 		return ctx.Err()
 	}
+}
+
+// idleForGood reports whether the actor is closed and has handled every
+// message it accepted, so that it only ends: another call (Stop, Shutdown,
+// the spawn ctx) closed its mailbox while it was parked, or it has seen the
+// end.
+func (r *Ref[M]) idleForGood() bool {
+	return r.ending.Load() || r.mb.settled()
 }
 
 // Stats returns a snapshot of the actor's counters. It never waits for the
 // actor. Waiting is exact, and at most the mailbox capacity. Once Stop has
 // returned, Submitted == Completed + Failed.
 func (r *Ref[M]) Stats() Stats {
+	if r.stop != nil {
+		r.spawnDone()
+	}
 	ended := false
 	select {
 	case <-r.done:
@@ -280,6 +305,20 @@ func (r *Ref[M]) result() error {
 	}
 	r.mu.Unlock()
 	return errors.Join(r.panics.Err(), dl)
+}
+
+// spawnDone reports whether the spawn context is done, and closes the
+// mailbox then: the watch of the context does so too, but later, on a
+// goroutine of its own, and a call made once the context is done must find
+// the actor stopped.
+func (r *Ref[M]) spawnDone() bool {
+	select {
+	case <-r.stop:
+		r.mb.close()
+		return true
+	default:
+		return false
+	}
 }
 
 // onOwnGoroutine reports whether the caller runs on the actor's goroutine.

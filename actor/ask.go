@@ -18,10 +18,11 @@ import (
 // actor that keeps running and never replies keeps Ask waiting until ctx is
 // done: give it a deadline when the actor may not answer.
 //
-// Ask called with the ctx of the same actor's receive, or of an actor that
-// the target is (directly or through others) waiting on, fails at once with
-// an error wrapping [tame.ErrDeadlock] instead of waiting forever: the target
-// cannot handle the message while it waits for the caller.
+// Ask called on the target's own goroutine (from its receive, init or a
+// handler, whatever the ctx), or with the ctx of the receive of an actor
+// that the target is (directly or through others) waiting on, fails at once
+// with an error wrapping [tame.ErrDeadlock] instead of waiting forever: the
+// target cannot handle the message while it waits for the caller.
 //
 // msg runs in the caller's goroutine; a panic in it propagates to the caller.
 // A nil ref or msg panics. Ask allocates nothing in steady state.
@@ -34,7 +35,7 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 		panic("actor: Ask needs a msg function, got nil")
 	}
 	waiting := fromContext(ctx)
-	if waiting.has(ref) {
+	if waiting.has(ref) || ref.onOwnGoroutine() {
 		ref.refused.Add(1)
 		return zero, errAskDeadlock
 	}
@@ -46,6 +47,10 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 			return zero, ctx.Err()
 		default:
 		}
+	}
+	if ref.stop != nil && ref.spawnDone() {
+		ref.refused.Add(1)
+		return zero, errClosed
 	}
 	rs := &ref.replies
 	c := get[R](rs)

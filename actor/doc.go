@@ -45,11 +45,11 @@
 //     [DefaultMailbox]), which counts the messages waiting, not the one
 //     receive is handling. A full mailbox makes Tell and Ask wait until
 //     there is room or their ctx is done; TryTell reports false.
-//   - Deadlocks detected: an Ask of an actor to itself or around a cycle (A
-//     asks B while B, handling it, asks A), or a Tell to its own full
-//     mailbox, made with the ctx receive got, fails at once with an error
-//     wrapping tame.ErrDeadlock. Waits the package cannot see remain the
-//     caller's to avoid.
+//   - Deadlocks detected: an Ask of an actor to itself or a Tell to its
+//     own full mailbox, made on its goroutine, and an Ask around a cycle (A
+//     asks B while B, handling it, asks A) made with the ctx receive got,
+//     fail at once with an error wrapping tame.ErrDeadlock. Waits the
+//     package cannot see remain the caller's to avoid.
 //   - Failures: a panic or runtime.Goexit in init or receive is reported to
 //     [OnPanic] at once and returned by Stop. With [Restart] the actor
 //     starts again with fresh state from init, the failing message not

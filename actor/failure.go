@@ -32,8 +32,11 @@ func (a *actor[S, M]) fail(pe *tame.PanicError) {
 		r.mb.close()
 	}
 	r.mu.Unlock()
-	if !restart && a.stopped != nil {
-		a.stopped()
+	if !restart {
+		a.failAsks()
+		if a.stopped != nil {
+			a.stopped()
+		}
 	}
 	if a.onPanic != nil {
 		a.hook(func() { a.onPanic(pe) })
@@ -55,25 +58,14 @@ func (a *actor[S, M]) hook(fn func()) {
 	}
 }
 
-// drop empties the mailbox of an actor stopped by a failure: first every
-// pending ask fails at once, then the other messages go, in order, to the
-// dead-letter handler. Each counts as failed. The mailbox is closed, so
+// drop empties the mailbox of an actor stopped by a failure: the pending
+// asks have failed (fail did it before OnPanic), the other messages go, in
+// order, to the dead-letter handler. Each counts as failed. The mailbox is closed, so
 // nothing new arrives; a replacement goroutine (after a handler's Goexit)
 // continues with the next message.
 func (a *actor[S, M]) drop() {
 	r := a.ref
-	mb := r.mb
-	if !a.asksFailed {
-		// Everything left: the positions below the end of the closed
-		// mailbox. A producer may still be writing one it claimed before
-		// the close; peek waits for it.
-		for p, end := mb.next, mb.end(); p < end; p++ {
-			if e := mb.peek(p); e.ask != nil {
-				e.ask.fail(e.ticket, errStoppedAsk)
-			}
-		}
-		a.asksFailed = true
-	}
+	a.failAsks()
 	for {
 		e, ok := a.next()
 		if !ok {
@@ -89,4 +81,23 @@ func (a *actor[S, M]) drop() {
 			a.hook(func() { a.deadLetter(e.msg) })
 		}
 	}
+}
+
+// failAsks fails every ask left in the mailbox of an actor stopped by a
+// failure, once, before any handler runs: the askers need not wait for
+// OnPanic or the dead letters in front of them.
+func (a *actor[S, M]) failAsks() {
+	if a.asksFailed {
+		return
+	}
+	// Everything left: the positions below the end of the closed mailbox.
+	// A producer may still be writing one it claimed before the close;
+	// peek waits for it.
+	mb := a.ref.mb
+	for p, end := mb.next, mb.end(); p < end; p++ {
+		if e := mb.peek(p); e.ask != nil {
+			e.ask.fail(e.ticket, errStoppedAsk)
+		}
+	}
+	a.asksFailed = true
 }

@@ -63,6 +63,7 @@ type mailbox[T any] struct {
 	space      chan struct{}  // 1-buffered: the token of the producers waiting for room
 	wake       chan struct{}  // 1-buffered: one token per idle period of the consumer
 	waiters    atomic.Int32   // producers waiting for room
+	ended      atomic.Bool    // closed with every message taken and the consumer between messages
 	_          pad.Line
 
 	// The consumer's own.
@@ -258,11 +259,32 @@ func (m *mailbox[T]) close() (drained bool) {
 		return false
 	}
 	m.passSpace()
-	if h := m.head.Load(); h&idleBit != 0 && m.head.CompareAndSwap(h, h&^idleBit) {
+	h := m.head.Load()
+	if h&idleBit == 0 {
+		return false
+	}
+	drained = h&^idleBit == t
+	if drained {
+		// Before the bit is cleared: a second close or a Shutdown that
+		// finds it cleared sees this.
+		m.ended.Store(true)
+	}
+	if m.head.CompareAndSwap(h, h&^idleBit) {
 		m.wake <- struct{}{}
-		return h&^idleBit == t
+		return drained
 	}
 	return false
+}
+
+// settled reports whether the mailbox is closed, every message was taken
+// and the consumer is between messages for good: parked at the end (or
+// about to be), or woken to end. The consumer runs no more receive.
+func (m *mailbox[T]) settled() bool {
+	h, t := m.head.Load(), m.tail.Load()
+	if t&closedBit != 0 && h&idleBit != 0 && h&^idleBit == t&^closedBit {
+		return true
+	}
+	return m.ended.Load() // stored before whoever cleared the bit did
 }
 
 // closed reports whether close was called.
@@ -327,7 +349,11 @@ func (m *mailbox[T]) await(p uint64) bool {
 	for {
 		m.head.Store(idle)
 		m.passSpace()
-		if m.published(p) || m.drained(p) {
+		end := m.drained(p)
+		if end {
+			m.ended.Store(true)
+		}
+		if end || m.published(p) {
 			// Too late to sleep: take the bit back, unless a producer (or
 			// close) already did and sends the token.
 			if !m.head.CompareAndSwap(idle, m.next) {
@@ -340,6 +366,7 @@ func (m *mailbox[T]) await(p uint64) bool {
 			return true
 		}
 		if m.drained(p) {
+			m.ended.Store(true)
 			return false
 		}
 		// Woken for a later position, or by close, while the producer of p

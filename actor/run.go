@@ -73,7 +73,7 @@ func newActor[S, M any](ctx context.Context, init func() S,
 // start runs the actor's goroutine and makes the end of ctx stop it.
 func (a *actor[S, M]) start(ctx context.Context) {
 	r := a.ref
-	if ctx.Done() != nil {
+	if r.stop = ctx.Done(); r.stop != nil {
 		r.unwatch = context.AfterFunc(ctx, func() { r.mb.close() })
 	}
 	go a.run()
