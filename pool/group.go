@@ -56,7 +56,8 @@ var groupWorkers sync.Pool
 // [NoLimit] for no limit). The context passed to the tasks, returned by
 // [Group.Context], is derived from ctx: it is cancelled when ctx is, when a
 // task fails, and when Wait returns. Its options are [Backlog] and
-// [JoinErrors]. NewGroup panics when limit < 1 or ctx is nil.
+// [JoinErrors]. NewGroup panics when limit < 1, when ctx or an option is
+// nil, and when given [OnPanic] (a Group re-panics in Wait instead).
 func NewGroup(ctx context.Context, limit int, opts ...Option) *Group {
 	if limit < 1 {
 		panic(fmt.Sprintf("pool: limit must be at least 1, got %d", limit))

@@ -173,4 +173,12 @@ func TestGroupBadInput(t *testing.T) {
 	mustPanic(t, "pool: TryGo called after Wait returned", func() { g.TryGo(task) })
 	var zero pool.Group
 	mustPanic(t, "pool: Go called on a Group not made by NewGroup", func() { zero.Go(task) })
+	mustPanic(t, "pool: TryGo called on a Group not made by NewGroup", func() { zero.TryGo(task) })
+	mustPanic(t, "pool: Wait called on a Group not made by NewGroup", func() { _ = zero.Wait() })
+	mustPanic(t, "pool: Context called on a Group not made by NewGroup", func() { zero.Context() })
+	mustPanic(t, "pool: OnPanic applies to a Pool, not to a Group", func() {
+		pool.NewGroup(ctx, 1, pool.OnPanic(func(*tame.PanicError) {}))
+	})
+	mustPanic(t, "pool: NewGroup called with a nil Option", func() { pool.NewGroup(ctx, 1, nil) })
+	mustPanic(t, "pool: NewGroup called with a nil context", func() { pool.NewGroup(nil, 1) }) //nolint:staticcheck // the nil is the test
 }

@@ -44,7 +44,8 @@ var poolWorkers sync.Pool
 
 // NewPool returns a Pool that runs at most limit tasks at once (use
 // [NoLimit] for no limit). Its options are [Backlog] and [OnPanic]. NewPool
-// panics when limit < 1.
+// panics when limit < 1, when an option is nil, and when given
+// [JoinErrors] (a Pool has no errors to join: see [Pool]).
 func NewPool(limit int, opts ...Option) *Pool {
 	if limit < 1 {
 		panic(fmt.Sprintf("pool: limit must be at least 1, got %d", limit))
