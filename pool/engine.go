@@ -53,7 +53,8 @@ type engine[T any] struct {
 	unknownWaiters int             // the waiters that did not look up who they are
 	identify       bool            // a task asked the unknown waiters to identify
 	space          chan struct{}   // one token: "there may be room", for a blocked submitter
-	idle           []chan struct{} // closed when running drops to 0 (one per waiting call)
+	idle           []chan struct{} // closed once idle (one per waiting call; see isIdle)
+	idleNoWaiters  bool            // idle also needs no blocked submitter (a Group's)
 
 	// live are the workers that hold a slot (those counted in running),
 	// each at its lidx; with their goroutine ids, the exact "called from a
@@ -203,12 +204,31 @@ func (c *engine[T]) pop() T {
 	return t
 }
 
-// waitIdle blocks until no worker is left or done is closed, with c.mu held
-// on entry and on return, and reports whether no worker is left. Each call
-// waits on a channel of its own, so a value made outside a synctest bubble
-// works inside one, and a bubble sees the caller as blocked.
+// isIdle reports whether no worker is left and, for a Group, no Go call is
+// blocked waiting for room: a Go called before Wait returned is accepted
+// and waited for, never refused because Wait got there first. It is called
+// with c.mu held.
+func (c *engine[T]) isIdle() bool {
+	return c.running == 0 && (!c.idleNoWaiters || c.waiters == 0)
+}
+
+// wakeIdle wakes the waitIdle calls once the engine is idle. It is called
+// with c.mu held.
+func (c *engine[T]) wakeIdle() {
+	if len(c.idle) > 0 && c.isIdle() {
+		for _, ch := range c.idle {
+			close(ch)
+		}
+		c.idle = nil
+	}
+}
+
+// waitIdle blocks until the engine is idle (see isIdle) or done is closed,
+// with c.mu held on entry and on return, and reports whether it is idle.
+// Each call waits on a channel of its own, so a value made outside a
+// synctest bubble works inside one, and a bubble sees the caller as blocked.
 func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
-	for c.running > 0 {
+	for !c.isIdle() {
 		ch := make(chan struct{})
 		c.idle = append(c.idle, ch)
 		c.mu.Unlock()
@@ -223,7 +243,7 @@ func (c *engine[T]) waitIdle(done <-chan struct{}) bool {
 					break
 				}
 			}
-			return c.running == 0
+			return c.isIdle()
 		}
 	}
 	return true

@@ -81,6 +81,7 @@ func (c *engine[T]) wait(who caller, done, closed <-chan struct{}) {
 	}
 	c.mu.Lock()
 	c.count(who, -1)
+	c.wakeIdle() // a Group's Wait may be waiting for the last blocked Go
 	if c.unknownWaiters == 0 {
 		c.identify = false
 	}

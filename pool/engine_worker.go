@@ -170,12 +170,7 @@ func (w *worker[T]) take() bool {
 		w.nextFree, c.free = c.free, w
 		c.nfree++
 	}
-	if c.running == 0 {
-		for _, ch := range c.idle {
-			close(ch)
-		}
-		c.idle = nil
-	}
+	c.wakeIdle()
 	if c.waiters > 0 {
 		c.signal() // a worker slot is free
 	}

@@ -77,6 +77,7 @@ func NewGroup(ctx context.Context, limit int, opts ...Option) *Group {
 	g.ctx = g.scope.Context()
 	g.done = g.ctx.Done()
 	g.engine.init(limit, o.backlog, &groupWorkers, g.runTask, g.scope.Panic)
+	g.engine.idleNoWaiters = true
 	return g
 }
 
@@ -181,7 +182,8 @@ func (g *Group) TryGo(task func(ctx context.Context) error) bool {
 }
 
 // Wait blocks until every task accepted by Go or TryGo has returned, then
-// cancels the group's context. It returns the first error a task returned
+// cancels the group's context. A Go that is waiting for room when Wait is
+// called is waited for too: its task is accepted and run. It returns the first error a task returned
 // (every error, joined, with [JoinErrors]), or the context's cause when Go
 // left a task out because the context was done, or nil. When a task
 // panicked, Wait panics instead with a [*tame.PanicError] holding the first
