@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/actor"
@@ -200,4 +201,57 @@ func TestPendingAskFailsBeforeOnPanic(t *testing.T) {
 			t.Errorf("Stop() = %v, want the panic", err)
 		}
 	})
+}
+
+// TestStopReturnsJoinOfPanicErrors: Stop returns errors.Join of the
+// *tame.PanicError of every failure, one element each, in order, as the
+// other tame packages' Close does, followed by the *DeadLetterError when
+// messages were left; not a join nested in a join.
+func TestStopReturnsJoinOfPanicErrors(t *testing.T) {
+	for _, stops := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			opts := []actor.Option{actor.Mailbox(8)}
+			if !stops {
+				opts = append(opts, actor.Restart(5, time.Hour))
+			}
+			gate := make(chan struct{})
+			ref := actor.Spawn(context.Background(), wordInit,
+				func(ctx context.Context, s *[]string, m wordMsg) {
+					<-gate
+					if m.word == "panic" && len(*s) > 1 { // the second panic is a nil one
+						m.word = "nil"
+					}
+					wordReceive(ctx, s, m)
+				}, opts...)
+			for _, w := range []string{"panic", "a", "panic", "b"} {
+				if err := ref.Tell(context.Background(), wordMsg{word: w}); err != nil {
+					t.Fatalf("Tell(%q) = %v", w, err)
+				}
+			}
+			close(gate)
+			err := ref.Stop()
+			joined, ok := err.(interface{ Unwrap() []error })
+			if !ok {
+				t.Fatalf("Stop() = %T %v, want errors.Join of the failures", err, err)
+			}
+			errs := joined.Unwrap()
+			var want []string
+			if stops {
+				want = []string{"panic: boom", "actor: 3 messages left unhandled after the actor stopped on a panic"}
+			} else {
+				want = []string{"panic: boom", "panic: panic called with nil argument"}
+			}
+			if len(errs) != len(want) {
+				t.Fatalf("Stop() joins %d errors (%q), want %d: %q", len(errs), err, len(want), want)
+			}
+			for i, e := range errs {
+				if e.Error() != want[i] {
+					t.Errorf("Stop() error %d = %q, want %q", i, e, want[i])
+				}
+			}
+			if _, ok := errs[0].(*tame.PanicError); !ok {
+				t.Errorf("Stop() error 0 is a %T, want *tame.PanicError", errs[0])
+			}
+		})
+	}
 }
