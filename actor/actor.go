@@ -296,15 +296,23 @@ func (e *DeadLetterError) Error() string {
 	return fmt.Sprintf("actor: %d messages left unhandled after the actor stopped on a panic", e.Count)
 }
 
-// result is what Stop returns; called once, by the ending goroutine.
+// result is what Stop returns; called once, by the ending goroutine. It is
+// one errors.Join: the panics, then the dead letters.
 func (r *Ref[M]) result() error {
-	var dl error
+	var errs []error
+	if err := r.panics.Err(); err != nil {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = append(errs, j.Unwrap()...)
+		} else {
+			errs = append(errs, err)
+		}
+	}
 	r.mu.Lock()
 	if r.dead > 0 {
-		dl = &DeadLetterError{Count: r.dead}
+		errs = append(errs, &DeadLetterError{Count: r.dead})
 	}
 	r.mu.Unlock()
-	return errors.Join(r.panics.Err(), dl)
+	return errors.Join(errs...)
 }
 
 // spawnDone reports whether the spawn context is done, and closes the
