@@ -207,6 +207,7 @@ func TestStats(t *testing.T) {
 
 func TestBadInputPanics(t *testing.T) {
 	ctx := context.Background()
+	var nilCtx context.Context
 	initFn := func() int { return 0 }
 	recv := func(context.Context, *int, int) {}
 	tests := []struct {
@@ -233,6 +234,23 @@ func TestBadInputPanics(t *testing.T) {
 		{"nil Ask ref", func() {
 			_, _ = actor.Ask(ctx, (*actor.Ref[int])(nil), func(actor.Reply[int]) int { return 0 })
 		}, "actor: Ask needs a Ref, got nil"},
+		{"Spawn nil ctx", func() { actor.Spawn(nilCtx, initFn, recv) }, "actor: Spawn called with a nil context"},
+		{"Tell nil ctx", func() {
+			ref := actor.Spawn(ctx, initFn, recv)
+			defer ref.Stop()
+			_ = ref.Tell(nilCtx, 1)
+		}, "actor: Tell called with a nil context"},
+		{"Ask nil ctx", func() {
+			ref := actor.Spawn(ctx, initFn, recv)
+			defer ref.Stop()
+			_, _ = actor.Ask(nilCtx, ref, func(actor.Reply[int]) int { return 0 })
+		}, "actor: Ask called with a nil context"},
+		{"Shutdown nil ctx", func() {
+			ref := actor.Spawn(ctx, initFn, recv)
+			defer ref.Stop()
+			_ = ref.Shutdown(nilCtx)
+		}, "actor: Shutdown called with a nil context"},
+		{"NewSupervisor nil ctx", func() { actor.NewSupervisor(nilCtx, 1, time.Second) }, "actor: NewSupervisor called with a nil context"},
 		{"supervisor restarts 0", func() { actor.NewSupervisor(ctx, 0, time.Second) }, "actor: maxRestarts must be at least 1, got 0"},
 		{"Supervise with Restart", func() {
 			s := actor.NewSupervisor(ctx, 1, time.Second)
