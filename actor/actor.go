@@ -82,10 +82,13 @@ type Stats struct {
 // When ctx is done the actor stops as if [Ref.Stop] were called. Without
 // the [Restart] option, a panic in init or receive stops the actor. Spawn
 // allocates the whole mailbox at once, memory in proportion to its
-// capacity. A nil init or receive, a [DeadLetter] handler for another
+// capacity. A nil ctx, init or receive, a [DeadLetter] handler for another
 // message type, or a mailbox too large to fit in memory panics.
 func Spawn[S, M any](ctx context.Context, init func() S,
 	receive func(ctx context.Context, state *S, msg M), opts ...Option) *Ref[M] {
+	if ctx == nil {
+		panic("actor: Spawn called with a nil context")
+	}
 	if init == nil {
 		panic("actor: Spawn needs an init function, got nil")
 	}
@@ -113,8 +116,11 @@ func Spawn[S, M any](ctx context.Context, init func() S,
 // whatever the ctx), or with the ctx of the receive of an actor that an
 // actor waiting on this one asked, Tell to a full mailbox returns an error
 // wrapping [tame.ErrDeadlock] instead of waiting for room that only the
-// waiting actor could make.
+// waiting actor could make. A nil ctx panics.
 func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
+	if ctx == nil {
+		panic("actor: Tell called with a nil context")
+	}
 	if done := ctx.Done(); done != nil {
 		select {
 		case <-done:
@@ -196,9 +202,12 @@ func (r *Ref[M]) Stop() error {
 // second it returns ctx.Err(), and the actor goes on handling what it
 // accepted: nothing is dropped, and a later Stop or Shutdown waits for it.
 // When the actor has already handled every message it accepted, Shutdown
-// returns Stop's result even with a ctx that is done. Called on the actor's own goroutine, it returns
-// at once, as Stop does.
+// returns Stop's result even with a ctx that is done. Called on the actor's
+// own goroutine, it returns at once, as Stop does. A nil ctx panics.
 func (r *Ref[M]) Shutdown(ctx context.Context) error {
+	if ctx == nil {
+		panic("actor: Shutdown called with a nil context")
+	}
 	drained := r.mb.close()
 	select {
 	case <-r.done:

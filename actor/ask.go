@@ -25,7 +25,7 @@ import (
 // target cannot handle the message while it waits for the caller.
 //
 // msg runs in the caller's goroutine; a panic in it propagates to the caller.
-// A nil ref or msg panics. Ask allocates nothing in steady state.
+// A nil ctx, ref or msg panics. Ask allocates nothing in steady state.
 func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, error) {
 	var zero R
 	if ref == nil {
@@ -33,6 +33,9 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	}
 	if msg == nil {
 		panic("actor: Ask needs a msg function, got nil")
+	}
+	if ctx == nil {
+		panic("actor: Ask called with a nil context")
 	}
 	waiting := fromContext(ctx)
 	if waiting.has(ref) || ref.onOwnGoroutine() {

@@ -47,8 +47,11 @@ type child interface {
 // NewSupervisor returns a Supervisor that allows its children maxRestarts
 // restarts in total within any window of length within. When ctx is done the
 // Supervisor stops as if Stop were called. maxRestarts below 1 or a window of
-// zero or less panics.
+// zero or less, or a nil ctx, panics.
 func NewSupervisor(ctx context.Context, maxRestarts int, within time.Duration) *Supervisor {
+	if ctx == nil {
+		panic("actor: NewSupervisor called with a nil context")
+	}
 	if maxRestarts < 1 {
 		panic(fmt.Sprintf("actor: maxRestarts must be at least 1, got %d", maxRestarts))
 	}
