@@ -74,7 +74,6 @@ type Keyed[K comparable, T any] struct {
 	completed  uint64
 	failed     uint64
 	started    int // worker goroutines
-	ws         []*worker[K, T]
 	idle       int // workers waiting on wake
 	closed     bool
 	waiters    waitList[item[K, T]]
@@ -157,13 +156,6 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	// Called from the handler, this Push would wait for room that the
-	// workers make: it must not wait. A worker cannot start a new turn
-	// while its goroutine runs this Push, so only the workers in a call
-	// now that are still in the same turn after a few yields may be the
-	// caller, and only then is the slow look at the goroutine id needed.
-	var buf [8]turn[K, T]
-	var busy []turn[K, T]
 	for i := 0; ; i++ {
 		if q.closed {
 			q.refused++
@@ -176,7 +168,13 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 		if i == 1 {
 			break
 		}
-		busy = q.busyTurns(buf[:0])
+		if q.owner.HasCaller() {
+			// Called from the handler, this Push would wait for room
+			// that the workers make: if every worker waited, none
+			// would make it.
+			q.refused++
+			return errPushInside
+		}
 		// Full: the workers usually make room sooner than a wait would
 		// cost. Yield to them a few times, without the lock, first.
 		q.mu.Unlock()
@@ -184,24 +182,6 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 			runtime.Gosched()
 		}
 		q.mu.Lock()
-	}
-	if q.stillBusy(busy) {
-		// Reading the goroutine id is slow: not under the lock.
-		q.mu.Unlock()
-		self := q.owner.HasCaller()
-		q.mu.Lock()
-		if self {
-			q.refused++
-			return errPushInside
-		}
-		if q.closed {
-			q.refused++
-			return tame.ErrClosed
-		}
-		if q.waiters.len() == 0 && q.room() {
-			q.add(key, v)
-			return nil
-		}
 	}
 	w := q.waiters.add(item[K, T]{key, v})
 	q.nwait.Store(int32(q.waiters.len()))

@@ -1,8 +1,6 @@
 package queue
 
 import (
-	"slices"
-
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
@@ -16,34 +14,6 @@ type worker[K comparable, T any] struct {
 	buf   []T         // the window's memory, reused
 	calls int         // handler calls made on cur's items in this turn
 	ok    bool        // the last call returned
-	turns uint64      // turns taken so far
-}
-
-// A turn is a worker in a call, and which of its turns that is.
-type turn[K comparable, T any] struct {
-	w *worker[K, T]
-	n uint64
-}
-
-// busyTurns appends the workers in a call now to busy; mu is held.
-func (q *Keyed[K, T]) busyTurns(busy []turn[K, T]) []turn[K, T] {
-	for _, w := range q.ws {
-		if w.cur != nil {
-			busy = append(busy, turn[K, T]{w, w.turns})
-		}
-	}
-	return busy
-}
-
-// stillBusy reports whether a worker of busy is still in the same turn;
-// mu is held.
-func (q *Keyed[K, T]) stillBusy(busy []turn[K, T]) bool {
-	for _, t := range busy {
-		if t.w.cur != nil && t.w.turns == t.n {
-			return true
-		}
-	}
-	return false
 }
 
 // maxWindow is the most items a worker takes from its line per turn when
@@ -56,11 +26,6 @@ func (q *Keyed[K, T]) work(w *worker[K, T]) {
 	id := goid.ID()
 	q.owner.Add(id)
 	defer q.owner.Remove(id)
-	q.mu.Lock()
-	if !slices.Contains(q.ws, w) { // (a replacement after a Goexit is there)
-		q.ws = append(q.ws, w)
-	}
-	q.mu.Unlock()
 	for {
 		pe := catch.Call(func() { q.loop(w) }, func(pe *tame.PanicError) {
 			q.fails.goexited(pe, func() { go q.work(w) })
@@ -104,7 +69,6 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 		v := l.items.pop()
 		l.busy = true
 		w.cur, w.calls, w.ok = l, 1, false
-		w.turns++
 		q.waiting--
 		q.running++
 		if q.ready.len() == 0 && q.waiters.len() == 0 {
@@ -257,9 +221,6 @@ func (q *Keyed[K, T]) drop(l *line[K, T]) {
 // still busy has its own worker); mu is held and is released.
 func (q *Keyed[K, T]) exit(w *worker[K, T]) {
 	q.started--
-	if i := slices.Index(q.ws, w); i >= 0 {
-		q.ws = slices.Delete(q.ws, i, i+1)
-	}
 	last := q.started == 0
 	q.ready.shrink(0)
 	q.mu.Unlock()

@@ -33,8 +33,10 @@ type Queue[T any] struct {
 	r      ring[T] // first: its padded words stay aligned
 	handle func(T)
 	done   chan struct{} // closed when the consumer has ended for good
-	owner  goid.Set      // the consumer goroutine
-	fails  failures
+	// consumer is the goroutine id of the consumer (a replacement stores
+	// its own before it runs the handler; ids are never reused).
+	consumer atomic.Uint64
+	fails    failures
 
 	refused atomic.Uint64
 	failed  atomic.Uint64
@@ -87,7 +89,6 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 		default:
 		}
 	}
-	var taken uint64
 	for i := 0; ; i++ {
 		switch p, c := q.r.claim(); c {
 		case claimed:
@@ -97,17 +98,14 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 			q.refused.Add(1)
 			return tame.ErrClosed
 		}
-		if i == spins {
+		if i == spins || i == 0 && q.self() {
 			break
-		}
-		if i == 0 {
-			taken = q.r.taken.Load() // see wait
 		}
 		// Full: the consumer usually makes room sooner than a wait
 		// would cost. Yield to it a few times first.
 		runtime.Gosched()
 	}
-	err := q.wait(ctx, v, taken)
+	err := q.wait(ctx, v)
 	if err != nil {
 		q.refused.Add(1)
 	}
@@ -118,11 +116,14 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 // it waits.
 const spins = 3
 
+// self reports whether the caller is the consumer goroutine: the handler,
+// or OnPanic.
+func (q *Queue[T]) self() bool { return q.consumer.Load() == goid.ID() }
+
 // wait is Push when the queue stayed full or Pushes were waiting: it queues
 // v behind the Pushes already waiting, then looks once more, because the
-// consumer looks for waiters only after it made room. taken is the
-// consumer's progress when the Push began.
-func (q *Queue[T]) wait(ctx context.Context, v T, taken uint64) error {
+// consumer looks for waiters only after it made room.
+func (q *Queue[T]) wait(ctx context.Context, v T) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
@@ -142,23 +143,15 @@ func (q *Queue[T]) wait(ctx context.Context, v T, taken uint64) error {
 		}
 	}
 	// Called from the handler (or OnPanic), this Push would wait for room
-	// only its own goroutine can make. The consumer cannot have moved on
-	// while its goroutine runs this Push, nor be outside a call, so the
-	// slow look at the goroutine id is needed only when neither shows.
-	if t := q.r.taken.Load(); t == taken && t&1 == 1 {
-		q.mu.Unlock()
-		self := q.owner.HasCaller()
-		q.mu.Lock()
-		if self && !w.done {
-			// Its position is exact: let older waiters in if there
-			// is room, then give up.
-			q.letIn()
-			if !w.done {
-				q.waiters.remove(w)
-				q.waiters.release(w)
-				q.r.nwait.Store(int32(q.waiters.len()))
-				return errPushInside
-			}
+	// only its own goroutine can make. Its position is exact: let older
+	// waiters in if there is room, then give up.
+	if q.self() {
+		q.letIn()
+		if !w.done {
+			q.waiters.remove(w)
+			q.waiters.release(w)
+			q.r.nwait.Store(int32(q.waiters.len()))
+			return errPushInside
 		}
 	}
 	err := q.waiters.await(ctx, &q.mu, w)
@@ -237,7 +230,7 @@ func (q *Queue[T]) Shutdown(ctx context.Context) error {
 		q.r.nwait.Store(0)
 	}
 	q.mu.Unlock()
-	if q.owner.HasCaller() {
+	if q.self() {
 		return errCloseInside
 	}
 	return q.fails.wait(ctx, q.r.taken.Load() == 2*q.r.claimedCount(), q.done)

@@ -12,9 +12,7 @@ import (
 // (its position survives in the ring). After a Goexit a replacement
 // goroutine takes over.
 func (q *Queue[T]) consume() {
-	id := goid.ID()
-	q.owner.Add(id)
-	defer q.owner.Remove(id)
+	q.consumer.Store(goid.ID())
 	for {
 		pe := catch.Call(q.drain, q.goexited)
 		if pe == nil {
