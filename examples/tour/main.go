@@ -1,7 +1,7 @@
 // Tour walks through the whole lesson of tame in one run: concurrency versus
 // parallelism, the lost updates of shared state, a pipeline over real input,
 // transfers between accounts and the deadlock, then one short chapter per
-// package. Every figure it prints is measured in that run, and every claim
+// package, and last how to know a concurrent program is correct. Every figure it prints is measured in that run, and every claim
 // is checked: it exits non-zero if one fails. On a terminal it pauses
 // between chapters.
 //
@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/tamego/tame/examples/internal/bank"
+	"github.com/tamego/tame/examples/internal/correct"
 	"github.com/tamego/tame/examples/internal/kitchen"
 	"github.com/tamego/tame/examples/internal/lesson"
 	"github.com/tamego/tame/examples/internal/race"
@@ -41,6 +42,7 @@ var chapters = []lesson.Chapter{
 	toolbox.Actor,
 	toolbox.Queue,
 	toolbox.Lock,
+	correct.Chapter,
 }
 
 // summary is the first line of the usage: what the program shows.
@@ -150,7 +152,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 			"the same instant. Shared mutable state is the hard part. Prefer, in order: owning your data or "+
 			"sharing only data that never changes (pool, lock.Snapshot); passing messages (pipeline, actor); "+
 			"one ordered line (queue); and only then a lock (lock.Guarded), taken in one order (lock.Both). "+
-			"And the simplest correct program is sequential: add concurrency where it earns its cost.")
+			"And the simplest correct program is sequential: add concurrency where it earns its cost, and "+
+			"explore its schedules (tametest) to know it is correct.")
 	}
 	fmt.Fprintf(w, "The tour took %s.\n", lesson.Dur(time.Since(start)))
 	return errors.Join(failed...)
