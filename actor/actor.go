@@ -201,8 +201,9 @@ func (r *Ref[M]) Stop() error {
 // until ctx is done. In the first case it returns what Stop returns. In the
 // second it returns ctx.Err(), and the actor goes on handling what it
 // accepted: nothing is dropped, and a later Stop or Shutdown waits for it.
-// When the actor has already handled every message it accepted, Shutdown
-// returns Stop's result even with a ctx that is done. Called on the actor's
+// When the actor has already handled every message it accepted (also when
+// it accepted none: Shutdown then waits for init, if it has not returned),
+// Shutdown returns Stop's result even with a ctx that is done. Called on the actor's
 // own goroutine, it returns at once, as Stop does. A nil ctx panics.
 func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	if ctx == nil {
@@ -235,12 +236,12 @@ func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	}
 }
 
-// idleForGood reports whether the actor is closed and has handled every
-// message it accepted, so that it only ends: another call (Stop, Shutdown,
-// the spawn ctx) closed its mailbox while it was parked, or it has seen the
-// end.
+// idleForGood reports whether the actor, closed, has handled every message
+// it accepted, so that it only ends (after init, if it accepted none):
+// another call (Stop, Shutdown, the spawn ctx) closed its mailbox while it
+// was parked, or it has seen the end, or it accepted nothing.
 func (r *Ref[M]) idleForGood() bool {
-	return r.ending.Load() || r.mb.settled()
+	return r.ending.Load() || r.mb.settled() || r.mb.end() == 0
 }
 
 // Stats returns a snapshot of the actor's counters. It never waits for the
