@@ -6,6 +6,7 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/pad"
 )
 
 // defaultBacklog is how many tasks wait while limit tasks run, unless the
@@ -44,6 +45,15 @@ type engine[T any] struct {
 	refused    uint64
 	finished   uint64
 	failedN    atomic.Uint64
+
+	// lowered counts the times SetLimit lowered the limit. A worker reads
+	// it, without the lock, before it starts the next task of a batch: once
+	// it has changed, the worker goes back to the lock, where it gives its
+	// slot up when more run than the limit allows (see take). It has a cache
+	// line of its own: it is read far more often than written.
+	_       pad.Line
+	lowered atomic.Uint64
+	_       pad.Line
 
 	free           *worker[T] // retired workers, for reuse
 	nfree          int
@@ -180,9 +190,16 @@ func (c *engine[T]) grow() []*worker[T] {
 	return ws
 }
 
-// put appends t to the ring, growing it when it is full. The ring starts
-// small so that a group of three tasks does not pay for a long backlog.
+// put appends t to the ring.
 func (c *engine[T]) put(t T) {
+	c.fit()
+	c.ring[(c.head+c.n)&(len(c.ring)-1)] = t
+	c.n++
+}
+
+// fit grows the ring when it is full. The ring starts small so that a group
+// of three tasks does not pay for a long backlog.
+func (c *engine[T]) fit() {
 	if c.n == len(c.ring) {
 		grown := make([]T, max(8, 2*len(c.ring)))
 		for i := range c.n {
@@ -190,7 +207,13 @@ func (c *engine[T]) put(t T) {
 		}
 		c.ring, c.head = grown, 0
 	}
-	c.ring[(c.head+c.n)&(len(c.ring)-1)] = t
+}
+
+// putFront puts t back at the head of the ring, as the oldest task.
+func (c *engine[T]) putFront(t T) {
+	c.fit()
+	c.head = (c.head - 1) & (len(c.ring) - 1)
+	c.ring[c.head] = t
 	c.n++
 }
 

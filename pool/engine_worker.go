@@ -41,6 +41,7 @@ type worker[T any] struct {
 	claimed  atomic.Int64
 	bidx     int
 	batching bool
+	lowered  uint64 // c.lowered when the batch was taken
 
 	nextFree *worker[T] // in c.free
 
@@ -90,8 +91,8 @@ func (w *worker[T]) drain() {
 		for {
 			i := w.held
 			if i < 0 {
-				if !w.batching {
-					break
+				if !w.batching || c.lowered.Load() != w.lowered {
+					break // to take: the limit may now be below the running count
 				}
 				// Claim the next task of the batch only now, after the
 				// last one returned: while a task blocks, the ones behind
@@ -144,6 +145,7 @@ func (w *worker[T]) take() bool {
 		w.held, w.end = 0, k
 		if k > 1 {
 			w.batching = true
+			w.lowered = c.lowered.Load()
 			w.claimed.Store(1) // batch[0], held
 			w.bidx = len(c.batchers)
 			c.batchers = append(c.batchers, w)
@@ -178,12 +180,22 @@ func (w *worker[T]) take() bool {
 }
 
 // unbatch takes the worker out of c.batchers once its batch has started
-// (all of it, or all but a task lost to a Goexit). It is called with c.mu
-// held.
+// (all of it, or all but a task lost to a Goexit), or when the limit was
+// lowered: then the tasks of the batch nobody claimed go back to the head of
+// the ring, in their order. It is called with c.mu held.
 func (w *worker[T]) unbatch() {
 	c := w.c
 	if !w.batching {
 		return
+	}
+	if i := int(w.claimed.Load()); i < w.end {
+		// Nobody else claims while c.mu is held.
+		w.claimed.Store(int64(w.end))
+		var zero T
+		for j := w.end - 1; j >= i; j-- {
+			c.putFront(w.batch[j])
+			w.batch[j] = zero
+		}
 	}
 	w.batching = false
 	c.batched -= w.end - 1

@@ -3,6 +3,7 @@ package pool_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -136,5 +137,56 @@ func TestPoolSetLimitRaces(t *testing.T) {
 		if s := p.Stats(); s.Submitted != uint64(accepted.Load()) || s.Completed != s.Submitted {
 			t.Errorf("round %d: Stats() = %+v, want Submitted == Completed == %d", round, s, accepted.Load())
 		}
+	}
+}
+
+// TestPoolSetLimitShrinkStartsNoneAbove: after SetLimit lowers the limit, no
+// task starts until fewer tasks run than the new limit, also when the
+// workers took several tasks each from a long backlog before the change.
+func TestPoolSetLimitShrinkStartsNoneAbove(t *testing.T) {
+	for _, tc := range []struct{ from, to, tasks int }{{4, 1, 100}, {4, 2, 100}, {8, 3, 400}, {2, 1, 40}} {
+		t.Run(fmt.Sprintf("from=%d/to=%d", tc.from, tc.to), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				p := pool.NewPool(tc.from)
+				hold := make(chan struct{})
+				for range tc.from {
+					_ = p.Submit(context.Background(), func() { <-hold })
+				}
+				step := make(chan struct{})
+				var running, ran atomic.Int64
+				for range tc.tasks {
+					_ = p.Submit(context.Background(), func() {
+						running.Add(1)
+						<-step
+						running.Add(-1)
+						ran.Add(1)
+					})
+				}
+				close(hold)
+				synctest.Wait()
+				if n := running.Load(); n != int64(tc.from) {
+					t.Fatalf("%d tasks run, want %d", n, tc.from)
+				}
+				p.SetLimit(tc.to)
+				// Let the tasks end one at a time: the count of running
+				// tasks goes down to the new limit and stays there.
+				for i := range tc.tasks - tc.to {
+					step <- struct{}{}
+					synctest.Wait()
+					want := max(int64(tc.to), int64(tc.from-1-i))
+					if n := running.Load(); n != want {
+						t.Errorf("after %d tasks ended: %d run, want %d (the limit is %d); Stats() = %+v", i+1, n, want, tc.to, p.Stats())
+						break
+					}
+				}
+				close(step)
+				if err := p.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if n := ran.Load(); n != int64(tc.tasks) {
+					t.Errorf("%d tasks ran, want %d", n, tc.tasks)
+				}
+			})
+		})
 	}
 }
