@@ -716,3 +716,184 @@ func TestBackpressure(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyedCapacityIsExactManyKeysAndWorkers checks the exact capacity of
+// a Keyed queue whose workers are all held in calls, with every item on a
+// key of its own: a burst of TryPushes takes exactly the capacity, and each
+// call that returns lets exactly one more item in (its worker takes one
+// waiting line), for several workers and small and larger capacities.
+func TestKeyedCapacityIsExactManyKeysAndWorkers(t *testing.T) {
+	for _, workers := range []int{2, 3, 8} {
+		for _, c := range append(seq(1, 8), 16, 33) {
+			t.Run(fmt.Sprintf("workers=%d/capacity=%d", workers, c), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					g := newGate[int]()
+					q := queue.NewKeyed(workers, c, keyed[int](g))
+					defer q.Close()
+					defer g.open()
+					n := 0
+					try := func() bool {
+						if q.TryPush(n, n) {
+							n++
+							return true
+						}
+						return false
+					}
+					for range workers {
+						if !try() {
+							t.Fatalf("TryPush refused on a queue with idle workers, Len() = %d", q.Len())
+						}
+						synctest.Wait()
+					}
+					if s := q.Stats(); s.Running != workers || s.Waiting != 0 {
+						t.Fatalf("Stats() = %+v, want Running %d, Waiting 0", s, workers)
+					}
+					for range c {
+						if !try() {
+							t.Fatalf("TryPush refused with Len() = %d < %d", q.Len(), c)
+						}
+					}
+					if l := q.Len(); l != c || try() {
+						t.Fatalf("full queue: Len() = %d, want %d, and TryPush refused", l, c)
+					}
+					refused := 1
+					for round := range 2*c + 10 {
+						g.step()
+						if l := q.Len(); l != c-1 {
+							t.Fatalf("round %d: Len() = %d after a call returned, want %d", round, l, c-1)
+						}
+						if !try() {
+							t.Fatalf("round %d: TryPush refused with room for one", round)
+						}
+						if try() {
+							t.Fatalf("round %d: TryPush accepted beyond the capacity", round)
+						}
+						refused++
+					}
+					done := make(chan error, 1)
+					go func() { done <- q.Push(context.Background(), n, n) }()
+					synctest.Wait()
+					select {
+					case err := <-done:
+						t.Fatalf("Push on a full queue = %v, want it to wait", err)
+					default:
+					}
+					g.step()
+					select {
+					case err := <-done:
+						if err != nil {
+							t.Fatalf("waiting Push = %v, want nil", err)
+						}
+						n++
+					default:
+						t.Fatalf("Push still waits with room for one, Len() = %d", q.Len())
+					}
+					g.open()
+					if err := q.Close(); err != nil {
+						t.Fatalf("Close() = %v", err)
+					}
+					want := queue.Stats{Submitted: uint64(n), Refused: uint64(refused), MaxWaiting: c, Completed: uint64(n)}
+					if s := q.Stats(); s != want {
+						t.Errorf("Stats() = %+v, want %+v", s, want)
+					}
+					if h := g.items(); len(h) != n {
+						t.Errorf("handled %d items, want %d", len(h), n)
+					}
+				})
+			})
+		}
+	}
+}
+
+// TestKeyedOneKeyCapacityIsExactWithIdleWorkers checks the exact capacity
+// of a Keyed queue with one key and several workers, all but one idle
+// (a key's items are handled one at a time).
+func TestKeyedOneKeyCapacityIsExactWithIdleWorkers(t *testing.T) {
+	for _, c := range append(seq(1, 8), 17, 40) {
+		t.Run(fmt.Sprintf("capacity=%d", c), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				g := newGate[int]()
+				q := queue.NewKeyed(4, c, keyed[int](g))
+				defer q.Close()
+				defer g.open()
+				exactCapacity(t, c, g, q,
+					func(i int) bool { return q.TryPush(0, i) },
+					func(ctx context.Context, i int) error { return q.Push(ctx, 0, i) })
+				if h := g.items(); !slices.Equal(h, seq(0, len(h)-1)) {
+					t.Errorf("handled %v, want them in push order", h)
+				}
+			})
+		})
+	}
+}
+
+// TestKeyedWaitersRaceContexts checks Pushes that wait for room on a full
+// Keyed queue while their contexts end: each returns nil and its item is
+// handled exactly once, in its producer's order, or returns ctx.Err() and
+// its item is never handled.
+func TestKeyedWaitersRaceContexts(t *testing.T) {
+	base := runtime.NumGoroutine()
+	var handled sync.Map
+	var count atomic.Int64
+	var mu sync.Mutex
+	last := map[int]int{}
+	q := queue.NewKeyed(3, 4, func(key int, p pushed) {
+		if _, dup := handled.LoadOrStore(p, true); dup {
+			t.Errorf("%v handled twice", p)
+		}
+		mu.Lock()
+		if prev, ok := last[key]; ok && prev >= p.seq {
+			t.Errorf("key %d: %d handled after %d", key, p.seq, prev)
+		}
+		last[key] = p.seq
+		mu.Unlock()
+		count.Add(1)
+		if p.seq%64 == 0 {
+			for range 20 {
+				runtime.Gosched()
+			}
+		}
+	})
+	var accepted atomic.Int64
+	var refused sync.Map
+	var wg sync.WaitGroup
+	for p := range 12 {
+		wg.Go(func() {
+			for i := range 600 {
+				ctx := context.Background()
+				var cancel context.CancelFunc = func() {}
+				if p%3 == 0 {
+					ctx, cancel = context.WithTimeout(ctx, time.Duration(i%7)*time.Microsecond)
+				}
+				err := q.Push(ctx, p, pushed{p, i})
+				cancel()
+				switch {
+				case err == nil:
+					accepted.Add(1)
+				case errors.Is(err, context.DeadlineExceeded):
+					refused.Store(pushed{p, i}, true)
+				default:
+					t.Errorf("Push = %v, want nil or context.DeadlineExceeded", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+	if count.Load() != accepted.Load() {
+		t.Errorf("handled %d items, %d were accepted", count.Load(), accepted.Load())
+	}
+	refused.Range(func(k, _ any) bool {
+		if _, ok := handled.Load(k); ok {
+			t.Errorf("%v was refused (its context ended) and handled", k)
+		}
+		return true
+	})
+	if s := q.Stats(); s.Submitted != uint64(accepted.Load()) || s.Completed != s.Submitted || s.Submitted+s.Refused != 12*600 {
+		t.Errorf("Stats() = %+v, want Submitted = Completed = %d, Submitted + Refused = %d", s, accepted.Load(), 12*600)
+	}
+}

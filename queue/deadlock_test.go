@@ -412,3 +412,88 @@ func TestPushToOwnFullQueueReturnsAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadlockFromReplacementAndOnPanic checks the exact owner check on
+// every goroutine that runs user code: OnPanic, on the goroutine whose
+// handler called runtime.Goexit, and the handler on the goroutine that
+// replaced it. Each one's Push to its own full queue, and its Shutdown,
+// return an error wrapping tame.ErrDeadlock with no time passed; the
+// accepted items are still handled.
+func TestDeadlockFromReplacementAndOnPanic(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var q shutdownable
+				var mu sync.Mutex
+				calls := map[string]error{}
+				call := func(what string, f func() error) {
+					start := time.Now()
+					err := f()
+					if d := time.Since(start); d != 0 {
+						t.Errorf("%s took %v, want it to return at once", what, d)
+					}
+					mu.Lock()
+					calls[what] = err
+					mu.Unlock()
+				}
+				hour := func() (context.Context, context.CancelFunc) {
+					return context.WithTimeout(context.Background(), time.Hour)
+				}
+				g := newGate[int]()
+				inner := make(chan struct{})
+				var handled []int
+				// Multiples of 3: one key for Keyed, one call at a time.
+				q = newQueue(1, func(v int) {
+					switch v {
+					case 0:
+						g.handle(v) // until 3 waits: the queue is full
+						runtime.Goexit()
+					case 3:
+						call("Push with room", func() error { return q.push(context.Background(), 9) })
+						call("Push on the full queue after a Goexit", func() error { return q.push(context.Background(), 12) })
+						call("Shutdown after a Goexit", func() error {
+							ctx, cancel := hour()
+							defer cancel()
+							return q.shutdown(ctx)
+						})
+						close(inner)
+					}
+					mu.Lock()
+					handled = append(handled, v)
+					mu.Unlock()
+				}, queue.OnPanic(func(*tame.PanicError) {
+					call("Push from OnPanic", func() error { return q.push(context.Background(), 6) })
+				}))
+				if err := q.push(context.Background(), 0); err != nil {
+					t.Fatalf("Push(0) = %v", err)
+				}
+				synctest.Wait()
+				if err := q.push(context.Background(), 3); err != nil {
+					t.Fatalf("Push(3) = %v", err)
+				}
+				g.open()
+				<-inner
+				err := q.q.Close()
+				if !errors.Is(err, tame.ErrGoexit) {
+					t.Errorf("Close() = %v, want the Goexit", err)
+				}
+				for what, want := range map[string]error{
+					"Push from OnPanic":                     tame.ErrDeadlock,
+					"Push with room":                        nil,
+					"Push on the full queue after a Goexit": tame.ErrDeadlock,
+					"Shutdown after a Goexit":               tame.ErrDeadlock,
+				} {
+					if got, ok := calls[what]; !ok || !errors.Is(got, want) || (want == nil) != (got == nil) {
+						t.Errorf("%s = %v (made: %v), want %v", what, got, ok, want)
+					}
+				}
+				if fmt.Sprint(handled) != "[3 9]" {
+					t.Errorf("handled %v, want [3 9]", handled)
+				}
+				if s := q.q.Stats(); s.Submitted != 3 || s.Completed != 2 || s.Failed != 1 || s.Refused != 2 {
+					t.Errorf("Stats() = %+v, want Submitted 3, Completed 2, Failed 1, Refused 2", s)
+				}
+			})
+		})
+	}
+}
