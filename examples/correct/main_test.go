@@ -67,7 +67,7 @@ func claims(t *testing.T, out string, fixedRuns int) {
 	}
 	lessontest.Says(t, out,
 		"Both goroutines passed the check before either took the money.",
-		fmt.Sprintf("3. Replay: tametest.Replay(t, %s, body) failed again (balance = %s), through the same %d points",
+		fmt.Sprintf("3. Replay: tametest.Replay(t, %s, body) failed again (balance = %s), through the same %d points, in the same order",
 			seed, balance, len(points)),
 		fmt.Sprintf("under the same seeds: %d of %d runs passed, and every one left a balance of 20.", fixedRuns, fixedRuns),
 	)

@@ -40,6 +40,9 @@ var Chapter = lesson.Chapter{
 	Run: Run,
 }
 
+// stepsTimeout bounds the build and the test runs of the chapter.
+const stepsTimeout = 45 * time.Second
+
 // program is the package the chapter builds with the tag tametest.
 const program = "github.com/tamego/tame/examples/correct"
 
@@ -82,6 +85,11 @@ func Run(ctx context.Context, w io.Writer, opt lesson.Options) error {
 	c.Check(w, failed*100 <= runs, "plain repetition failed in %d of %d runs (at most 1%%)", failed, runs)
 
 	// 2. The same test under Explore, in a build with the tag.
+	// The build and the three test runs take seconds; a run that hangs (a
+	// bug of the explorer) fails the chapter instead of the program's time
+	// limit.
+	ctx, cancel := context.WithTimeout(ctx, stepsTimeout)
+	defer cancel()
 	dir, err := os.MkdirTemp("", "tame-correct-")
 	if err != nil {
 		return err
@@ -138,8 +146,9 @@ func Run(ctx context.Context, w io.Writer, opt lesson.Options) error {
 	story = fmt.Sprintf("3. Replay: tametest.Replay(t, %#x, body) ", found.seed)
 	switch {
 	case same:
-		story += fmt.Sprintf("failed again (balance = %d), through the same %d points: the seed is the "+
-			"schedule, so the failure can be run again until it is understood.", again.balance, len(again.steps))
+		story += fmt.Sprintf("failed again (balance = %d), through the same %d points, in the same order: the "+
+			"seed holds the schedule, so the failure can be run again until it is understood.", again.balance,
+			len(again.steps))
 	case again.status != 0:
 		story += fmt.Sprintf("failed again, but not the same way (%s).", again.failure)
 	default:

@@ -30,9 +30,13 @@ type step struct {
 	line       int
 }
 
-// same reports whether s and o are the same point of the same schedule.
+// same reports whether s and o are the same point: the same step, kind
+// and line of code. The goroutines' names (G1, G2...) are left out: they
+// follow the order in which goroutines first stopped, which a replay need
+// not keep where the body also synchronizes outside tame (here, its
+// sync.WaitGroup).
 func (s step) same(o step) bool {
-	return s.n == o.n && s.g == o.g && s.kind == o.kind && s.file == o.file && s.line == o.line
+	return s.n == o.n && s.kind == o.kind && s.file == o.file && s.line == o.line
 }
 
 var (
@@ -70,7 +74,8 @@ func parse(out string) result {
 	return r
 }
 
-// sameSteps reports whether two reports went through the same points.
+// sameSteps reports whether two reports went through the same points, in
+// the same order.
 func sameSteps(a, b []step) bool {
 	if len(a) != len(b) || len(a) == 0 {
 		return false
