@@ -20,10 +20,10 @@ import (
 
 // TestCapacityCountsWaitingOnly: with receive blocked on the first of a
 // burst, a Mailbox(c) takes c more messages, no fewer and no more, for
-// every c from 1 to 4 and for a burst longer than the mailbox; once the
+// every c from 1 to 5 and for a burst longer than the mailbox; once the
 // receive returns, the next one in hand frees its place too.
 func TestCapacityCountsWaitingOnly(t *testing.T) {
-	for c := 1; c <= 4; c++ {
+	for c := 1; c <= 5; c++ {
 		t.Run(fmt.Sprintf("mailbox=%d", c), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				gate := make(chan struct{})
@@ -79,7 +79,7 @@ func TestCapacityCountsWaitingOnly(t *testing.T) {
 // and whether the mailbox was empty or full until the receive took its
 // message (the waiting Tell is then let in).
 func TestReceiveWaitsForAnotherSender(t *testing.T) {
-	for c := 1; c <= 4; c++ {
+	for c := 1; c <= 5; c++ {
 		for _, try := range []bool{false, true} {
 			t.Run(fmt.Sprintf("mailbox=%d/try=%t", c, try), func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
@@ -126,7 +126,7 @@ func TestReceiveWaitsForAnotherSender(t *testing.T) {
 // receive after the one that frees a place waits for that Tell. It is let in
 // as soon as a message is taken, not when the actor has taken several.
 func TestWaitingTellLetInPerMessage(t *testing.T) {
-	for c := 1; c <= 4; c++ {
+	for c := 1; c <= 5; c++ {
 		t.Run(fmt.Sprintf("mailbox=%d", c), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				gate := make(chan struct{})
@@ -181,7 +181,7 @@ func TestMailboxTooLarge(t *testing.T) {
 // while receive is blocked: together they get exactly the capacity, for
 // each capacity from 1 to 4 and a large one.
 func TestConcurrentTryTellBursts(t *testing.T) {
-	for _, c := range []int{1, 2, 3, 4, 100} {
+	for _, c := range []int{1, 2, 3, 4, 5, 64, 65, 100, 1000} {
 		for range 20 {
 			started, gate := make(chan struct{}), make(chan struct{})
 			var handled int
@@ -236,5 +236,48 @@ func stopsInBubble[M any](t *testing.T, ref *actor.Ref[M], stuck string) {
 		}
 	default:
 		t.Fatal("the actor is stuck: " + stuck)
+	}
+}
+
+// TestCapacityExactAfterTraffic: once messages have gone round the ring
+// several times (the positions the senders read lag behind the actor's), a
+// receive that blocks still leaves room for exactly the capacity, for small
+// and large mailboxes; Waiting says so.
+func TestCapacityExactAfterTraffic(t *testing.T) {
+	for _, c := range []int{1, 2, 3, 5, 63, 64, 65, 100, 1000} {
+		t.Run(fmt.Sprintf("mailbox=%d", c), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				gate := make(chan struct{})
+				ref := actor.Spawn(context.Background(), func() int { return 0 },
+					func(_ context.Context, _ *int, m int) {
+						if m == -1 {
+							<-gate
+						}
+					}, actor.Mailbox(c))
+				for m := range 3*c + 7 {
+					if err := ref.Tell(context.Background(), m); err != nil {
+						t.Fatalf("Tell(%d) = %v", m, err)
+					}
+				}
+				_ = ref.Tell(context.Background(), -1)
+				synctest.Wait() // -1 is in receive, nothing waits
+				accepted := 0
+				for range c + 5 {
+					if ref.TryTell(1) {
+						accepted++
+					}
+				}
+				if s := ref.Stats(); accepted != c || s.Waiting != c || s.Running != 1 {
+					t.Errorf("after traffic, TryTells accepted %d with Stats() = %+v, want %d accepted and waiting, 1 running", accepted, s, c)
+				}
+				close(gate)
+				if err := ref.Stop(); err != nil {
+					t.Errorf("Stop() = %v", err)
+				}
+				if s := ref.Stats(); s.Submitted != s.Completed+s.Failed || s.Failed != 0 {
+					t.Errorf("Stats() after Stop = %+v, want every message completed", s)
+				}
+			})
+		})
 	}
 }
