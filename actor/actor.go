@@ -10,6 +10,7 @@ import (
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // A Ref is the address of an actor: the only way to reach its state is to
@@ -118,6 +119,7 @@ func Spawn[S, M any](ctx context.Context, init func() S,
 // wrapping [tame.ErrDeadlock] instead of waiting for room that only the
 // waiting actor could make. A nil ctx panics.
 func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
+	sched.Point(sched.Tell)
 	if ctx == nil {
 		panic("actor: Tell called with a nil context")
 	}
@@ -158,6 +160,7 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 // TryTell sends msg if the mailbox has room and the actor is not stopping, and
 // reports whether it did. It never waits.
 func (r *Ref[M]) TryTell(msg M) bool {
+	sched.Point(sched.Tell)
 	if r.stop != nil && r.spawnDone() {
 		r.refused.Add(1)
 		return false
@@ -193,6 +196,7 @@ var (
 // another actor's receive deadlocks if this actor is waiting on that one (an
 // Ask in the other direction): stop it from outside instead.
 func (r *Ref[M]) Stop() error {
+	sched.Point(sched.Close)
 	return r.Shutdown(context.Background())
 }
 
@@ -206,6 +210,7 @@ func (r *Ref[M]) Stop() error {
 // Shutdown returns Stop's result even with a ctx that is done. Called on the actor's
 // own goroutine, it returns at once, as Stop does. A nil ctx panics.
 func (r *Ref[M]) Shutdown(ctx context.Context) error {
+	sched.Point(sched.Close)
 	if ctx == nil {
 		panic("actor: Shutdown called with a nil context")
 	}

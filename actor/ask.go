@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // Ask sends the message made by msg (msg gets the [Reply] to put in it) and
@@ -27,6 +28,7 @@ import (
 // msg runs in the caller's goroutine; a panic in it propagates to the caller.
 // A nil ctx, ref or msg panics. Ask allocates nothing in steady state.
 func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, error) {
+	sched.Point(sched.Ask)
 	var zero R
 	if ref == nil {
 		panic("actor: Ask needs a Ref, got nil")
@@ -69,6 +71,7 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	// a receive that panicked, from the actor stopping with the ask
 	// unanswered, or from a stopped actor's mailbox being emptied.
 	a, ok := c.wait(ctx, t)
+	sched.Point(sched.Wake)
 	put(rs, c)
 	if !ok {
 		return zero, ctx.Err()

@@ -9,6 +9,7 @@ import (
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // envelope is one message in a mailbox. For an Ask, ask is the reply cell
@@ -160,6 +161,7 @@ func (a *actor[S, M]) loop() {
 		if e.chain != nil {
 			ctx = &actorCtx{Context: a.base.Context, self: a.ref, waiting: e.chain}
 		}
+		sched.Point(sched.Handoff)
 		a.inReceive = true
 		if e.ask == nil {
 			a.receive(ctx, &a.state, e.msg)

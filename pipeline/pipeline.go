@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/tamego/tame/internal/sched"
 	"github.com/tamego/tame/internal/scope"
 )
 
@@ -99,6 +100,7 @@ func (p *Pipeline) Context() context.Context { return p.shared().ctx }
 // once Wait has been called. A stage function must not call Wait (or a sink)
 // on its own pipeline: it would wait for itself forever.
 func (p *Pipeline) Wait() error {
+	sched.Point(sched.Close)
 	err := p.shared().sc.Wait()
 	if err == errBreak {
 		return nil

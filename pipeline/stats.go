@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/tamego/tame/internal/pad"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // statsEvery is how many items a stage goroutine counts locally before it
@@ -120,6 +121,7 @@ type tally struct {
 
 // received counts an item taken in.
 func (t *tally) received() {
+	sched.Point(sched.Handoff)
 	t.in++
 	if t.in >= statsEvery {
 		t.publish()

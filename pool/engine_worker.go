@@ -6,6 +6,7 @@ import (
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
 	"github.com/tamego/tame/internal/pad"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // maxBatch is the most tasks a worker takes from the ring at once. Taking
@@ -104,6 +105,7 @@ func (w *worker[T]) drain() {
 			w.held = -1
 			t := w.batch[i]
 			w.batch[i] = zero // must not keep a finished task's closure alive
+			sched.Point(sched.Handoff)
 			c.run(t)
 			w.done++
 		}

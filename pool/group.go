@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/tamego/tame"
+	"github.com/tamego/tame/internal/sched"
 	"github.com/tamego/tame/internal/scope"
 )
 
@@ -114,6 +115,7 @@ func (g *Group) runTask(task func(context.Context) error) { g.scope.Fail(task(g.
 //
 // Go panics when task is nil, and when it is called after Wait returned.
 func (g *Group) Go(task func(ctx context.Context) error) {
+	sched.Point(sched.Push)
 	if task == nil {
 		panic("pool: Go called with a nil task")
 	}
@@ -159,6 +161,7 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 // the group's context is done. TryGo panics when task is nil, and when it is
 // called after Wait returned.
 func (g *Group) TryGo(task func(ctx context.Context) error) bool {
+	sched.Point(sched.Push)
 	if task == nil {
 		panic("pool: TryGo called with a nil task")
 	}
@@ -194,6 +197,7 @@ func (g *Group) TryGo(task func(ctx context.Context) error) bool {
 // Called from one of the group's own tasks, Wait cannot wait for the task
 // that called it: it returns at once an error wrapping [tame.ErrDeadlock].
 func (g *Group) Wait() error {
+	sched.Point(sched.Close)
 	g.check("Wait")
 	c := &g.engine
 	c.mu.Lock()

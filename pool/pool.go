@@ -7,6 +7,7 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // A Pool is a long-lived executor for services: it runs submitted tasks on
@@ -96,6 +97,7 @@ func (p *Pool) check(name string) {
 // tasks from other callers exactly: a task of another pool or group is an
 // ordinary caller.
 func (p *Pool) Submit(ctx context.Context, task func()) error {
+	sched.Point(sched.Push)
 	if task == nil {
 		panic("pool: Submit called with a nil task")
 	}
@@ -144,6 +146,7 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 // tasks run or the backlog has room. It returns false once Close or
 // Shutdown has been called. TrySubmit panics when task is nil.
 func (p *Pool) TrySubmit(task func()) bool {
+	sched.Point(sched.Push)
 	if task == nil {
 		panic("pool: TrySubmit called with a nil task")
 	}
@@ -205,6 +208,7 @@ func (p *Pool) SetLimit(n int) {
 // at once an error wrapping [tame.ErrDeadlock]; the tasks already accepted
 // still run, and a Close from outside waits for them as usual.
 func (p *Pool) Close() error {
+	sched.Point(sched.Close)
 	p.check("Close")
 	return p.shutdown("Close", nil)
 }
@@ -217,6 +221,7 @@ func (p *Pool) Close() error {
 // them. Called from a task of the pool, Shutdown returns at once, as Close
 // does. Shutdown panics when ctx is nil.
 func (p *Pool) Shutdown(ctx context.Context) error {
+	sched.Point(sched.Close)
 	if ctx == nil {
 		panic("pool: Shutdown called with a nil context")
 	}

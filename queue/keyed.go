@@ -11,6 +11,7 @@ import (
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/goid"
 	"github.com/tamego/tame/internal/pad"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // A Keyed queue keeps one line per key: items with the same key are handled
@@ -142,6 +143,7 @@ func (q *Keyed[K, T]) mustBeMade() {
 // error wrapping [tame.ErrDeadlock] at once: if every worker waited for
 // room, none would make it.
 func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
+	sched.Point(sched.Push)
 	q.mustBeMade()
 	q.mustBeKey(key)
 	if done := ctx.Done(); done != nil {
@@ -207,6 +209,7 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 // wait, when Pushes wait for room (they come first), and once Close or
 // Shutdown was called.
 func (q *Keyed[K, T]) TryPush(key K, v T) bool {
+	sched.Point(sched.Push)
 	q.mustBeMade()
 	q.mustBeKey(key)
 	q.mu.Lock()
@@ -264,6 +267,7 @@ func (q *Keyed[K, T]) Stats() Stats {
 // [tame.ErrDeadlock]; the workers still handle every accepted item, and a
 // Close from another goroutine waits for that and returns the panics.
 func (q *Keyed[K, T]) Close() error {
+	sched.Point(sched.Close)
 	return q.Shutdown(context.Background())
 }
 
@@ -274,6 +278,7 @@ func (q *Keyed[K, T]) Close() error {
 // them. When everything accepted was already handled, it returns what Close
 // returns, even with a done ctx.
 func (q *Keyed[K, T]) Shutdown(ctx context.Context) error {
+	sched.Point(sched.Close)
 	q.mustBeMade()
 	q.mu.Lock()
 	if !q.closed {

@@ -4,6 +4,7 @@ import (
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // A worker is the state of one worker goroutine of a Keyed queue that
@@ -89,6 +90,7 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 			go q.work(&worker[K, T]{})
 		}
 		q.mu.Unlock()
+		sched.Point(sched.Handoff)
 		q.handle(l.key, v)
 		w.ok = true
 		for len(w.win) > 0 && q.nready.Load() == 0 && q.nwait.Load() == 0 {
@@ -104,6 +106,7 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 				q.letIn()
 				q.mu.Unlock()
 			}
+			sched.Point(sched.Handoff)
 			q.handle(l.key, v)
 			w.ok = true
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // A Queue funnels items from many producers into one consumer goroutine that
@@ -80,6 +81,7 @@ func (q *Queue[T]) mustBeMade() {
 // was called. Called from the handler on its own full queue, where waiting
 // would never end, it returns an error wrapping [tame.ErrDeadlock] at once.
 func (q *Queue[T]) Push(ctx context.Context, v T) error {
+	sched.Point(sched.Push)
 	q.mustBeMade()
 	if done := ctx.Done(); done != nil {
 		select {
@@ -164,6 +166,7 @@ func (q *Queue[T]) wait(ctx context.Context, v T) error {
 // wait, when Pushes wait for room (they come first), and once Close or
 // Shutdown was called.
 func (q *Queue[T]) TryPush(v T) bool {
+	sched.Point(sched.Push)
 	q.mustBeMade()
 	p, c := q.r.claim()
 	if c != claimed {
@@ -211,6 +214,7 @@ func (q *Queue[T]) Stats() Stats {
 // [tame.ErrDeadlock]; the consumer still handles every accepted item, and a
 // Close from another goroutine waits for that and returns the panics.
 func (q *Queue[T]) Close() error {
+	sched.Point(sched.Close)
 	return q.Shutdown(context.Background())
 }
 
@@ -221,6 +225,7 @@ func (q *Queue[T]) Close() error {
 // waits for it. When everything accepted was already handled, it returns
 // what Close returns, even with a done ctx.
 func (q *Queue[T]) Shutdown(ctx context.Context) error {
+	sched.Point(sched.Close)
 	q.mustBeMade()
 	q.mu.Lock()
 	if !q.closed {

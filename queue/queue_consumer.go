@@ -4,6 +4,7 @@ import (
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/sched"
 )
 
 // consume is the consumer goroutine of a Queue. It runs drain under
@@ -44,6 +45,7 @@ func (q *Queue[T]) drain() {
 			q.letIn()
 			q.mu.Unlock()
 		}
+		sched.Point(sched.Handoff)
 		q.handle(v)
 	}
 }
