@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 var (
 	plainRe   = regexp.MustCompile(`1\. Plain repetition: the test's body run (\d+) times in a loop, .*?: (\d+) runs? failed\.`)
 	exploreRe = regexp.MustCompile(`Run (\d+) of (\d+) failed, under seed (0x[0-9a-f]+): balance = (-\d+), want at least 0`)
-	pointsRe  = regexp.MustCompile(`(?m)^     (\d+)  G\d+ +Acquire +account\.go:\d+ `)
+	pointsRe  = regexp.MustCompile(`(?m)^     (\d+)  G\d+ +\S.* \S+\.go:\d+ `)
 )
 
 // claims checks that out, the chapter's output, says what its test

@@ -63,7 +63,7 @@ func Run(ctx context.Context, w io.Writer, opt lesson.Options) error {
 
 	lesson.Wrap(w, "", "The program: two withdrawals of 80 at once from an account of 100, one from a "+
 		"goroutine it starts and one itself. Each checks the balance in one Do and takes the money in "+
-		"another (account.go):")
+		"another (examples/internal/correct/account.go):")
 	fmt.Fprintln(w)
 	listing(w, "func withdrawSplit(")
 	fmt.Fprintln(w)
