@@ -6,7 +6,6 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/goid"
-	"github.com/tamego/tame/internal/pad"
 )
 
 // defaultBacklog is how many tasks wait while limit tasks run, unless the
@@ -45,15 +44,6 @@ type engine[T any] struct {
 	refused    uint64
 	finished   uint64
 	failedN    atomic.Uint64
-
-	// lowered counts the times SetLimit lowered the limit. A worker reads
-	// it, without the lock, before it starts the next task of a batch: once
-	// it has changed, the worker goes back to the lock, where it gives its
-	// slot up when more run than the limit allows (see take). It has a cache
-	// line of its own: it is read far more often than written.
-	_       pad.Line
-	lowered atomic.Uint64
-	_       pad.Line
 
 	free           *worker[T] // retired workers, for reuse
 	nfree          int
@@ -170,6 +160,21 @@ func (c *engine[T]) handoff(t T) *worker[T] {
 	w.lidx = len(c.live)
 	c.live = append(c.live, w)
 	return w
+}
+
+// setLimit changes the limit and returns the workers to start for waiting
+// tasks when it was raised (see grow). When it is lowered, the workers that
+// hold a batch are told to come back to the lock before they start its next
+// task: there they give their slot up while more run than the limit allows
+// (see take). It is called with c.mu held.
+func (c *engine[T]) setLimit(n int) []*worker[T] {
+	if n < c.limit {
+		for _, b := range c.batchers {
+			b.recheck.Store(true)
+		}
+	}
+	c.limit = n
+	return c.grow()
 }
 
 // grow starts workers for waiting tasks while fewer than limit run (after

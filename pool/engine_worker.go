@@ -42,7 +42,7 @@ type worker[T any] struct {
 	claimed  atomic.Int64
 	bidx     int
 	batching bool
-	lowered  uint64 // c.lowered when the batch was taken
+	recheck  atomic.Bool // the limit was lowered: back to the lock before the next task (see setLimit)
 
 	nextFree *worker[T] // in c.free
 
@@ -92,8 +92,8 @@ func (w *worker[T]) drain() {
 		for {
 			i := w.held
 			if i < 0 {
-				if !w.batching || c.lowered.Load() != w.lowered {
-					break // to take: the limit may now be below the running count
+				if !w.batching || w.recheck.Load() {
+					break // to take, which unbatches
 				}
 				// Claim the next task of the batch only now, after the
 				// last one returned: while a task blocks, the ones behind
@@ -147,7 +147,6 @@ func (w *worker[T]) take() bool {
 		w.held, w.end = 0, k
 		if k > 1 {
 			w.batching = true
-			w.lowered = c.lowered.Load()
 			w.claimed.Store(1) // batch[0], held
 			w.bidx = len(c.batchers)
 			c.batchers = append(c.batchers, w)
@@ -200,6 +199,7 @@ func (w *worker[T]) unbatch() {
 		}
 	}
 	w.batching = false
+	w.recheck.Store(false)
 	c.batched -= w.end - 1
 	last := len(c.batchers) - 1
 	moved := c.batchers[last]

@@ -181,11 +181,7 @@ func (p *Pool) SetLimit(n int) {
 	p.check("SetLimit")
 	c := &p.engine
 	c.mu.Lock()
-	if n < c.limit {
-		c.lowered.Add(1) // workers in a batch come back to see the new limit
-	}
-	c.limit = n
-	ws := c.grow()
+	ws := c.setLimit(n)
 	if c.waiters > 0 && c.room() {
 		c.signal()
 	}
