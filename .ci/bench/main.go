@@ -40,6 +40,7 @@ var baselines = map[string]map[string]map[string]string{
 		"BenchmarkPool":             {"*": "workers"},
 		"BenchmarkMap":              {"*": "chunked"},
 		"BenchmarkLatencyUnderLoad": {"*": "goroutine"},
+		"BenchmarkLatencyIdle":      {"*": "goroutine"},
 	},
 	"pipeline": {
 		"BenchmarkPipeline": {"*": "chan-buffered"},
