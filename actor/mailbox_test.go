@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/actor"
@@ -265,4 +266,57 @@ func TestStatsDuringTraffic(t *testing.T) {
 		t.Errorf("Stats() = %+v after Stop, want 8000 handled and an empty mailbox", s)
 	}
 	leaktest.Back(t, base)
+}
+
+// TestMaxWaitingNeverBelowWaiting: in a large mailbox, where the high-water
+// mark is kept with a position that may lag, a Stats snapshot never shows
+// MaxWaiting below Waiting. The lag is made on purpose: a first burst is
+// counted while the actor, busy, has not said how far it got; then a larger
+// burst waits behind a blocked receive.
+func TestMaxWaitingNeverBelowWaiting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gates := map[int]chan struct{}{0: make(chan struct{}), 62: make(chan struct{}), -1: make(chan struct{})}
+		ref := actor.Spawn(context.Background(), func() int { return 0 },
+			func(_ context.Context, _ *int, m int) {
+				if g, ok := gates[m]; ok {
+					<-g
+				}
+			}, actor.Mailbox(1000))
+		tell := func(m int) {
+			t.Helper()
+			if err := ref.Tell(context.Background(), m); err != nil {
+				t.Fatalf("Tell(%d) = %v", m, err)
+			}
+		}
+		check := func() {
+			t.Helper()
+			if s := ref.Stats(); s.MaxWaiting < s.Waiting {
+				t.Errorf("Stats() = %+v: MaxWaiting below Waiting", s)
+			}
+		}
+		tell(0)
+		synctest.Wait() // 0 is in receive
+		for m := 1; m <= 62; m++ {
+			tell(m)
+		}
+		check()
+		close(gates[0])
+		synctest.Wait() // 1 to 61 handled, 62 in receive
+		for range 30 {
+			tell(1000)
+		}
+		check()
+		close(gates[62])
+		synctest.Wait() // all handled, the actor parked
+		tell(-1)
+		synctest.Wait() // -1 is in receive
+		for range 90 {
+			tell(1000)
+		}
+		check()
+		close(gates[-1])
+		if err := ref.Stop(); err != nil {
+			t.Errorf("Stop() = %v", err)
+		}
+	})
 }
