@@ -61,7 +61,7 @@ type Stats struct {
 	Submitted  uint64 // messages accepted (Tell, TryTell and Ask)
 	Refused    uint64 // calls that accepted nothing: full, stopped, ctx done or a deadlock
 	Waiting    int    // messages accepted and not yet given to receive
-	MaxWaiting int    // the most messages that ever waited at once (in a large mailbox, a brief peak may be missed by a little)
+	MaxWaiting int    // the most messages that ever waited at once, never below Waiting (in a large mailbox, a brief peak may be missed by a little)
 	Running    int    // 1 while receive (or, after a failure, the actor) is at work, else 0
 	Completed  uint64 // messages whose receive returned
 	Failed     uint64 // messages whose receive panicked or called runtime.Goexit, or that a stopped actor never handled
@@ -274,6 +274,11 @@ func (r *Ref[M]) Stats() Stats {
 		Stopped:    r.mb.closed(),
 	}
 	r.mu.Unlock()
+	if s.Waiting > s.MaxWaiting {
+		// The senders of a large mailbox may have missed this peak.
+		raise(&r.mb.maxWaiting, uint64(s.Waiting))
+		s.MaxWaiting = s.Waiting
+	}
 	// The actor stores no count when a receive returns: the last message
 	// taken is running unless the actor has ended or parked since. It may
 	// also be between two messages; Completed never goes back.
