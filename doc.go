@@ -44,6 +44,10 @@
 //     reachable only under their lock, Both to lock two without deadlock,
 //     and a checker that finds lock orders that could deadlock.
 //
+// Whichever you choose, [github.com/tamego/tame/tametest] tests it: it runs a
+// test under many seeded schedules of tame's synchronization points and
+// replays the one that fails.
+//
 // # Rules every package keeps
 //
 // The same situation gets the same answer in every package; the package docs
