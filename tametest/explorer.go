@@ -1,11 +1,9 @@
 package tametest
 
 import (
-	"bytes"
 	"cmp"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -44,6 +42,7 @@ type explorer struct {
 
 	mu         sync.Mutex
 	gs         map[uint64]*gor // by goroutine id
+	outside    map[uint64]bool // goroutines seen at points, not in the bubble
 	parked     []*gor
 	keys       map[uint64]int // goroutines seen per key, for priorities
 	labels     int
@@ -86,20 +85,31 @@ type record struct {
 }
 
 func newExplorer(p plan) *explorer {
-	return &explorer{plan: p, walkState: p.rnd, gs: make(map[uint64]*gor), keys: make(map[uint64]int)}
+	return &explorer{plan: p, walkState: p.rnd, gs: make(map[uint64]*gor), outside: make(map[uint64]bool), keys: make(map[uint64]int)}
 }
 
 // Point implements sched.Hook: it parks the calling goroutine until the
 // scheduler lets it go. Goroutines outside the run's bubble pass.
 func (ex *explorer) Point(k sched.Kind, spinning bool) bool {
-	id, bubble := goid.Bubble()
-	if bubble == 0 || bubble != ex.bubble {
-		return false
-	}
+	id := goid.ID()
 	ex.mu.Lock()
 	g := ex.gs[id]
 	if g == nil {
-		g = &gor{id: id, fresh: true, wake: make(chan struct{}, 1)}
+		// A goroutine seen for the first time: is it in the run's bubble?
+		// Goroutine ids are never reused, so the answer is kept.
+		out := ex.outside[id]
+		ex.mu.Unlock()
+		if out {
+			return false
+		}
+		if _, bubble := goid.Bubble(); bubble == 0 || bubble != ex.bubble {
+			ex.mu.Lock()
+			ex.outside[id] = true
+			ex.mu.Unlock()
+			return false
+		}
+		g = &gor{id: id, fresh: true, wake: make(chan struct{}, 1), parent: goid.Creator()}
+		ex.mu.Lock()
 		ex.gs[id] = g
 	}
 	g.kind, g.spinning = k, spinning
@@ -107,7 +117,6 @@ func (ex *explorer) Point(k sched.Kind, spinning bool) bool {
 	g.npcs = runtime.Callers(3, g.pcs[:])
 	if g.fresh {
 		g.key = frameKey(g.pcs[:g.npcs])
-		g.parent = parentOf()
 	}
 	ex.parked = append(ex.parked, g)
 	ex.mu.Unlock()
@@ -313,33 +322,6 @@ func (ex *explorer) prioritize() {
 		g.prio = 1<<32 | mix(ex.plan.rnd, g.ident, 0)&(1<<32-1)
 		g.fresh = false
 	}
-}
-
-// parentOf returns the id of the goroutine that started the calling one,
-// from the last line of its stack trace ("created by f in goroutine 7"),
-// or 0.
-func parentOf() uint64 {
-	var buf [8 << 10]byte
-	n := runtime.Stack(buf[:], false)
-	if n == len(buf) {
-		return 0 // cut short: the last line is not there
-	}
-	b := buf[:n]
-	i := bytes.LastIndex(b, []byte("\ncreated by "))
-	if i < 0 {
-		return 0
-	}
-	line, _, _ := bytes.Cut(b[i+1:], []byte("\n"))
-	const mark = " in goroutine "
-	j := bytes.LastIndex(line, []byte(mark))
-	if j < 0 {
-		return 0
-	}
-	id, err := strconv.ParseUint(string(line[j+len(mark):]), 10, 64)
-	if err != nil {
-		return 0
-	}
-	return id
 }
 
 // lastSteps returns the recorded steps, oldest first.

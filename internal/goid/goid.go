@@ -5,6 +5,7 @@
 package goid
 
 import (
+	"bytes"
 	"runtime"
 	"slices"
 	"sync"
@@ -88,6 +89,32 @@ func Bubble() (id, bubble uint64) {
 		}
 	}
 	return id, bubble
+}
+
+// Creator returns the id of the goroutine that started the calling one,
+// read from the last line of its stack trace ("created by f in goroutine
+// 7"), or 0 when the trace does not say (the main goroutine, or a stack too
+// deep to format whole). It costs about as much as formatting a stack
+// trace.
+func Creator() uint64 {
+	var buf [8 << 10]byte
+	n := runtime.Stack(buf[:], false)
+	if n == len(buf) {
+		return 0 // cut short: the last lines are not there
+	}
+	b := buf[:n]
+	i := bytes.LastIndex(b, []byte("\ncreated by "))
+	if i < 0 {
+		return 0
+	}
+	line, _, _ := bytes.Cut(b[i+1:], []byte("\n"))
+	const mark = " in goroutine "
+	j := bytes.LastIndex(line, []byte(mark))
+	if j < 0 {
+		return 0
+	}
+	id, _ := number(line[j:], mark)
+	return id
 }
 
 // number parses the decimal number that follows prefix at the start of b,

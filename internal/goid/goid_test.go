@@ -111,3 +111,12 @@ func BenchmarkIDTrace(b *testing.B) {
 		runtime.Stack(buf, false)
 	}
 }
+
+func TestCreator(t *testing.T) {
+	parent := goid.ID()
+	got := make(chan uint64)
+	go func() { got <- goid.Creator() }()
+	if c := <-got; c != parent {
+		t.Errorf("Creator() in a goroutine started by goroutine %d = %d", parent, c)
+	}
+}
