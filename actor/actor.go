@@ -196,7 +196,6 @@ var (
 // another actor's receive deadlocks if this actor is waiting on that one (an
 // Ask in the other direction): stop it from outside instead.
 func (r *Ref[M]) Stop() error {
-	sched.Point(sched.Close)
 	return r.Shutdown(context.Background())
 }
 

@@ -267,7 +267,6 @@ func (q *Keyed[K, T]) Stats() Stats {
 // [tame.ErrDeadlock]; the workers still handle every accepted item, and a
 // Close from another goroutine waits for that and returns the panics.
 func (q *Keyed[K, T]) Close() error {
-	sched.Point(sched.Close)
 	return q.Shutdown(context.Background())
 }
 

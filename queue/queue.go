@@ -214,7 +214,6 @@ func (q *Queue[T]) Stats() Stats {
 // [tame.ErrDeadlock]; the consumer still handles every accepted item, and a
 // Close from another goroutine waits for that and returns the panics.
 func (q *Queue[T]) Close() error {
-	sched.Point(sched.Close)
 	return q.Shutdown(context.Background())
 }
 
