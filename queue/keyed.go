@@ -33,7 +33,9 @@ import (
 // items being handled do not count. Push blocks while capacity items wait,
 // and Pushes that wait are let in in the order they came, as room is made;
 // TryPush never blocks. Memory is taken as items wait and given back as
-// lines drain: a key whose line has drained holds none.
+// lines drain, except that drained lines keep room for a few items (never
+// more than the capacity) for the keys that come next: a key whose line has
+// drained holds none.
 //
 // A key must be equal to itself: Push and TryPush panic with a key that is
 // not (a NaN, or a struct or interface value holding one), and with an
@@ -67,6 +69,8 @@ type Keyed[K comparable, T any] struct {
 	peak       int                // most entries lines had since it was made
 	ready      deque[*line[K, T]] // lines with items waiting and no worker, in turn
 	spare      []*line[K, T]      // drained lines, without a key, for reuse
+	roomy      []*line[K, T]      // drained lines that keep their buffer (see drop)
+	kept       int                // the length of the buffers of roomy
 	waiting    int                // items waiting over all keys, plus handed
 	maxWaiting int
 	submitted  uint64

@@ -186,30 +186,49 @@ func (q *Keyed[K, T]) letIn() {
 	q.nwait.Store(int32(q.waiters.len()))
 }
 
+// newLine returns a line for key: a drained one with its buffer if there
+// is one, else a drained one, else a new one.
 func (q *Keyed[K, T]) newLine(key K) *line[K, T] {
-	if n := len(q.spare); n > 0 {
-		l := q.spare[n-1]
-		q.spare = q.spare[:n-1]
-		l.key = key
-		return l
+	var l *line[K, T]
+	if n := len(q.roomy); n > 0 {
+		l, q.roomy[n-1], q.roomy = q.roomy[n-1], nil, q.roomy[:n-1]
+		q.kept -= len(l.items.buf)
+	} else if n := len(q.spare); n > 0 {
+		l, q.spare[n-1], q.spare = q.spare[n-1], nil, q.spare[:n-1]
+	} else {
+		l = &line[K, T]{}
 	}
-	return &line[K, T]{key: key}
+	l.key = key
+	return l
 }
 
-// drop forgets a line that has drained: the key holds no memory any more (a
-// few empty lines are kept for reuse, without their key). The map is made anew when it has shrunk to a quarter of its
-// peak, since a Go map keeps its buckets after deletes.
+const (
+	// smallLine is the buffer length a drained line keeps in any case.
+	smallLine = 16
+	// maxKept bounds the buffer lengths that drained lines keep beyond
+	// smallLine, with the capacity.
+	maxKept = 1 << 12
+)
+
+// drop forgets a line that has drained: the key holds no memory any more.
+// The line is kept for reuse, without its key, and with its buffer while
+// the buffers kept stay within both the capacity and maxKept: a busy queue
+// whose keys drain and fill again then allocates nothing, and a queue never
+// holds more than a full one would. The map is made anew when it has
+// shrunk to a quarter of its peak, since a Go map keeps its buckets after
+// deletes.
 func (q *Keyed[K, T]) drop(l *line[K, T]) {
 	delete(q.lines, l.key)
 	var zero K
 	l.key = zero
-	keep := 16
-	if len(q.spare) < 4 {
-		keep = 1 << 10 // a few lines keep a buffer for a busy key that drains often
-	}
-	l.items.shrink(keep)
-	if len(q.spare) < 64 {
-		q.spare = append(q.spare, l)
+	if n := len(l.items.buf); n > smallLine && q.kept+n <= min(q.capacity, maxKept) {
+		q.kept += n
+		q.roomy = append(q.roomy, l)
+	} else {
+		l.items.shrink(smallLine)
+		if len(q.spare) < 64 {
+			q.spare = append(q.spare, l)
+		}
 	}
 	if n := len(q.lines); q.peak >= 64 && n <= q.peak/4 {
 		m := make(map[K]*line[K, T], n)
