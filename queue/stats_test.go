@@ -2,9 +2,12 @@ package queue_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"testing/synctest"
+	"time"
 
+	"github.com/tamego/tame"
 	"github.com/tamego/tame/queue"
 )
 
@@ -60,6 +63,68 @@ func TestStatsVocabulary(t *testing.T) {
 				want = queue.Stats{Submitted: 4, Refused: 1, MaxWaiting: 2, Completed: 3, Failed: 1}
 				if s := p.q.Stats(); s != want {
 					t.Errorf("Stats() after Close = %+v, want %+v", s, want)
+				}
+			})
+		})
+	}
+}
+
+// TestStatsRefusedCountsEveryRefusal checks that Refused counts every call
+// that accepted nothing, whatever the reason (full, a context done before
+// or while waiting, the handler's Push to its own full queue, closed), and
+// only those: Submitted + Refused is the number of calls.
+func TestStatsRefusedCountsEveryRefusal(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var q shutdownable
+				full, pushed := make(chan struct{}), make(chan struct{})
+				var inner error
+				// Multiples of 3: one key for Keyed, one call at a time.
+				q = newQueue(1, func(v int) {
+					if v == 0 {
+						<-full
+						inner = q.push(context.Background(), 6) // 3 waits
+						close(pushed)
+					}
+				})
+				calls := 0
+				push := func(ctx context.Context, v int) error { calls++; return q.push(ctx, v) }
+				if err := push(context.Background(), 0); err != nil {
+					t.Fatalf("Push(0) = %v", err)
+				}
+				synctest.Wait()
+				if err := push(context.Background(), 3); err != nil {
+					t.Fatalf("Push(3) = %v", err)
+				}
+				done, cancel := context.WithCancel(context.Background())
+				cancel()
+				if err := push(done, 9); !errors.Is(err, context.Canceled) {
+					t.Errorf("Push(done ctx) = %v, want context.Canceled", err)
+				}
+				short, cancel2 := context.WithTimeout(context.Background(), time.Second)
+				defer cancel2()
+				if err := push(short, 12); !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("Push on the full queue with a 1s timeout = %v, want context.DeadlineExceeded", err)
+				}
+				close(full)
+				<-pushed
+				if err := q.q.Close(); err != nil {
+					t.Fatalf("Close() = %v", err)
+				}
+				if !errors.Is(inner, tame.ErrDeadlock) {
+					t.Errorf("Push from the handler to its full queue = %v, want tame.ErrDeadlock", inner)
+				}
+				if err := push(context.Background(), 15); !errors.Is(err, tame.ErrClosed) {
+					t.Errorf("Push after Close = %v, want tame.ErrClosed", err)
+				}
+				s := q.q.Stats()
+				// Refused: done ctx, timeout, the handler's Push, after Close.
+				if s.Submitted != 2 || s.Refused != 4 || s.Completed != 2 || s.Failed != 0 {
+					t.Errorf("Stats() = %+v, want Submitted 2, Refused 4, Completed 2", s)
+				}
+				if got := s.Submitted + s.Refused; got != uint64(calls)+1 {
+					t.Errorf("Submitted + Refused = %d, want %d calls", got, calls+1)
 				}
 			})
 		})
