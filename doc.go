@@ -1,39 +1,25 @@
-// Package tame is a library of concurrency patterns that keep concurrent Go
-// programs sane, one small package per pattern, and a lesson in choosing
-// between them. This package holds the lesson, the rules every package keeps
-// and the vocabulary they share: [ErrClosed], [ErrDeadlock], [ErrGoexit],
-// [PanicError] and [Recover].
+// Package tame is a library of concurrency patterns, one small package per
+// pattern, and a lesson in choosing between them. This package holds the
+// lesson, the rules every package keeps and their shared errors.
 //
-// # Concurrency is not parallelism
+// # Concurrency, parallelism and shared state
 //
-// Concurrency is dealing with many things at once: several tasks in progress,
-// taking turns. Parallelism is doing many things at the same instant, on
-// several cores. A chef who chops the onions while the roast bakes is
-// concurrent; three chefs chopping at once are parallel. One core can be
-// concurrent without being parallel.
-//
-// # Shared mutable state is the hard part
-//
-// Two tasks that read and change the same data at unpredictable times race:
-// a counter incremented as "read, add one, write back" from two goroutines
-// loses updates whenever their steps interleave, so the program works 99 times
-// and corrupts data on the 100th. go test -race catches such a data race when
-// a run shows it. Pure code, which reads only its arguments and data nobody
-// changes, is safe to run concurrently; every pattern here is a way back to
-// it.
-//
-// The simplest correct program is sequential. Concurrency earns its
-// complexity when there is waiting to overlap (network, disk, timers) or
-// independent work for several cores; for small inputs a plain loop wins.
-// Every package benchmarks itself beside the plain standard-library way.
+// Concurrency is dealing with many things at once; parallelism is doing them
+// at the same instant, on several cores. The hard part is shared mutable
+// state: two goroutines that "read, add one, write back" the same counter
+// lose updates whenever their steps interleave (go test -race catches such a
+// data race when a run shows it). Pure code, which reads only its arguments
+// and data nobody changes, is safe to run concurrently; every pattern here is
+// a way back to it. The simplest correct program is sequential: concurrency
+// earns its complexity when there is waiting to overlap or independent work
+// for several cores.
 //
 // # Choosing a pattern, in order of preference
 //
-//  1. Don't share mutable state. [github.com/tamego/tame/pool]: many
-//     independent tasks, at most N at a time, each owning its data (Group for
-//     a batch that fails as a whole, Map and ForEach over a slice, Pool for a
-//     long-lived executor). Or share only data that never changes
-//     ([github.com/tamego/tame/lock.Snapshot]).
+//  1. Don't share mutable state. [github.com/tamego/tame/pool]: independent
+//     tasks, at most N at a time (Group for a batch that fails as a whole,
+//     Map and ForEach over a slice, Pool for a long-lived executor). Or share
+//     only data that never changes ([github.com/tamego/tame/lock.Snapshot]).
 //  2. Pass messages. [github.com/tamego/tame/pipeline]: values streamed
 //     through stages that all stop at the first error.
 //     [github.com/tamego/tame/actor]: a goroutine that alone owns its state
@@ -44,74 +30,65 @@
 //     reachable only under their lock, Both to lock two without deadlock,
 //     and a checker that finds lock orders that could deadlock.
 //
-// Whichever you choose, [github.com/tamego/tame/tametest] tests it: it runs a
-// test under many seeded schedules of tame's synchronization points and
-// replays the one that fails.
+// [github.com/tamego/tame/tametest] runs a test under many seeded schedules
+// and replays the one that fails.
 //
 // # Rules every package keeps
 //
-// The same situation gets the same answer in every package; the package docs
-// link here.
+// The same situation gets the same answer in every package.
 //
 //   - No goroutine outlives its owner: Wait, Close, Stop and Shutdown return
 //     only after every goroutine they own has finished its work.
 //   - Nothing accepted is lost: a Push, Submit, Go or Tell that returned nil
 //     (or a Try that returned true) is handled exactly once, also across
 //     Close, which stops accepting and then drains. What cannot be handled
-//     (a message left to an actor stopped by a panic) is reported.
-//   - Bounded and exact: a full buffer blocks the producer, who can give up
-//     through its context; Try variants never block. Capacity counts what
-//     waits, not what is being handled: capacity c accepts exactly c waiting
-//     items.
+//     (a message left to a stopped actor) is reported.
+//   - Bounded and exact: a full buffer blocks the producer until there is
+//     room or its context is done; Try variants never block. Capacity c
+//     accepts exactly c waiting items, not counting those being handled.
 //   - A done context refuses: given a context already done, a call accepts
 //     nothing, runs nothing and returns ctx.Err(), even when there is room.
 //     A context that ends while the call waits makes it return promptly.
 //   - Close from inside returns at once: Close, Stop or Shutdown called from
 //     the component's own task, handler or receive stops accepting and
-//     returns an error wrapping [ErrDeadlock] without waiting; the accepted
-//     work is still done, and a Close from outside waits for it and returns
-//     the result. Any other call tame can tell would wait forever also
-//     returns an error wrapping ErrDeadlock.
+//     returns an error wrapping [ErrDeadlock]; the accepted work is still
+//     done, and a Close from outside waits for it and returns the result.
+//     Any other call tame can tell would wait forever also returns an error
+//     wrapping ErrDeadlock.
 //   - Shutdown is Close bounded by a context: once ctx is done it returns
-//     ctx.Err() and the work goes on, still owned; nothing is dropped, and a
-//     later Close or Shutdown waits for it. Close and Stop are idempotent,
-//     safe to call concurrently, and return the same result every time.
+//     ctx.Err() and the work goes on, still owned, and a later Close or
+//     Shutdown waits for it. Close and Stop are idempotent, safe to call
+//     concurrently, and return the same result every time.
 //   - Misuse panics at the call site: a limit or capacity below 1, a nil
-//     function (OnPanic(nil) included) or Go after Wait panics at once, with
-//     a message naming the package and the argument. Run-time conditions are
-//     errors: [ErrClosed], ctx.Err() or [context.Cause].
-//   - One Stats vocabulary: Submitted (uint64, accepted), Refused (uint64,
-//     calls that accepted nothing), Waiting (int, accepted and not started),
-//     MaxWaiting (int, its high-water mark), Running (int, handed to a worker
-//     and not finished), Completed (uint64) and Failed (uint64, an error, a
-//     panic or runtime.Goexit). Once a component is closed, Submitted ==
-//     Completed + Failed.
+//     function (OnPanic(nil) included) or Go after Wait panics with a message
+//     naming the package. Run-time conditions are errors: [ErrClosed],
+//     ctx.Err() or [context.Cause].
+//   - One Stats vocabulary: Submitted (accepted), Refused (calls that
+//     accepted nothing), Waiting (accepted, not started), MaxWaiting (its
+//     high-water mark), Running (handed to a worker, not finished), Completed
+//     and Failed (an error, a panic or runtime.Goexit). Once a component is
+//     closed, Submitted == Completed + Failed.
 //   - Bubbles are welcome: a value made outside a [testing/synctest] bubble
 //     works inside and outside one, as a sync.Mutex does.
 //
 // # Panics
 //
-// A panic is never lost, never swallowed, and never leaves a lock held, a
-// consumer dead or a Wait hanging.
+// A panic is never lost or swallowed.
 //
 // Scoped work (pool.Group, pool.Map, pool.ForEach, pipeline): the panic is
-// recovered where it happened, the scope's context is cancelled at once, and
-// Wait re-panics in its caller's goroutine with a *[PanicError] carrying the
+// recovered where it happened, the scope's context is cancelled, and Wait
+// re-panics in its caller's goroutine with a *[PanicError] carrying the
 // original value and stack. The first panic wins, also over an earlier error;
 // later ones are kept in its Later field. [Recover] turns it into an error.
-// Unlike golang.org/x/sync/errgroup, which lets such a panic crash the
-// program, tame lets the owner of the scope decide (a server that recovers
-// panics per request keeps running), and keeps the original stack.
 //
 // Long-lived work (pool.Pool, queue, actor): the panic is recovered and the
-// component keeps working (an actor restarts with fresh state when it has a
-// restart policy, or stops). The package's OnPanic handler is told at once,
-// and Close or Stop returns the panics, joined with [errors.Join].
+// component keeps working (an actor restarts or stops, by its policy). The
+// package's OnPanic handler is told at once, and Close or Stop returns the
+// panics, joined with [errors.Join].
 //
 // Work run in the caller's goroutine (lock): the panic releases the locks and
 // propagates unchanged.
 //
-// panic(nil) and [runtime.Goexit] are failures too, reported as a PanicError
-// whose Value is a [*runtime.PanicNilError] or [ErrGoexit]; neither lets Wait
-// return success or hang.
+// panic(nil) and [runtime.Goexit] are failures too, reported as a PanicError;
+// neither lets Wait return success or hang.
 package tame
