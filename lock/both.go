@@ -22,20 +22,11 @@ func (g *Guarded[T]) order() uint64 {
 }
 
 // Both locks a and b, calls fn with pointers to both values, and unlocks
-// them. It takes the two locks in one global order (each Guarded gets a
-// unique rank the first time it is used with Both), whatever the order of
-// the arguments, so two goroutines that call Both(a, b, ...) and
-// Both(b, a, ...) at once can never deadlock each other. As with
-// [Guarded.Do], the pointers must not be used after fn returns, and a panic
-// in fn unlocks both and propagates to the caller.
-//
-// Both waits for the locks as long as it takes. It panics when a and b are
-// the same Guarded (locking one lock twice would deadlock), and when a, b or
-// fn is nil.
-//
-// Both does not protect against other orders: a goroutine that holds b in
-// Do and then calls Do on a can still deadlock with Both(a, b). The
-// lock-order checker (build tag lockcheck) reports such mixes.
+// them. It takes the locks in one global order, so Both(a, b, ...) and
+// Both(b, a, ...) cannot deadlock each other; it does not order other calls
+// (a Do on a inside a Do on b can still deadlock with it). The pointers must
+// not be used after fn returns. Both waits for the locks as long as it
+// takes. It panics if a and b are the same Guarded, or if a, b or fn is nil.
 func Both[A, B any](a *Guarded[A], b *Guarded[B], fn func(a *A, b *B)) {
 	switch {
 	case a == nil:

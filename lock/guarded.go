@@ -9,30 +9,13 @@ import (
 	"github.com/tamego/tame/internal/sched"
 )
 
-// A Guarded holds a value of type T that can be reached only while its lock
-// is held: the value is handed to a function that runs under the lock, and
-// nothing in the API gives out a pointer to it that outlives the call.
+// A Guarded holds a value of type T that can be reached only by a function
+// that runs under its lock. It is safe for concurrent use; the zero value
+// holds the zero T; it must not be copied after first use.
 //
-// A Guarded is safe for concurrent use by multiple goroutines. The zero value
-// is ready to use and holds the zero T; [New] makes one that holds a given
-// value. A Guarded must not be copied after first use (go vet reports
-// copies: it contains a [sync.Mutex]).
-//
-// Blocking: [Guarded.Do] and [With] wait for the lock as long as it takes;
-// [Guarded.DoContext] gives up when its context is done and then returns
-// ctx.Err() without running fn; [Guarded.TryDo] never waits. Like
-// sync.Mutex, a Guarded is not re-entrant: locking it again from inside fn
-// deadlocks (built with the tag lockcheck, it panics instead, see the
-// package doc).
-//
-// Panics: a panic in fn (also panic(nil) and runtime.Goexit) releases the
-// lock and propagates unchanged to the caller; the value keeps whatever fn
-// wrote before it panicked. fn runs in the caller's goroutine, and Do
-// allocates nothing.
-//
-// Like a sync.Mutex, a Guarded made outside a testing/synctest bubble (a
-// package-level zero value, say) can be used inside bubbles and outside them,
-// in any order; see [Guarded.DoContext] for a wait inside a bubble.
+// [Guarded.Do] and [With] wait for the lock as long as it takes;
+// [Guarded.DoContext] gives up when its context is done; [Guarded.TryDo]
+// never waits.
 type Guarded[T any] struct {
 	mu sync.Mutex
 	// waiters is len(waiting), the DoContext calls waiting for mu, read
@@ -49,20 +32,15 @@ type Guarded[T any] struct {
 	v T
 }
 
-// New returns a Guarded that holds v. Built with the tag lockcheck, the
-// Guarded belongs to the lock class of the line that called New; see
-// [NewNamed] to give a class a name instead.
+// New returns a Guarded that holds v.
 func New[T any](v T) *Guarded[T] {
 	g := &Guarded[T]{v: v}
 	g.check.created("", 1)
 	return g
 }
 
-// NewNamed is [New] for a Guarded whose lock class, for the lock-order
-// checker (build tag lockcheck), is name rather than the line that created
-// it. Values made with the same name, wherever they are made, are one class:
-// the checker then reports an inversion between two of them. Without the tag
-// the name is ignored and NewNamed is New.
+// NewNamed is [New] with the lock class name instead of the calling line:
+// values made with one name are one class.
 func NewNamed[T any](name string, v T) *Guarded[T] {
 	g := &Guarded[T]{v: v}
 	g.check.created(name, 1)
@@ -70,9 +48,7 @@ func NewNamed[T any](name string, v T) *Guarded[T] {
 }
 
 // Do locks g, calls fn with a pointer to the value, and unlocks g. The
-// pointer must not be kept or used after fn returns: then it is no longer
-// guarded. Do waits for the lock as long as it takes; a panic in fn unlocks g
-// and propagates to the caller of Do. A nil fn panics.
+// pointer must not be used after fn returns.
 func (g *Guarded[T]) Do(fn func(v *T)) {
 	if fn == nil {
 		panic("lock: Guarded.Do called with a nil fn")
@@ -96,10 +72,8 @@ func (g *Guarded[T]) Do(fn func(v *T)) {
 	}
 }
 
-// With locks g, calls fn with a pointer to the value, unlocks g and returns
-// what fn returned. It is [Guarded.Do] for a function that computes a result
-// (a method cannot have a type parameter of its own, hence a function). A
-// nil fn panics.
+// With is [Guarded.Do] for a function that returns a result, which With
+// returns.
 func With[T, R any](g *Guarded[T], fn func(v *T) R) R {
 	if fn == nil {
 		panic("lock: With called with a nil fn")
@@ -123,11 +97,10 @@ func With[T, R any](g *Guarded[T], fn func(v *T) R) R {
 	return r
 }
 
-// TryDo runs fn under the lock, as [Guarded.Do] does, only when g is not
-// locked at that moment; it never waits. It reports whether it ran fn. Like
-// [sync.Mutex.TryLock], needing it is often a sign of a deeper problem.
-// TryDo cannot deadlock, so the lock-order checker does not check it; it
-// records it as held while fn runs. A nil fn panics.
+// TryDo is [Guarded.Do] that never waits: it runs fn only if g is not locked
+// at that moment, and reports whether it did. Like [sync.Mutex.TryLock],
+// needing it is often a sign of a deeper problem. The lock-order checker
+// records g as held while fn runs but does not check TryDo's order.
 func (g *Guarded[T]) TryDo(fn func(v *T)) bool {
 	if fn == nil {
 		panic("lock: Guarded.TryDo called with a nil fn")
@@ -141,20 +114,16 @@ func (g *Guarded[T]) TryDo(fn func(v *T)) bool {
 	return true
 }
 
-// DoContext is [Guarded.Do] that gives up waiting when ctx is done: it then
-// returns ctx.Err() and does not run fn. It returns nil after running fn. A
-// context that is already done never runs fn, even when g is free, and a
-// lock obtained just as ctx ends is released without running fn. Callers of
-// DoContext that wait are woken one at a time, in the order they began to
-// wait, as the lock is released; they do not queue with callers of Do or of a
-// DoContext that finds the lock free, which can overtake them under heavy
-// contention. A nil ctx or fn panics.
+// DoContext is [Guarded.Do] that gives up waiting when ctx is done: it
+// returns nil after running fn, or ctx.Err() without running fn. A context
+// already done never runs fn, even when g is free. Callers that wait are
+// woken in the order they began to wait; callers of Do, and of a DoContext
+// that finds g free, can overtake them.
 //
 // Inside a testing/synctest bubble, a DoContext that waits with a context of
-// that bubble is durably blocked, so the bubble's clock can move on to the
-// context's deadline. The lock it waits for must then be released by a
-// goroutine of the same bubble: waking it from outside is a fatal error of
-// the runtime, as is any use of the bubble's channels from outside.
+// that bubble is durably blocked; the lock must then be released by a
+// goroutine of the same bubble (releasing it from outside is a fatal runtime
+// error).
 func (g *Guarded[T]) DoContext(ctx context.Context, fn func(v *T)) error {
 	if ctx == nil {
 		panic("lock: Guarded.DoContext called with a nil ctx")

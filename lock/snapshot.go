@@ -8,25 +8,15 @@ import (
 	"github.com/tamego/tame/internal/sched"
 )
 
-// A Snapshot shares a value that never changes: readers load the current
-// version without locking, and writers publish a new version instead of
-// changing the old one, so a version a reader holds stays as it was.
+// A Snapshot shares a value that readers load without locking and writers
+// replace with a new version, so a version a reader holds never changes. It
+// is safe for concurrent use; the zero value holds the zero T; it must not
+// be copied after first use.
 //
-// A Snapshot is safe for concurrent use by multiple goroutines. The zero
-// value is ready to use and holds the zero T; [NewSnapshot] makes one that
-// holds a given value. It must not be copied after first use (go vet reports
-// copies).
-//
-// T must be treated as immutable once published: [Snapshot.Load] returns
-// the version by value, but a slice, map or pointer inside it is shared by
-// every reader of that version, so a writer that changes one must copy it
-// first (slices.Clone, maps.Clone) and change the copy, never the original.
-// Writing into a loaded version's slice or map is a data race.
-//
-// Blocking: Load never blocks. Update waits for the previous Update to
-// finish (writers are serialized) and cannot be cancelled. Panics: a panic
-// in the function given to Update publishes nothing, releases the writers'
-// lock and propagates unchanged. There are no errors and no goroutines.
+// A published version must be treated as immutable: a slice, map or pointer
+// inside it is shared by every reader, so copy it ([slices.Clone],
+// [maps.Clone]) and change the copy. Writing into a loaded version is a data
+// race.
 type Snapshot[T any] struct {
 	check checked    // first: it is empty without the tag lockcheck
 	mu    sync.Mutex // serializes Update
@@ -39,9 +29,7 @@ type Snapshot[T any] struct {
 	_ pad.Line
 }
 
-// NewSnapshot returns a Snapshot whose first version is v. Built with the
-// tag lockcheck, the writers' lock belongs to the lock class of the line
-// that called NewSnapshot.
+// NewSnapshot returns a Snapshot whose first version is v.
 func NewSnapshot[T any](v T) *Snapshot[T] {
 	s := &Snapshot[T]{}
 	s.p.Store(&v)
@@ -50,11 +38,9 @@ func NewSnapshot[T any](v T) *Snapshot[T] {
 }
 
 // Load returns the current version: the one published by the latest Update
-// that has returned, or one published by an Update running at the same
-// time. It never blocks and does not allocate. The result is a copy of the
-// version's top level; what it points to is shared (see [Snapshot]). It is
-// one atomic load and a copy of T: a large T is copied on every Load
-// (BenchmarkLoad), so share a pointer to it instead.
+// that has returned, or by one running at the same time. It never blocks and
+// does not allocate. A large T is copied on every Load: share a pointer to
+// it instead.
 func (s *Snapshot[T]) Load() T {
 	sched.Point(sched.Call)
 	if p := s.p.Load(); p != nil {
@@ -64,14 +50,13 @@ func (s *Snapshot[T]) Load() T {
 	return zero
 }
 
-// Update calls fn with the current version and publishes what fn returns as
-// the new version, which it also returns. Writers are serialized: fn runs
-// exactly once per call, never concurrently with another Update's fn, and
-// sees the version published by the Update before it, so no update is lost.
-// Loads that run meanwhile see the old version until the new one is
-// published. fn must not change anything old points to (copy it first); it
-// must not call Update on the same Snapshot (that deadlocks). A panic in fn
-// publishes nothing and propagates. A nil fn panics.
+// Update calls fn with the current version, publishes what fn returns as the
+// new version, and returns it. Updates are serialized: fn runs once per
+// call, never concurrently with another Update's fn, and sees the version
+// the previous Update published, so no update is lost. Update waits for the
+// previous one and cannot be cancelled. fn must not change what old points
+// to, nor call Update on the same Snapshot (that deadlocks). If fn panics,
+// nothing is published.
 func (s *Snapshot[T]) Update(fn func(old T) T) T {
 	if fn == nil {
 		panic("lock: Snapshot.Update called with a nil fn")
