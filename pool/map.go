@@ -9,23 +9,17 @@ import (
 	"github.com/tamego/tame/internal/scope"
 )
 
-// Map calls fn on every element of in, on at most limit goroutines (use
-// [NoLimit] for no limit), and returns the results in input order: out[i] is
-// fn(ctx, in[i]). It is the purest form of "give each task its own data":
-// every call reads its own element and writes its own result slot, so there
-// is nothing shared to race over and no lock.
+// Map calls fn on every element of in, on at most limit goroutines, and
+// returns the results in input order: out[i] is fn(ctx, in[i]). It starts no
+// goroutine per element.
 //
 // fn gets a context derived from ctx, cancelled at the first failure. Map
-// returns once every call has returned. The first error fn returns stops
-// Map from starting more calls and is returned, with nil results. When ctx
-// is done before every element was handled, Map stops starting calls and
-// returns [context.Cause](ctx); elements already handled do not matter then.
-// A panic in fn (panic(nil) and runtime.Goexit included) stops Map the same
-// way and re-panics in Map's caller as a [*tame.PanicError], the first panic
-// with the later ones in its Later field.
-//
-// Map starts no goroutine per element: up to limit goroutines claim chunks
-// of indices from a shared counter. Map panics when limit < 1 or fn is nil.
+// returns once every call has returned. The first error fn returns stops Map
+// from starting more calls and is returned, with nil results. When ctx is
+// done before every element was handled, Map stops starting calls and
+// returns [context.Cause](ctx). A panic in fn stops Map the same way and
+// re-panics in Map's caller as a [*tame.PanicError]. A limit below 1 or a
+// nil fn panics.
 func Map[T, R any](ctx context.Context, limit int, in []T,
 	fn func(ctx context.Context, v T) (R, error)) ([]R, error) {
 	if fn == nil {
@@ -54,7 +48,7 @@ func Map[T, R any](ctx context.Context, limit int, in []T,
 
 // ForEach calls fn on every element of in, on at most limit goroutines, and
 // returns once every call has returned. Errors, cancellation and panics work
-// as for [Map]. ForEach panics when limit < 1 or fn is nil.
+// as for [Map]. A limit below 1 or a nil fn panics.
 func ForEach[T any](ctx context.Context, limit int, in []T,
 	fn func(ctx context.Context, v T) error) error {
 	if fn == nil {

@@ -33,14 +33,10 @@ func newOptions(caller string, opts []Option) options {
 	return o
 }
 
-// OnPanic sets a handler that a [Pool] tells of every panic (and
-// runtime.Goexit) of a task, at once, in the worker goroutine that recovered
-// it, before that worker goes on with the next task; Close returns the same
-// panics later. The handler must not block for long: the worker's slot is
-// held meanwhile. A panic in the handler is recovered and returned by Close
-// too; a Close in the handler behaves as in a task (see [Pool.Close]).
-// OnPanic panics when fn is nil; NewGroup panics when given it (a Group
-// re-panics in Wait instead).
+// OnPanic sets a handler that a Pool calls with every task panic, at once,
+// in the worker that recovered it; the worker's slot is held meanwhile.
+// Close still returns these panics, and any panic of the handler. A nil fn
+// panics; NewGroup panics when given it.
 func OnPanic(fn func(*tame.PanicError)) Option {
 	if fn == nil {
 		panic("pool: OnPanic called with a nil function")
@@ -48,10 +44,9 @@ func OnPanic(fn func(*tame.PanicError)) Option {
 	return optionFunc(func(o *options) { o.onPanic = fn })
 }
 
-// Backlog sets how many accepted tasks of a [Group] or [Pool] may wait,
-// not started, while limit tasks run; once it is full, Go and Submit block
-// and TryGo and TrySubmit refuse. The default is large enough for bursts;
-// set it to size admission control. Backlog panics when n < 1.
+// Backlog sets how many accepted tasks of a Group or Pool may wait, not
+// started, while limit tasks run. The default suits bursts. Backlog panics
+// when n < 1.
 func Backlog(n int) Option {
 	if n < 1 {
 		panic(fmt.Sprintf("pool: backlog must be at least 1, got %d", n))
@@ -59,10 +54,10 @@ func Backlog(n int) Option {
 	return optionFunc(func(o *options) { o.backlog = n })
 }
 
-// JoinErrors makes a [Group] keep going after a task error: the error does
-// not cancel the group's context, and Wait returns errors.Join of every task
+// JoinErrors makes a Group keep going after a task error: errors do not
+// cancel the group's context, and Wait returns [errors.Join] of every task
 // error, in the order the tasks returned them. A panic still cancels the
-// group and re-panics in Wait. NewPool panics when given it.
+// group. NewPool panics when given it.
 func JoinErrors() Option {
 	return optionFunc(func(o *options) { o.join = true })
 }
