@@ -17,35 +17,24 @@ import (
 // A Keyed queue keeps one line per key: items with the same key are handled
 // one at a time, in the order they were accepted; items with different keys
 // are handled in parallel, on at most workers goroutines. Ready keys take
-// turns, one item each, so a hot key never starves the others, and a slow
-// key holds up only its own line.
+// turns, one item each, so a hot key never starves the others.
 //
-// Because keys run in parallel, the handler may only touch state that
-// belongs to the key it is called with: state shared by all keys (one map
-// updated for every key, a counter) is a data race, and needs a lock or,
-// better, a value per key made before the queue runs (see the examples).
+// Because keys run in parallel, the handler may touch only the state of the
+// key it is called with: state shared by all keys (one map updated for every
+// key, a counter) is a data race. Give each key its own value made before
+// the queue runs (see the examples), or use a lock.
 //
-// A Keyed queue is safe for concurrent use by any number of goroutines. Make
-// one with [NewKeyed]; the zero value is not usable (its methods panic). It
-// must not be copied after first use.
+// A Keyed queue is safe for concurrent use. Make one with [NewKeyed]; the
+// zero value is not usable (its methods panic). It must not be copied after
+// first use.
 //
-// Its capacity is the number of items that may wait, over all keys; the
-// items being handled do not count. Push blocks while capacity items wait,
-// and Pushes that wait are let in in the order they came, as room is made;
-// TryPush never blocks. Memory is taken as items wait and given back as
-// lines drain, except that drained lines keep room for a few items (never
-// more than the capacity) for the keys that come next: a key whose line has
-// drained holds none.
-//
-// A key must be equal to itself: Push and TryPush panic with a key that is
-// not (a NaN, or a struct or interface value holding one), and with an
-// interface key whose dynamic type is not comparable, in the caller's
-// goroutine, and the queue goes on working.
+// Push and TryPush panic, in the caller's goroutine, with a key that is not
+// equal to itself (a NaN, or a value holding one) or an interface key whose
+// dynamic type is not comparable; the queue goes on working.
 //
 // The first worker goroutine starts in NewKeyed, the others as there is
-// work, up to workers of them; they wait when there is none, and end once
-// Close or Shutdown was called and every accepted item was handled. A panic or runtime.Goexit in the handler skips
-// only its item: see [OnPanic] and [Keyed.Close].
+// work; all end once Close or Shutdown was called and every accepted item
+// was handled.
 type Keyed[K comparable, T any] struct {
 	handle   func(K, T)
 	anyKeys  bool // K may hold an interface value
@@ -97,10 +86,10 @@ type item[K comparable, T any] struct {
 	v   T
 }
 
-// NewKeyed returns a Keyed queue whose handle is called on every accepted
-// item, with its key. workers is the most handler calls that run at once;
-// capacity is the most items that wait at once, over all keys. NewKeyed
-// panics when workers < 1, capacity < 1 or handle is nil.
+// NewKeyed returns a Keyed queue that calls handle on every accepted item
+// with its key, at most workers calls at once; capacity is the most items
+// that wait at once, over all keys. NewKeyed panics if workers < 1, capacity
+// < 1 or handle is nil.
 func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opts ...Option) *Keyed[K, T] {
 	if workers < 1 {
 		panic(fmt.Sprintf("queue: workers must be at least 1, got %d", workers))
@@ -138,14 +127,8 @@ func (q *Keyed[K, T]) mustBeMade() {
 	}
 }
 
-// Push adds v at the end of key's line. It waits while the queue is full and
-// returns nil once v is accepted: v is then handled exactly once, also when
-// Close is called in the meantime. It returns ctx.Err() when ctx is done
-// before v is accepted (when ctx is already done, it accepts nothing, even
-// with room), and an error wrapping [tame.ErrClosed] once Close or Shutdown
-// was called. Called from the handler on its own full queue it returns an
-// error wrapping [tame.ErrDeadlock] at once: if every worker waited for
-// room, none would make it.
+// Push adds v at the end of key's line. It waits, returns and refuses as
+// [Queue.Push] does.
 func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	sched.Point(sched.Push)
 	q.mustBeMade()
@@ -208,10 +191,8 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	return err
 }
 
-// TryPush adds v at the end of key's line if there is room now, without
-// waiting. It reports whether v was accepted: false when capacity items
-// wait, when Pushes wait for room (they come first), and once Close or
-// Shutdown was called.
+// TryPush adds v at the end of key's line if there is room now, as
+// [Queue.TryPush] does.
 func (q *Keyed[K, T]) TryPush(key K, v T) bool {
 	sched.Point(sched.Push)
 	q.mustBeMade()
@@ -226,8 +207,7 @@ func (q *Keyed[K, T]) TryPush(key K, v T) bool {
 	return true
 }
 
-// Len returns the number of items waiting, over all keys: accepted and not
-// yet given to the handler. It never exceeds the capacity.
+// Len returns the number of items waiting, over all keys.
 func (q *Keyed[K, T]) Len() int {
 	q.mustBeMade()
 	q.mu.Lock()
@@ -259,27 +239,13 @@ func (q *Keyed[K, T]) Stats() Stats {
 	}
 }
 
-// Close stops accepting items, waits until every accepted item was handled
-// and every worker goroutine has ended, and returns the handler's panics:
-// nil, or errors.Join of *tame.PanicError in the order they happened (the
-// first ones, then a count). Pushes waiting for room return tame.ErrClosed.
-// Close is idempotent and safe for concurrent use; every call returns the
-// same error, and so does Shutdown.
-//
-// Called from the handler (or OnPanic) of this queue, Close cannot wait for
-// its own call: it stops accepting and returns at once an error wrapping
-// [tame.ErrDeadlock]; the workers still handle every accepted item, and a
-// Close from another goroutine waits for that and returns the panics.
+// Close is [Queue.Close] for a Keyed queue: it also waits for every worker
+// goroutine to end.
 func (q *Keyed[K, T]) Close() error {
 	return q.Shutdown(context.Background())
 }
 
-// Shutdown is Close bounded by ctx: it stops accepting items and waits until
-// every accepted item was handled or ctx is done. When ctx ends first it
-// returns ctx.Err(), and the work goes on: nothing accepted is dropped, the
-// workers still end on their own, and a later Close or Shutdown waits for
-// them. When everything accepted was already handled, it returns what Close
-// returns, even with a done ctx.
+// Shutdown is [Queue.Shutdown] for a Keyed queue.
 func (q *Keyed[K, T]) Shutdown(ctx context.Context) error {
 	sched.Point(sched.Close)
 	q.mustBeMade()

@@ -17,11 +17,10 @@ type optionFunc func(*options)
 
 func (f optionFunc) apply(o *options) { f(o) }
 
-// OnPanic returns an Option that calls report at once with every panic (and
-// every runtime.Goexit) of the handler, on the goroutine that recovered it,
-// before that goroutine handles its next item. Close returns the same panics
-// later. A panic in report itself is recovered and returned by Close too.
-// OnPanic panics when report is nil.
+// OnPanic returns an Option that calls report with every panic and
+// runtime.Goexit of the handler, at once, on the goroutine that recovered
+// it, before that goroutine handles its next item. Close returns them too,
+// and also a panic in report. OnPanic panics if report is nil.
 func OnPanic(report func(*tame.PanicError)) Option {
 	if report == nil {
 		panic("queue: OnPanic with a nil func")

@@ -13,23 +13,14 @@ import (
 
 // A Queue funnels items from many producers into one consumer goroutine that
 // calls the handler on each item, one at a time, in the order the items were
-// accepted. Items pushed by one goroutine are handled in the order it pushed
-// them.
+// accepted.
 //
-// A Queue is safe for concurrent use by any number of goroutines. Make one
-// with [New]; the zero value is not usable (its methods panic). A Queue must
-// not be copied after first use.
+// A Queue is safe for concurrent use. Make one with [New]; the zero value is
+// not usable (its methods panic). A Queue must not be copied after first
+// use.
 //
-// Its capacity is the number of items that may wait; the item being handled
-// does not count. Push blocks while capacity items wait, and Pushes that
-// wait are let in in the order they came, as room is made; TryPush never
-// blocks. New allocates the memory of every waiting item at once: one slot
-// per item of capacity, rounded up to a power of two.
-//
-// The handler runs on the consumer goroutine, which starts in New and ends
-// once Close or Shutdown was called and every accepted item was handled. A
-// panic or runtime.Goexit in the handler skips only its item: see
-// [OnPanic] and [Queue.Close].
+// The consumer goroutine starts in New and ends once Close or Shutdown was
+// called and every accepted item was handled.
 type Queue[T any] struct {
 	r      ring[T] // first: its padded words stay aligned
 	handle func(T)
@@ -47,10 +38,10 @@ type Queue[T any] struct {
 	waiters waitList[T]
 }
 
-// New returns a Queue whose consumer goroutine calls handle on every accepted
-// item. capacity is the most items that wait at once. New panics when
-// capacity < 1, when capacity items would not fit in memory, or when handle
-// is nil.
+// New returns a Queue whose consumer goroutine calls handle on every
+// accepted item; capacity is the most items that wait at once. New panics if
+// capacity < 1, if capacity items would not fit in memory, or if handle is
+// nil.
 func New[T any](capacity int, handle func(T), opts ...Option) *Queue[T] {
 	if handle == nil {
 		panic("queue: handle func must not be nil")
@@ -73,13 +64,12 @@ func (q *Queue[T]) mustBeMade() {
 	}
 }
 
-// Push adds v at the end of the line. It waits while the queue is full and
-// returns nil once v is accepted: v is then handled exactly once, also when
-// Close is called in the meantime. It returns ctx.Err() when ctx is done
-// before v is accepted (when ctx is already done, it accepts nothing, even
-// with room), and an error wrapping [tame.ErrClosed] once Close or Shutdown
-// was called. Called from the handler on its own full queue, where waiting
-// would never end, it returns an error wrapping [tame.ErrDeadlock] at once.
+// Push adds v at the end of the line, waiting while the queue is full. It
+// returns nil once v is accepted (v is then handled exactly once), ctx.Err()
+// if ctx is done first or already done, and an error wrapping
+// [tame.ErrClosed] once Close or Shutdown was called. Called from the
+// handler on its own full queue, it returns at once an error wrapping
+// [tame.ErrDeadlock].
 func (q *Queue[T]) Push(ctx context.Context, v T) error {
 	sched.Point(sched.Push)
 	q.mustBeMade()
@@ -162,9 +152,8 @@ func (q *Queue[T]) wait(ctx context.Context, v T) error {
 }
 
 // TryPush adds v at the end of the line if there is room now, without
-// waiting. It reports whether v was accepted: false when capacity items
-// wait, when Pushes wait for room (they come first), and once Close or
-// Shutdown was called.
+// waiting, and reports whether it did. It refuses while Pushes wait for room
+// (they come first) and once Close or Shutdown was called.
 func (q *Queue[T]) TryPush(v T) bool {
 	sched.Point(sched.Push)
 	q.mustBeMade()
@@ -177,8 +166,8 @@ func (q *Queue[T]) TryPush(v T) bool {
 	return true
 }
 
-// Len returns the number of items waiting: accepted and not yet given to
-// the handler. It never exceeds the capacity.
+// Len returns the number of items waiting: accepted and not yet given to the
+// handler.
 func (q *Queue[T]) Len() int {
 	q.mustBeMade()
 	return q.r.depth()
@@ -204,25 +193,22 @@ func (q *Queue[T]) Stats() Stats {
 
 // Close stops accepting items, waits until every accepted item was handled
 // and the consumer goroutine has ended, and returns the handler's panics:
-// nil, or errors.Join of *tame.PanicError in the order they happened (the
-// first ones, then a count). Pushes waiting for room return tame.ErrClosed.
-// Close is idempotent and safe for concurrent use; every call returns the
-// same error, and so does Shutdown.
+// nil, or errors.Join of *[tame.PanicError] in the order they happened (the
+// first ones, then a count). Pushes waiting for room return
+// [tame.ErrClosed]. Close is idempotent and safe for concurrent use; every
+// call, and Shutdown, returns the same error.
 //
-// Called from the handler (or OnPanic) of this queue, Close cannot wait for
-// its own call: it stops accepting and returns at once an error wrapping
-// [tame.ErrDeadlock]; the consumer still handles every accepted item, and a
-// Close from another goroutine waits for that and returns the panics.
+// Called from the handler or OnPanic, Close returns at once an error
+// wrapping [tame.ErrDeadlock]; every accepted item is still handled, and a
+// Close from another goroutine waits for that.
 func (q *Queue[T]) Close() error {
 	return q.Shutdown(context.Background())
 }
 
-// Shutdown is Close bounded by ctx: it stops accepting items and waits until
-// every accepted item was handled or ctx is done. When ctx ends first it
-// returns ctx.Err(), and the work goes on: nothing accepted is dropped, the
-// consumer goroutine still ends on its own, and a later Close or Shutdown
-// waits for it. When everything accepted was already handled, it returns
-// what Close returns, even with a done ctx.
+// Shutdown is Close bounded by ctx. When ctx ends first it returns ctx.Err()
+// and the work goes on: nothing accepted is dropped, and a later Close or
+// Shutdown waits for it. When everything accepted was already handled, it
+// returns what Close returns, even with a done ctx.
 func (q *Queue[T]) Shutdown(ctx context.Context) error {
 	sched.Point(sched.Close)
 	q.mustBeMade()

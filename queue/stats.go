@@ -1,9 +1,8 @@
 package queue
 
 // Stats is a snapshot of the counters of a [Queue] or a [Keyed] queue, in
-// the vocabulary every tame package uses. The fields are read one after the
-// other while the queue runs; once Close has returned,
-// Submitted == Completed + Failed.
+// the vocabulary of [tame]. The fields are read one after the other while
+// the queue runs; once Close has returned, Submitted == Completed + Failed.
 type Stats struct {
 	Submitted  uint64 // items accepted by Push and TryPush
 	Refused    uint64 // Push and TryPush calls that accepted nothing
