@@ -2,11 +2,14 @@ package pool_test
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
+	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/leaktest"
 	"github.com/tamego/tame/pool"
 )
@@ -52,4 +55,54 @@ func TestValuesMadeOutsideABubble(t *testing.T) {
 		t.Errorf("%d tasks ran, want %d", got, 3*4)
 	}
 	leaktest.Back(t, base)
+}
+
+// TestPoolMadeOutsideABubbleBlocksInside: a Submit that waits for room
+// inside a bubble, on a Pool made outside it, is durably blocked: the
+// bubble's clock moves, so its context times out on time, and a Close wakes
+// it. Outside again, the pool goes on working.
+func TestPoolMadeOutsideABubbleBlocksInside(t *testing.T) {
+	p := pool.NewPool(1, pool.Backlog(1))
+	for round := range 2 {
+		watchdog(t, 10*time.Second, func() {
+			synctest.Test(t, func(t *testing.T) {
+				release := make(chan struct{})
+				for range 2 {
+					if err := p.Submit(context.Background(), func() { <-release }); err != nil {
+						t.Fatal(err)
+					}
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				start := time.Now()
+				if err := p.Submit(ctx, func() { t.Error("refused task ran") }); err != context.DeadlineExceeded {
+					t.Errorf("round %d: Submit() = %v, want context.DeadlineExceeded", round, err)
+				}
+				if d := time.Since(start); d != time.Second {
+					t.Errorf("round %d: Submit gave up after %v, want 1s", round, d)
+				}
+				close(release)
+				synctest.Wait()
+			})
+		})
+	}
+	// Outside: a blocked Submit still waits, and Close wakes it.
+	release := make(chan struct{})
+	for range 2 {
+		_ = p.Submit(context.Background(), func() { <-release })
+	}
+	errc := make(chan error)
+	go func() { errc <- p.Submit(context.Background(), func() {}) }()
+	for p.Stats().Blocked == 0 {
+		runtime.Gosched()
+	}
+	closed := make(chan error)
+	go func() { closed <- p.Close() }()
+	if err := <-errc; !errors.Is(err, tame.ErrClosed) {
+		t.Errorf("Submit() blocked at Close = %v, want tame.ErrClosed", err)
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Errorf("Close() = %v", err)
+	}
 }

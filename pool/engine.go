@@ -52,7 +52,8 @@ type engine[T any] struct {
 	taskWaiters    int             // the waiters that are tasks of this engine (see overflow)
 	unknownWaiters int             // the waiters that did not look up who they are
 	identify       bool            // a task asked the unknown waiters to identify
-	space          chan struct{}   // one token: "there may be room", for a blocked submitter
+	blocked        []chan struct{} // one per blocked submitter, oldest first: closed to wake it
+	waking         bool            // a submitter was woken and has not looked yet
 	idle           []chan struct{} // closed once idle (one per waiting call; see isIdle)
 	idleNoWaiters  bool            // idle also needs no blocked submitter (a Group's)
 
@@ -70,7 +71,6 @@ func (c *engine[T]) init(limit, backlog int, spare *sync.Pool, run func(T), fail
 	c.limit = limit
 	c.backlog = backlog
 	c.wakeAt = max(1, backlog/2)
-	c.space = make(chan struct{}, 1)
 	c.run = run
 	c.failed = failed
 }

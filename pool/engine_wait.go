@@ -7,14 +7,32 @@ package pool
 // called with c.mu held.
 func (c *engine[T]) room() bool { return c.running < c.limit || c.hasRoom() }
 
-// signal wakes one blocked submitter, if none is already being woken. It is
-// called with c.mu held, when c.waiters > 0. The woken one passes the token
-// on when there is still room (see wait), so every waiter is reached.
+// signal wakes the longest blocked submitter, if none is already being
+// woken. It is called with c.mu held. The woken one passes the wake-up on
+// when there is still room (see wait), so every waiter is reached.
+//
+// Each blocked submitter waits on a channel made for that wait, so a value
+// made outside a synctest bubble works inside one: the bubble sees the
+// submitter durably blocked, and its clock moves.
 func (c *engine[T]) signal() {
-	select {
-	case c.space <- struct{}{}:
-	default: // a token is already pending
+	if c.waking || len(c.blocked) == 0 {
+		return
 	}
+	ch := c.blocked[0]
+	c.blocked[0] = nil
+	c.blocked = c.blocked[1:]
+	c.waking = true
+	close(ch)
+}
+
+// wakeAll wakes every blocked submitter (the pool was closed). It is called
+// with c.mu held.
+func (c *engine[T]) wakeAll() {
+	for i, ch := range c.blocked {
+		close(ch)
+		c.blocked[i] = nil
+	}
+	c.blocked = c.blocked[:0]
 }
 
 // Who a blocked submitter is. Telling a task of the engine from another
@@ -68,18 +86,30 @@ func (c *engine[T]) overflow(t T, who caller) bool {
 	return true
 }
 
-// wait blocks a submitter until there may be room, done is closed, closed
-// is closed, or it is asked to identify. It is called with c.mu held and
-// returns with it held; the caller loops and checks again.
-func (c *engine[T]) wait(who caller, done, closed <-chan struct{}) {
+// wait blocks a submitter until there may be room, done is closed, the
+// engine is closed (wakeAll), or it is asked to identify. It is called with
+// c.mu held and returns with it held; the caller loops and checks again.
+func (c *engine[T]) wait(who caller, done <-chan struct{}) {
+	ch := make(chan struct{})
+	c.blocked = append(c.blocked, ch)
 	c.count(who, +1)
 	c.mu.Unlock()
 	select {
-	case <-c.space:
+	case <-ch:
 	case <-done:
-	case <-closed:
 	}
 	c.mu.Lock()
+	select {
+	case <-ch: // woken by signal or wakeAll
+		c.waking = false
+	default: // gave up: no longer blocked
+		for i, x := range c.blocked {
+			if x == ch {
+				c.blocked = append(c.blocked[:i], c.blocked[i+1:]...)
+				break
+			}
+		}
+	}
 	c.count(who, -1)
 	c.wakeIdle() // a Group's Wait may be waiting for the last blocked Go
 	if c.unknownWaiters == 0 {

@@ -125,7 +125,7 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 			c.mu.Unlock()
 			return
 		}
-		c.wait(who, g.done, nil)
+		c.wait(who, g.done)
 	}
 }
 

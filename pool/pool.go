@@ -18,13 +18,12 @@ import (
 // [OnPanic] handler, if any, and Close returns the panic. A Pool has no
 // error channel: a task handles its own errors.
 type Pool struct {
-	engine   engine[func()]
-	closedCh chan struct{} // closed by the first Close or Shutdown: wakes blocked submitters
-	closed   bool          // guarded by engine.mu
-	done     bool          // guarded by engine.mu: every accepted task has run, result is set
-	result   error         // guarded by engine.mu
-	panics   catch.Collector
-	onPanic  func(*tame.PanicError)
+	engine  engine[func()]
+	closed  bool  // guarded by engine.mu
+	done    bool  // guarded by engine.mu: every accepted task has run, result is set
+	result  error // guarded by engine.mu
+	panics  catch.Collector
+	onPanic func(*tame.PanicError)
 }
 
 // poolWorkers keeps the workers of closed pools for new ones.
@@ -41,7 +40,7 @@ func NewPool(limit int, opts ...Option) *Pool {
 	if o.join {
 		panic("pool: JoinErrors applies to a Group, not to a Pool")
 	}
-	p := &Pool{closedCh: make(chan struct{}), onPanic: o.onPanic}
+	p := &Pool{onPanic: o.onPanic}
 	p.engine.init(limit, o.backlog, &poolWorkers, runFunc, p.taskPanicked)
 	return p
 }
@@ -62,7 +61,7 @@ func (p *Pool) taskPanicked(pe *tame.PanicError) {
 }
 
 func (p *Pool) check(name string) {
-	if p.closedCh == nil {
+	if p.engine.run == nil {
 		panic("pool: " + name + " called on a Pool not made by NewPool")
 	}
 }
@@ -115,7 +114,7 @@ func (p *Pool) Submit(ctx context.Context, task func()) error {
 			c.mu.Unlock()
 			return nil
 		}
-		c.wait(who, ctx.Done(), p.closedCh)
+		c.wait(who, ctx.Done())
 	}
 }
 
@@ -198,7 +197,7 @@ func (p *Pool) shutdown(name string, ctx context.Context) error {
 	defer c.mu.Unlock()
 	if !p.closed {
 		p.closed = true
-		close(p.closedCh)
+		c.wakeAll() // blocked Submit calls return tame.ErrClosed
 	}
 	if p.done {
 		return p.result
