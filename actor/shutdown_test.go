@@ -266,3 +266,36 @@ func TestShutdownDoneCtxFreshActor(t *testing.T) {
 	}
 	leaktest.Back(t, base)
 }
+
+// TestShutdownDoneCtxDuringInit: Shutdown with a ctx already done while init
+// runs returns ctx.Err() at once, like for a busy receive: it does not wait
+// for init, which may wait for the caller. The actor then ends on its own,
+// and Stop returns nil.
+func TestShutdownDoneCtxDuringInit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		done, cancel := context.WithCancel(context.Background())
+		cancel()
+		started, release := make(chan struct{}), make(chan struct{})
+		ref := actor.Spawn(context.Background(), func() int {
+			close(started)
+			<-release
+			return 0
+		}, func(context.Context, *int, int) {})
+		<-started
+		got := make(chan error, 1)
+		go func() { got <- ref.Shutdown(done) }()
+		synctest.Wait()
+		select {
+		case err := <-got:
+			if err != context.Canceled {
+				t.Errorf("Shutdown(done ctx) while init runs = %v, want context.Canceled", err)
+			}
+		default:
+			t.Errorf("Shutdown(done ctx) waits for init")
+		}
+		close(release)
+		if err := ref.Stop(); err != nil {
+			t.Errorf("Stop() = %v, want nil", err)
+		}
+	})
+}
