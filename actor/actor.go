@@ -53,6 +53,7 @@ type Ref[M any] struct {
 	consumer atomic.Uint64   // id of the goroutine running receive, for Stop from inside
 	unwatch  func() bool     // stops watching the spawn context
 	stop     <-chan struct{} // the spawn context's Done; nil if it never ends
+	inInit   atomic.Bool     // init runs
 }
 
 // Stats is a snapshot of an actor's counters, returned by [Ref.Stats], in
@@ -205,8 +206,9 @@ func (r *Ref[M]) Stop() error {
 // second it returns ctx.Err(), and the actor goes on handling what it
 // accepted: nothing is dropped, and a later Stop or Shutdown waits for it.
 // When the actor has already handled every message it accepted (also when
-// it accepted none: Shutdown then waits for init, if it has not returned),
-// Shutdown returns Stop's result even with a ctx that is done. Called on the actor's
+// it accepted none and init has not begun: Shutdown then waits for init),
+// Shutdown returns Stop's result even with a ctx that is done; while init
+// or receive runs, it returns ctx.Err(). Called on the actor's
 // own goroutine, it returns at once, as Stop does. A nil ctx panics.
 func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	sched.Point(sched.Close)
@@ -241,11 +243,12 @@ func (r *Ref[M]) Shutdown(ctx context.Context) error {
 }
 
 // idleForGood reports whether the actor, closed, has handled every message
-// it accepted, so that it only ends (after init, if it accepted none):
-// another call (Stop, Shutdown, the spawn ctx) closed its mailbox while it
-// was parked, or it has seen the end, or it accepted nothing.
+// it accepted and runs no user code, so that it only ends (after init, if
+// it accepted nothing and init has not begun): another call (Stop,
+// Shutdown, the spawn ctx) closed its mailbox while it was parked, or it
+// has seen the end, or it accepted nothing and init is not running.
 func (r *Ref[M]) idleForGood() bool {
-	return r.ending.Load() || r.mb.settled() || r.mb.end() == 0
+	return r.ending.Load() || r.mb.settled() || (r.mb.end() == 0 && !r.inInit.Load())
 }
 
 // Stats returns a snapshot of the actor's counters. It never waits for the

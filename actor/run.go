@@ -98,6 +98,7 @@ func (a *actor[S, M]) run() {
 
 // step accounts for the last failure, if any, then handles messages.
 func (a *actor[S, M]) step() {
+	a.ref.inInit.Store(false) // init may have failed
 	if pe := a.pending; pe != nil {
 		a.pending = nil
 		a.fail(pe)
@@ -143,7 +144,9 @@ func (a *actor[S, M]) loop() {
 		return
 	}
 	if a.fresh {
+		a.ref.inInit.Store(true)
 		a.state = a.init()
+		a.ref.inInit.Store(false)
 		a.fresh = false
 	}
 	mb := a.ref.mb
