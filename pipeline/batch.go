@@ -7,21 +7,11 @@ import (
 
 // Batch returns a channel that receives the items of in grouped into slices
 // of at most size items, in order. A batch is sent when it holds size items;
-// when maxWait > 0, also once its oldest item has waited maxWait (the timer
-// starts at the batch's first item and is not reset by the ones after it;
-// while items keep arriving without a pause, Batch notices the timer after a
-// few more items, so a batch may be sent a little after maxWait); and, with
-// whatever it holds, when in is closed. maxWait <= 0 means batches are sent
-// at size and at the end only. No empty batch is ever sent. Each batch is a
-// new slice that the receiver owns.
-//
-// While a full batch waits to be sent, Batch takes no more items, so
-// backpressure reaches in. Once the pipeline is stopped, the batch being
-// filled is dropped and the channel closed. size < 1 or a nil in panics.
-//
-// Batching is how to make a pipeline cheap per item: a channel handoff costs
-// the same for a slice as for one item, so the stages after Batch pay it
-// once per batch (BenchmarkBatch).
+// when maxWait > 0, also about maxWait after its first item arrived; and,
+// with what it holds, when in is closed. No empty batch is sent; each batch
+// is a new slice that the receiver owns. Batch takes no more items while a
+// full batch waits to be sent. Once the pipeline is stopped, the batch being
+// filled is dropped. size < 1 or a nil in panics.
 func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-chan []T {
 	mustChan("Batch", in == nil)
 	if size < 1 {

@@ -3,19 +3,11 @@ package pipeline
 import "context"
 
 // Map returns a channel that receives fn(ctx, v) for every item v of in, in
-// any order, computed by workers goroutines of p. Each worker takes the next
-// item from in, calls fn and sends the result, so at most workers items are
-// being handled at a time and at most workers + the buffer results are
-// produced ahead of the consumer. The channel is closed once in is closed
-// and every result is sent, or once the pipeline is stopped.
-//
-// ctx is the pipeline's context. An error from fn stops the pipeline (its
-// result is not sent) and is what Wait returns, unless the pipeline had
-// failed already; a panic in fn stops it too and is re-raised by Wait. Once
-// the pipeline is stopped, no worker takes another item from in.
-//
-// workers < 1, a nil fn or a nil in panics. Use [OrderedMap] to keep the
-// input order with several workers; with one worker, Map keeps it too.
+// any order (in input order with one worker), computed by workers goroutines
+// with the pipeline's context. The channel is closed once in is closed and
+// every result is sent, or once the pipeline is stopped; then no worker
+// takes another item. An error from fn stops the pipeline and its result is
+// not sent. workers < 1, a nil fn or a nil in panics.
 func Map[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Context, T) (R, error)) <-chan R {
 	mustChan("Map", in == nil)
 	mustWorkers("Map", workers)
@@ -62,10 +54,7 @@ func mapStage[T, R any](p *Pipeline, kind string, in <-chan T, workers int, fn f
 }
 
 // FlatMap is like [Map] with a function that returns any number of results
-// per item: the returned channel receives the elements of fn(ctx, v) for
-// every item v, the elements of one item in order and, with several
-// workers, those of different items interleaved. An empty or nil slice
-// sends nothing for that item. workers < 1, a nil fn or a nil in panics.
+// per item; the results of one item are sent in order.
 func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Context, T) ([]R, error)) <-chan R {
 	mustChan("FlatMap", in == nil)
 	mustWorkers("FlatMap", workers)
@@ -97,10 +86,9 @@ func FlatMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Co
 	return out
 }
 
-// Filter returns a channel that receives the items of in for which keep
-// returns true, in order, on one goroutine of p. keep gets no context: it is
-// meant to be a quick, pure test; use [FlatMap] for a test that can fail or
-// block. A nil keep or a nil in panics.
+// Filter returns a channel that receives, in order, the items of in for
+// which the quick, pure test keep returns true. A nil keep or a nil in
+// panics.
 func Filter[T any](p *Pipeline, in <-chan T, keep func(T) bool) <-chan T {
 	mustChan("Filter", in == nil)
 	mustFunc("Filter", "keep", keep == nil)

@@ -2,11 +2,9 @@ package pipeline
 
 import "fmt"
 
-// Merge returns a channel that receives the items of every input channel (fan
-// in), in any order across inputs and in order within each one. It is closed
-// once every input is closed, or once the pipeline is stopped. One goroutine
-// of p forwards each input, so a slow or idle input does not hold up the
-// others. With no inputs, the channel is closed at once. A nil input panics.
+// Merge returns a channel that receives the items of every input, in order
+// within each one, and is closed once every input is closed or the pipeline
+// is stopped. A slow input does not hold up the others. A nil input panics.
 func Merge[T any](p *Pipeline, ins ...<-chan T) <-chan T {
 	for i, in := range ins {
 		if in == nil {
@@ -42,15 +40,11 @@ func Merge[T any](p *Pipeline, ins ...<-chan T) <-chan T {
 	return out
 }
 
-// Broadcast returns n channels that each receive every item of in, in order
-// (fan out by copying, where [Map] with workers fans out by sharing). One
-// goroutine of p sends each item to every output before it takes the next,
-// so the slowest reader sets the pace of all: every output must be read, by
-// different goroutines, until it is closed or the pipeline is stopped, or
-// the others stall once their buffers are full. The outputs get copies of
-// the item: when T holds a pointer, slice or map, they share what it points
-// to, so treat it as read-only. The outputs are closed once in is closed and
-// the last item sent, or once the pipeline is stopped. n < 1 or a nil in
+// Broadcast returns n channels that each receive every item of in, in order,
+// and are closed once in is closed or the pipeline is stopped. It sends each
+// item to every output before it takes the next, so every output must be
+// read, by different goroutines, until it is closed. The outputs get copies
+// of the item: treat what they point to as read-only. n < 1 or a nil in
 // panics.
 func Broadcast[T any](p *Pipeline, in <-chan T, n int) []<-chan T {
 	mustChan("Broadcast", in == nil)

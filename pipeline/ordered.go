@@ -26,18 +26,8 @@ type chunk[T, R any] struct {
 }
 
 // OrderedMap is like [Map] but its channel receives the results in the order
-// of the items of in, with workers goroutines computing them in parallel.
-//
-// The workers take the items in small chunks (smaller when fn is slow, so
-// that slow items are spread over the workers), and the handoffs cost per
-// chunk, so keeping the order costs little per item beside Map. The
-// reordering window is bounded in proportion to workers: when one item is
-// slow, the others go ahead by a bounded number of items and then wait, so
-// memory stays bounded and backpressure reaches in.
-//
-// Errors and panics are handled as in Map: once the pipeline is stopped, no
-// worker starts another item. With workers = 1 it is Map with one worker.
-// workers < 1, a nil fn or a nil in panics.
+// of the items of in. When one item is slow, the others go ahead by a
+// bounded number of items and then wait.
 func OrderedMap[T, R any](p *Pipeline, in <-chan T, workers int, fn func(context.Context, T) (R, error)) <-chan R {
 	mustChan("OrderedMap", in == nil)
 	mustWorkers("OrderedMap", workers)

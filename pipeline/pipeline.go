@@ -25,25 +25,11 @@ const defaultBuffer = 64
 // consumer's choice, not a failure.
 var errBreak = errors.New("pipeline: the consumer stopped early")
 
-// A Pipeline owns the goroutines of a set of stages connected by channels:
-// every stage function ([From], [Map], [Batch], ...) starts its goroutines
-// through it, and [Pipeline.Wait] returns only after all of them have ended.
-//
-// The first stage error or panic, or the end of the parent context, cancels
-// the pipeline's context ([Pipeline.Context]): from then on no stage takes
-// another item, and none stays blocked on a send; each one returns and
-// closes its output channel. Wait returns the first error (the cause the
-// context was cancelled with, see [context.Cause]). A panic in a stage,
-// including panic(nil) and [runtime.Goexit], cancels the pipeline at once
-// and is re-raised by Wait in its caller's goroutine as a
-// *[github.com/tamego/tame.PanicError], as tame's panic policy for scoped
-// work says.
-//
-// A Pipeline is safe for concurrent use. The zero value is not usable: make
-// one with [New]. A *Pipeline is a handle, copy the pointer freely; the views
-// returned by [Pipeline.Named] and [Pipeline.Buffered] share the same
-// pipeline. Stages must all be added before Wait is called (a sink calls it),
-// and a Pipeline is not reused once Wait has returned.
+// A Pipeline owns the goroutines of a set of stages connected by channels.
+// It is safe for concurrent use. Make one with [New]; copy the pointer
+// freely. The views returned by [Pipeline.Named] and [Pipeline.Buffered]
+// share the same pipeline. Stages must all be added before Wait is called (a
+// sink calls it), and a Pipeline is not reused once Wait has returned.
 type Pipeline struct {
 	sh     *shared
 	name   string // the name the next stages get in Stats, "" for their kind
@@ -68,9 +54,7 @@ type shared struct {
 // called, and the stages publish their counters before they wait.
 const watched = scope.Stopped << 1
 
-// New returns an empty pipeline whose context is derived from ctx. Add
-// stages, then consume the last channel with a sink ([ForEach], [Collect],
-// [Reduce], [All]) or read it by hand and call [Pipeline.Wait].
+// New returns an empty pipeline whose context is derived from ctx.
 func New(ctx context.Context) *Pipeline {
 	if ctx == nil {
 		panic("pipeline: New: nil context")
@@ -81,24 +65,16 @@ func New(ctx context.Context) *Pipeline {
 	return &Pipeline{sh: sh, buffer: defaultBuffer}
 }
 
-// Context returns the pipeline's context. It is passed to every stage
-// function, and it is done once a stage fails or panics, the parent context
-// is done, or Wait has returned; [context.Cause] then tells why.
+// Context returns the pipeline's context. It is done once a stage fails or
+// panics, the parent context is done, or Wait has returned.
 func (p *Pipeline) Context() context.Context { return p.shared().ctx }
 
-// Wait waits until every stage goroutine of the pipeline has ended and
-// returns the first error: the first error a stage function returned, or the
-// cause of the parent context when it ended first (stopping early with a
-// break out of [All] is not an error). It returns nil when every stage ran
-// to the end. When a stage panicked, Wait panics with a
-// *[github.com/tamego/tame.PanicError] that carries the original value and
-// stack.
-//
-// Wait may be called several times and from several goroutines; each call
-// returns (or panics) the same way. Once it has returned, no stage code runs
-// any more and the pipeline's context is cancelled. Stages cannot be added
-// once Wait has been called. A stage function must not call Wait (or a sink)
-// on its own pipeline: it would wait for itself forever.
+// Wait waits until every stage goroutine has ended and returns the first
+// error a stage function returned, or the cause of the parent context when
+// it ended first, or nil. If a stage panicked, Wait panics with a
+// *[github.com/tamego/tame.PanicError]. Every call returns (or panics) the
+// same way. A stage function must not call Wait, or a sink, on its own
+// pipeline.
 func (p *Pipeline) Wait() error {
 	sched.Point(sched.Close)
 	err := p.shared().sc.Wait()
@@ -109,10 +85,7 @@ func (p *Pipeline) Wait() error {
 }
 
 // Named returns a view of p whose stages are reported under name in
-// [Pipeline.Stats]; stages made through p itself are reported under the
-// name of their function ("Map", "Batch", ...). The view shares everything
-// else with p, so pipeline.Map(p.Named("resize"), in, 4, resize) adds a stage
-// to p.
+// [Pipeline.Stats], instead of the name of their function ("Map", "Batch").
 func (p *Pipeline) Named(name string) *Pipeline {
 	p.shared()
 	v := *p
@@ -121,11 +94,8 @@ func (p *Pipeline) Named(name string) *Pipeline {
 }
 
 // Buffered returns a view of p whose stages return channels of capacity n
-// instead of the default 64; n = 0 makes them unbuffered. The view shares
-// everything else with p. A larger buffer lets stages run further apart,
-// with fewer goroutine switches per item (BenchmarkBuffer), but it holds
-// more items in memory at every stage, and more work can be done past a
-// failure before the stages see it. n < 0 panics.
+// (0: unbuffered). A larger buffer lets stages run further apart but holds
+// more items. n < 0 panics.
 func (p *Pipeline) Buffered(n int) *Pipeline {
 	if n < 0 {
 		panic(fmt.Sprintf("pipeline: Buffered: n must be at least 0, got %d", n))

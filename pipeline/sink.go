@@ -8,11 +8,9 @@ import (
 // ForEach calls fn for every item of in, in the caller's goroutine, until in
 // is closed or the pipeline is stopped, then waits for the whole pipeline
 // and returns what [Pipeline.Wait] returns. An error from fn stops the
-// pipeline and is returned (unless it had failed already). A panic in fn,
-// panic(nil) included, stops the pipeline too: ForEach waits for the stages,
-// then panics with a *[github.com/tamego/tame.PanicError]. When fn calls
-// [runtime.Goexit] (as t.FailNow does), ForEach stops the pipeline and waits
-// for its stages before the goroutine ends. A nil fn or a nil in panics.
+// pipeline and is returned, unless the pipeline had failed already. A panic
+// in fn, or runtime.Goexit, stops the pipeline too, and ForEach waits for
+// the stages before it goes on. A nil fn or a nil in panics.
 func ForEach[T any](p *Pipeline, in <-chan T, fn func(context.Context, T) error) error {
 	mustChan("ForEach", in == nil)
 	mustFunc("ForEach", "fn", fn == nil)
@@ -20,9 +18,8 @@ func ForEach[T any](p *Pipeline, in <-chan T, fn func(context.Context, T) error)
 }
 
 // Collect returns the items of in, in the order received, once in is closed
-// and the whole pipeline has ended, with what [Pipeline.Wait] returns. When
-// the pipeline failed, the items received before it stopped are returned
-// with the error. A nil in panics.
+// and the whole pipeline has ended, with what [Pipeline.Wait] returns. A nil
+// in panics.
 func Collect[T any](p *Pipeline, in <-chan T) ([]T, error) {
 	mustChan("Collect", in == nil)
 	var items []T
@@ -35,10 +32,9 @@ func Collect[T any](p *Pipeline, in <-chan T) ([]T, error) {
 
 // Reduce folds the items of in into an accumulator, starting from init, in
 // the caller's goroutine: acc = fn(acc, v) for every item, in the order
-// received. It returns the result once the whole pipeline has ended, with
-// what [Pipeline.Wait] returns; when the pipeline failed, the accumulator as
-// it was when the pipeline stopped. A panic in fn is handled as in [ForEach].
-// A nil fn or a nil in panics.
+// received. Once the whole pipeline has ended, it returns the accumulator
+// and what [Pipeline.Wait] returns. Panics are handled as in [ForEach]. A
+// nil fn or a nil in panics.
 func Reduce[T, A any](p *Pipeline, in <-chan T, init A, fn func(acc A, v T) A) (A, error) {
 	mustChan("Reduce", in == nil)
 	mustFunc("Reduce", "fn", fn == nil)
@@ -52,13 +48,10 @@ func Reduce[T, A any](p *Pipeline, in <-chan T, init A, fn func(acc A, v T) A) (
 
 // All returns an iterator over the items of in, for a range loop in the
 // consumer's goroutine. The loop ends when in is closed or the pipeline is
-// stopped. Breaking out of it early (or a panic in its body) stops the
-// pipeline, so the producers stop too; that is not an error: Wait returns nil
-// unless a stage failed before. When the loop ends, All waits for the whole
-// pipeline, so no stage code runs after it: a stage panic is re-raised from
-// the range statement, and the error is returned by [Pipeline.Wait], which
-// the caller still calls. Waiting includes a source blocked between two
-// items: see [Generate] on making it return promptly. A nil in panics.
+// stopped. Breaking out of it early, or a panic in its body, stops the
+// pipeline; that is not an error. When the loop ends, All waits for the
+// whole pipeline and re-raises a stage panic; the caller still calls
+// [Pipeline.Wait] for the error. A nil in panics.
 func All[T any](p *Pipeline, in <-chan T) iter.Seq[T] {
 	mustChan("All", in == nil)
 	sh := p.shared()

@@ -6,10 +6,8 @@ import (
 )
 
 // From returns a channel that receives the items of the slice, in order, and
-// is closed after the last one. One goroutine of p sends them; it stops early,
-// and closes the channel, once the pipeline is stopped. The slice is read
-// while the pipeline runs: do not change it until Wait has returned. An
-// empty or nil slice gives a channel that is closed at once.
+// is closed after the last one, or once the pipeline is stopped. Do not
+// change the slice until Wait has returned.
 func From[T any](p *Pipeline, items []T) <-chan T {
 	out, ol := output[T](p)
 	sh := p.shared()
@@ -28,16 +26,10 @@ func From[T any](p *Pipeline, items []T) <-chan T {
 	return out
 }
 
-// FromSeq returns a channel that receives the values of seq, in order, and is
-// closed once seq ends. One goroutine of p ranges over seq; once the pipeline
-// is stopped, it breaks out of the loop (seq's yield returns false) and
-// closes the channel. A panic in seq is a stage panic: it stops the pipeline
-// and Wait re-raises it. A nil seq panics.
-//
-// seq runs on that goroutine, and the pipeline cannot interrupt it: while it
-// blocks between two values, Wait, the sinks and a break out of [All] wait
-// for it. A source that can block or fail is better written with [Generate],
-// whose function gets the pipeline's context and returns an error.
+// FromSeq returns a channel that receives the values of seq, in order, and
+// is closed once seq ends or the pipeline is stopped (seq's yield then
+// returns false). The pipeline cannot interrupt seq; a source that can block
+// or fail is better written with [Generate]. A nil seq panics.
 func FromSeq[T any](p *Pipeline, seq iter.Seq[T]) <-chan T {
 	mustFunc("FromSeq", "seq", seq == nil)
 	out, ol := output[T](p)
@@ -59,27 +51,16 @@ func FromSeq[T any](p *Pipeline, seq iter.Seq[T]) <-chan T {
 
 // Generate returns a channel that receives the values gen passes to yield,
 // in order, and is closed once gen returns. gen runs on one goroutine of p
-// and gets the pipeline's context. yield sends a value and reports true, or,
-// once the pipeline is stopping, sends nothing and reports false: gen should
-// then return (later calls send nothing and report false too).
+// with the pipeline's context; it is not called if that context is already
+// done. yield sends a value and reports true, or, once the pipeline is
+// stopping, sends nothing and reports false: gen should then return. yield
+// must be called only from gen's goroutine while gen runs. An error returned
+// by gen stops the pipeline like a stage error, unless it had stopped
+// already.
 //
-// An error returned by gen stops the pipeline like a stage error: it is what
-// Wait and the sinks return, unless the pipeline had stopped already, in
-// which case the first cause stays (a read that fails because the stop
-// closed the reader does not hide why the pipeline stopped). A panic in gen
-// (panic(nil) and [runtime.Goexit] included) is a stage panic: it stops the
-// pipeline and Wait re-raises it. When the pipeline is made with a context
-// that is already done, gen is not called.
-//
-// The pipeline cannot interrupt gen. While gen is blocked (in a Read, say)
-// it does not call yield, and Wait, the sinks and a break out of [All] wait
-// for it to return. So a gen that can block must return promptly once ctx is
-// done: select on ctx.Done(), pass ctx to the calls that take one, and close
-// a reader that does not (a file, a connection) when ctx is done, with
-// [context.AfterFunc], so that the blocked Read returns.
-//
-// yield must be called only from gen's goroutine while gen runs; a call
-// after gen has returned panics. A nil gen panics.
+// The pipeline cannot interrupt gen, and Wait and the sinks wait for it: a
+// gen that can block must return promptly once ctx is done, for example by
+// closing its reader with [context.AfterFunc]. A nil gen panics.
 func Generate[T any](p *Pipeline, gen func(ctx context.Context, yield func(T) bool) error) <-chan T {
 	mustFunc("Generate", "gen", gen == nil)
 	out, ol := output[T](p)

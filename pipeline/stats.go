@@ -17,20 +17,10 @@ import (
 // are exact (the cost is paid only when someone watches).
 const statsEvery = 64
 
-// StageStats is a snapshot of the counters of one stage.
-//
-// In counts the items the stage received (for a source, the items it took
-// from its slice, sequence or generator), Out the values it sent on its
-// output channel (for [Batch], the batches; for [Broadcast], one per item and
-// output), and Running the items received and not yet finished: being
-// handled by the stage function, waiting in the reordering window of
-// [OrderedMap], or held in the current batch of [Batch]. Items waiting in the
-// channel between two stages belong to neither: they are the upstream
-// stage's Out minus the downstream stage's In. Once a stage has ended,
-// Running is 0: what it had not sent when the pipeline stopped is dropped.
-//
-// A StageStats is a plain value, a snapshot that does not change once
-// [Pipeline.Stats] has returned it; copy it freely.
+// StageStats is a snapshot of the counters of one stage. In counts the items
+// it received, Out the values it sent (for Broadcast, one per item and
+// output), and Running the items received and not yet sent on. Once a stage
+// has ended, Running is 0: what it had not sent is dropped.
 type StageStats struct {
 	Name    string // given with [Pipeline.Named], or the stage function: "Map", "Batch", ...
 	In      uint64
@@ -39,17 +29,9 @@ type StageStats struct {
 }
 
 // Stats returns a snapshot of the counters of every stage, sinks included,
-// in the order the stages were added. It is safe to call at any time, also
-// while the pipeline runs, and never blocks on the stages.
-//
-// The stage goroutines count locally and publish their counts from time to
-// time, so the figures of a stage that is busy may lag behind. Once Stats
-// has been called, a stage goroutine also publishes before it waits on a
-// channel, so the figures of a stage that waits (on its input, or on a full
-// output) are exact; call Stats once when the pipeline starts if a later
-// snapshot of a stall must be exact, since a goroutine that was already
-// waiting publishes when it next waits. The figures of a stage that has
-// ended are exact.
+// in the order the stages were added. It never blocks on the stages. The
+// figures of a busy stage may lag behind; those of an ended stage, or of one
+// that began waiting on a channel after a first call to Stats, are exact.
 func (p *Pipeline) Stats() []StageStats {
 	sh := p.shared()
 	sh.sc.Mark(watched)
