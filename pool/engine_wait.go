@@ -115,8 +115,8 @@ func (c *engine[T]) wait(who caller, done <-chan struct{}) {
 	if c.unknownWaiters == 0 {
 		c.identify = false
 	}
-	// Whatever woke us, the token may have been ours: hand it on when the
-	// others could use it (room, or unknown waiters to identify). The
+	// Whatever woke us, the wake-up may have been meant for us: hand it on
+	// when the others could use it (room, or unknown waiters to identify). The
 	// caller may take the room first, in which case the next one wakes,
 	// finds none, and waits again.
 	if c.waiters > 0 && (c.room() || c.identify) {
