@@ -18,7 +18,10 @@ import (
 //
 // A Ref is safe for concurrent use by any number of goroutines. Its zero value
 // is not usable; make one with Spawn. Do not copy a Ref: share the pointer.
-// A Ref made outside a testing/synctest bubble works inside and outside one.
+// A Ref made outside a testing/synctest bubble works inside and outside one;
+// a goroutine of a bubble that waits on it (Tell for room, Ask for the
+// answer, Stop or Shutdown for the end) is not durably blocked, since the
+// actor's goroutine, outside the bubble, is the one that wakes it.
 //
 // Blocking and cancellation: Tell and Ask wait while the mailbox is full,
 // until there is room or their ctx is done; TryTell and Stats never wait;
