@@ -30,19 +30,14 @@
 // same few interleavings. The race detector finds data races, not race
 // conditions between well-synchronized steps, such as the check and the act
 // above. tame owns the synchronization points of a program built on it (a
-// Push, a Tell, an Ask, a lock acquire, a park, a wake, a stage handoff, a
-// Close); built with the tag tametest, each lets the explorer choose which
-// goroutine goes next.
+// Push, a Tell, a lock acquire, a stage handoff, a Close...); built with the
+// tag tametest, each lets the explorer choose which goroutine goes next.
 //
-// Each run takes place in its own testing/synctest bubble. Once every
-// goroutine is stopped at a point or durably blocked, the explorer lets one
-// go on, chosen by PCT (Burckhardt et al., ASPLOS 2010): random priorities
-// per goroutine, the highest that can move goes on, and at d-1 random steps
-// the running one drops below all others. A bug that needs d orderings among
-// n goroutines and k steps shows in a run with probability at least
-// 1/(n·k^(d-1)). [Depth] sets d, [Runs] the number of seeds. Every other
-// run is a random walk instead (any goroutine that can move, with equal
-// chances), which finds shallow bugs in long runs sooner.
+// Each run takes place in its own testing/synctest bubble. Half of the runs
+// use PCT (probabilistic concurrency testing): a bug that needs d orderings
+// among n goroutines and k steps shows in such a run with probability at
+// least 1/(n·k^(d-1)). [Depth] sets d, [Runs] the number of seeds. The other
+// runs are random walks, which find shallow bugs in long runs sooner.
 //
 // # Contracts
 //
@@ -50,35 +45,27 @@
 // name, so the same command finds the same failure. It stops at the first
 // failing run: a failed t, a panic in the body's goroutine, or a deadlock,
 // reported as one (who waits where), never as a timeout; the goroutines of a
-// deadlocked run stay blocked. Explorations run one at a time.
+// deadlocked run stay blocked.
 //
 // The body runs in a bubble, on its fake clock: it must not call
 // synctest.Test or synctest.Wait, and the goroutines it starts must have
 // ended when it and its cleanups return.
 //
-// A seed holds the whole plan of its run (the depth and the expected number
-// of steps are in it), so [Replay] needs nothing else. Replay is exact when
-// the body synchronizes only through tame: the same seed makes the same
-// decisions, also after a log line was added (a goroutine is known by who
-// started it, not by where its code is). It is best effort where goroutines
-// also synchronize by other means (channels, sync.Mutex, atomics):
-// goroutines woken that way run as the Go scheduler decides until their
-// next point. Do not hold a sync.Mutex across a call into tame that another
-// goroutine may wait for: a goroutine blocked on a sync.Mutex is not durably
-// blocked, and the run would wait for it (a watchdog then crashes the test
-// with the reason). Package lock's locks do not have this limit.
+// A seed holds the whole plan of its run, so [Replay] needs nothing else.
+// Replay is exact when the body synchronizes only through tame, also after a
+// log line was added. It is best effort where goroutines also synchronize by
+// other means (channels, sync.Mutex, atomics). Do not hold a sync.Mutex across
+// a call into tame that another goroutine may wait for: the run would wait for
+// it, and a watchdog then crashes the test with the reason. Package lock's
+// locks do not have this limit.
 //
-// The explorer's handoffs are synchronization to the race detector, which
-// then sees no data race between points: run the test without the tag under
-// -race too.
+// The explorer's handoffs are synchronization to the race detector: run the
+// test without the tag under -race too.
 //
 // # Cost
 //
-// Without the tag the points are empty functions the compiler removes, and
-// Explore runs body under every seed as plain repetition, saying once in the
-// test log that the schedule was not perturbed. With the tag a point costs a
-// goroutine switch through the explorer during a run, and an atomic load
-// outside one: keep the tag for the tests that explore.
-//
-// The tag composes with lockcheck (-tags tametest,lockcheck).
+// Without the tag the points cost nothing, and Explore runs body under every
+// seed as plain repetition, saying so once in the test log. With the tag a
+// point costs a goroutine switch during a run: keep the tag for the tests
+// that explore. The tag composes with lockcheck (-tags tametest,lockcheck).
 package tametest

@@ -28,8 +28,7 @@ const (
 	defaultDepth = 3
 )
 
-// Runs sets how many seeds [Explore] tries: how many times it runs the body
-// at most (it stops at the first failure). The default is 1000. n < 1
+// Runs sets how many seeds Explore tries at most. The default is 1000. n < 1
 // panics.
 func Runs(n int) Option {
 	if n < 1 {
@@ -38,10 +37,9 @@ func Runs(n int) Option {
 	return optionFunc(func(c *config) { c.runs = n })
 }
 
-// Depth sets the bug depth the schedules target: how many ordering
-// constraints between goroutines must all hold for the bug to show. A PCT
-// run changes priorities at d-1 steps chosen at random. The default is 3.
-// d < 1 or d > 255 panics.
+// Depth sets the bug depth the PCT runs target: how many ordering
+// constraints between goroutines must all hold for the bug to show. The
+// default is 3. d < 1 or d > 255 panics.
 func Depth(d int) Option {
 	if d < 1 || d > maxDepth {
 		panic(fmt.Sprintf("tametest: Depth must be between 1 and %d, got %d", maxDepth, d))
@@ -147,12 +145,11 @@ func explore(t *testing.T, name string, cfg config, h harness, onExit func(*find
 
 // Explore runs body many times, each under its own seed that chooses the
 // order in which goroutines pass tame's synchronization points, and fails t
-// at the first run that fails, with the seed, the last synchronization
-// points before the failure and the line that replays it. Each run takes
-// place in its own testing/synctest bubble.
+// at the first run that fails, with the seed, the last points before the
+// failure and the line that replays it.
 //
-// Explore must be called from the test's goroutine. Explorations run one
-// at a time: parallel tests that call Explore wait for each other.
+// Explore must be called from the test's goroutine. Explorations run one at
+// a time: parallel tests that call Explore wait for each other.
 func Explore(t *testing.T, body func(t *testing.T), opts ...Option) {
 	t.Helper()
 	if body == nil {
