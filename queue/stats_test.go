@@ -130,3 +130,43 @@ func TestStatsRefusedCountsEveryRefusal(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsCountCallsAsTheyReturn checks that Completed and Failed count
+// each handler call as it ends, also while a Keyed worker hands several
+// items of one key in a row: with the handler held in a call, every item
+// accepted is waiting, running, completed or failed.
+func TestStatsCountCallsAsTheyReturn(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				const n = 40
+				g := newGate[int]()
+				q := newQueue(64, func(v int) {
+					g.handle(v)
+					if v%21 == 0 {
+						panic(v)
+					}
+				})
+				defer q.q.Close()
+				defer g.open()
+				// Multiples of 3: one key for Keyed, one call at a time.
+				for i := range n {
+					if err := q.push(context.Background(), 3*i); err != nil {
+						t.Fatalf("Push = %v", err)
+					}
+				}
+				synctest.Wait()
+				for ended := range n {
+					s := q.q.Stats()
+					failed := uint64((ended + 6) / 7) // items 0, 7, 14, ... (v = 0, 21, 42, ...)
+					want := queue.Stats{Submitted: n, Waiting: n - ended - 1, MaxWaiting: s.MaxWaiting, Running: 1,
+						Completed: uint64(ended) - failed, Failed: failed, Keys: s.Keys}
+					if s != want {
+						t.Fatalf("after %d calls ended, with the next one held: Stats() = %+v, want %+v", ended, s, want)
+					}
+					g.step()
+				}
+			})
+		})
+	}
+}
