@@ -226,13 +226,16 @@ func (q *Keyed[K, T]) Stats() Stats {
 	q.mustBeMade()
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	// Each item handed in a window follows a call that returned: until its
+	// turn ends, it counts in completed (the call before it), not waiting.
+	handed := q.handed.Load()
 	return Stats{
 		Submitted:  q.submitted,
 		Refused:    q.refused,
-		Waiting:    q.waiting - int(q.handed.Load()),
+		Waiting:    q.waiting - int(handed),
 		MaxWaiting: q.maxWaiting,
 		Running:    q.running,
-		Completed:  q.completed,
+		Completed:  q.completed + uint64(handed),
 		Failed:     q.failed,
 		Keys:       len(q.lines),
 		Blocked:    q.waiters.len(),
