@@ -3,6 +3,7 @@ package queue_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -167,6 +168,55 @@ func TestStatsCountCallsAsTheyReturn(t *testing.T) {
 					g.step()
 				}
 			})
+		})
+	}
+}
+
+// TestStatsInOnPanic checks what OnPanic sees in Stats: the call that
+// panicked or called runtime.Goexit still runs until OnPanic returns, and
+// the calls before it are counted as they ended.
+func TestStatsInOnPanic(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			var q shutdownable
+			var seen []queue.Stats
+			start := make(chan struct{})
+			// Multiples of 3: one key for Keyed, one call at a time.
+			q = newQueue(8, func(v int) {
+				switch v {
+				case 0:
+					<-start // until the three items are in
+				case 3:
+					panic(v)
+				case 6:
+					runtime.Goexit()
+				}
+			}, queue.OnPanic(func(*tame.PanicError) { seen = append(seen, q.q.Stats()) }))
+			for i := range 3 {
+				if err := q.push(context.Background(), 3*i); err != nil {
+					t.Fatalf("Push = %v", err)
+				}
+			}
+			close(start)
+			q.q.Close()
+			want := []queue.Stats{
+				{Submitted: 3, Waiting: 1, MaxWaiting: 3, Running: 1, Completed: 1, Failed: 0, Keys: 1},
+				{Submitted: 3, Waiting: 0, MaxWaiting: 3, Running: 1, Completed: 1, Failed: 1, Keys: 1},
+			}
+			if len(seen) != 2 {
+				t.Fatalf("OnPanic called %d times, want 2", len(seen))
+			}
+			for i := range seen {
+				if m := seen[i].MaxWaiting; m == 2 || m == 3 {
+					want[i].MaxWaiting = m // the first item may be taken before the others come
+				}
+				if name == "Queue" {
+					want[i].Keys = 0
+				}
+				if seen[i] != want[i] {
+					t.Errorf("Stats() in OnPanic %d = %+v, want %+v", i, seen[i], want[i])
+				}
+			}
 		})
 	}
 }
