@@ -19,10 +19,10 @@ func (q *Queue[T]) consume() {
 		if pe == nil {
 			break
 		}
-		// The call counts as running until OnPanic returns: a Push from
-		// OnPanic is the consumer's (see Push).
-		q.failed.Add(1)
+		// The call counts as running until OnPanic returns, then as
+		// failed (by replace if OnPanic calls Goexit).
 		q.fails.report(pe, q.replace)
+		q.failed.Add(1)
 		q.r.settle()
 	}
 	close(q.done)
@@ -101,13 +101,14 @@ func (q *Queue[T]) idle() bool {
 // handler called runtime.Goexit: the goroutine is ending, so a replacement
 // goes on with the next item.
 func (q *Queue[T]) goexited(pe *tame.PanicError) {
-	q.failed.Add(1)
 	q.fails.goexited(pe, q.replace)
 }
 
-// replace starts a consumer goroutine in the place of the one that is
-// ending (its handler or OnPanic called Goexit).
+// replace counts the failed call and starts a consumer goroutine in the
+// place of the one that is ending (its handler or OnPanic called Goexit).
+// The failed count goes up before the call stops running (see Stats).
 func (q *Queue[T]) replace() {
+	q.failed.Add(1)
 	q.r.settle()
 	go q.consume()
 }
