@@ -7,11 +7,12 @@ import (
 
 // Batch returns a channel that receives the items of in grouped into slices
 // of at most size items, in order. A batch is sent when it holds size items;
-// when maxWait > 0, also about maxWait after its first item arrived; and,
-// with what it holds, when in is closed. No empty batch is sent; each batch
-// is a new slice that the receiver owns. Batch takes no more items while a
-// full batch waits to be sent. Once the pipeline is stopped, the batch being
-// filled is dropped. size < 1 or a nil in panics.
+// when maxWait > 0, also once its first item has waited maxWait (or a little
+// longer while items keep arriving); and, with what it holds, when in is
+// closed. No empty batch is sent; each batch is a new slice that the
+// receiver owns. Batch takes no more items while a full batch waits to be
+// sent. Once the pipeline is stopped, the batch being filled is dropped.
+// size < 1 or a nil in panics.
 func Batch[T any](p *Pipeline, in <-chan T, size int, maxWait time.Duration) <-chan []T {
 	mustChan("Batch", in == nil)
 	if size < 1 {

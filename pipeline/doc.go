@@ -32,21 +32,18 @@
 //   - [Pipeline.Wait] and every sink return only once every stage goroutine
 //     has ended.
 //   - The first error returned by a stage, source or sink function cancels
-//     [Pipeline.Context] with that error as its cause. Each stage stops
-//     before its next item; none stays blocked on a send. Wait returns that
-//     error, or the parent context's cause when it ended first, or nil.
-//     Leaving a loop over All early is not an error.
+//     [Pipeline.Context] with that error as its cause, and Wait returns it.
+//     Each stage stops before its next item; none stays blocked on a send.
 //   - A pipeline made with a context already done runs no stage function.
 //   - A panic in a stage stops the pipeline at once; Wait, or the sink,
 //     re-raises it as a *[github.com/tamego/tame.PanicError].
 //   - Memory is bounded: behind a slow consumer, the stages wait, back to the
-//     source. [Pipeline.Stats] shows what each stage received, sent and holds.
+//     source.
 //
 // Whoever reads an output channel by hand must read it to the end, or cancel
 // the pipeline's parent context, and then call Wait; breaking out of All does
 // both. The pipeline cannot interrupt a blocked source: see [Generate].
 //
-// Misuse (a nil function or channel, a count below 1, a stage added after
-// Wait) panics. The shared rules and the panic policy are in package
+// The shared rules and the panic policy are in package
 // [github.com/tamego/tame].
 package pipeline

@@ -9,8 +9,10 @@ import (
 // is closed or the pipeline is stopped, then waits for the whole pipeline
 // and returns what [Pipeline.Wait] returns. An error from fn stops the
 // pipeline and is returned, unless the pipeline had failed already. A panic
-// in fn, or runtime.Goexit, stops the pipeline too, and ForEach waits for
-// the stages before it goes on. A nil fn or a nil in panics.
+// in fn stops the pipeline too: ForEach waits for the stages, then panics
+// with a *[github.com/tamego/tame.PanicError]. If fn calls runtime.Goexit,
+// ForEach stops the pipeline and waits for its stages before the goroutine
+// ends. A nil fn or a nil in panics.
 func ForEach[T any](p *Pipeline, in <-chan T, fn func(context.Context, T) error) error {
 	mustChan("ForEach", in == nil)
 	mustFunc("ForEach", "fn", fn == nil)
@@ -18,8 +20,9 @@ func ForEach[T any](p *Pipeline, in <-chan T, fn func(context.Context, T) error)
 }
 
 // Collect returns the items of in, in the order received, once in is closed
-// and the whole pipeline has ended, with what [Pipeline.Wait] returns. A nil
-// in panics.
+// and the whole pipeline has ended, with what [Pipeline.Wait] returns: after
+// a failure, the items received before the pipeline stopped. A nil in
+// panics.
 func Collect[T any](p *Pipeline, in <-chan T) ([]T, error) {
 	mustChan("Collect", in == nil)
 	var items []T

@@ -54,9 +54,9 @@ func FromSeq[T any](p *Pipeline, seq iter.Seq[T]) <-chan T {
 // with the pipeline's context; it is not called if that context is already
 // done. yield sends a value and reports true, or, once the pipeline is
 // stopping, sends nothing and reports false: gen should then return. yield
-// must be called only from gen's goroutine while gen runs. An error returned
-// by gen stops the pipeline like a stage error, unless it had stopped
-// already.
+// must be called only from gen's goroutine; a call after gen has returned
+// panics. An error returned by gen stops the pipeline like a stage error,
+// unless it had stopped already.
 //
 // The pipeline cannot interrupt gen, and Wait and the sinks wait for it: a
 // gen that can block must return promptly once ctx is done, for example by

@@ -18,9 +18,11 @@ import (
 const statsEvery = 64
 
 // StageStats is a snapshot of the counters of one stage. In counts the items
-// it received, Out the values it sent (for Broadcast, one per item and
-// output), and Running the items received and not yet sent on. Once a stage
-// has ended, Running is 0: what it had not sent is dropped.
+// it received, Out the values it sent (for Batch, the batches; for
+// Broadcast, one per item and output), and Running the items received and
+// not yet finished, those held by OrderedMap or Batch included. Items in a
+// channel between two stages are the upstream Out minus the downstream In.
+// Once a stage has ended, Running is 0: what it had not sent is dropped.
 type StageStats struct {
 	Name    string // given with [Pipeline.Named], or the stage function: "Map", "Batch", ...
 	In      uint64
