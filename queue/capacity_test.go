@@ -278,65 +278,87 @@ func TestQueueOddCapacities(t *testing.T) {
 	}
 }
 
-// TestQueueWaitersRaceContexts checks Pushes that wait for room on a full
+// TestWaitersRaceContexts checks Pushes that wait for room on a full
 // queue while their contexts end: each returns nil and its item is handled
-// exactly once, or returns ctx.Err() and its item is never handled, while
-// other producers claim positions beside the ones the consumer lets in.
-func TestQueueWaitersRaceContexts(t *testing.T) {
-	base := runtime.NumGoroutine()
-	var handled sync.Map
-	var count atomic.Int64
-	q := queue.New(4, func(p pushed) {
-		if _, dup := handled.LoadOrStore(p, true); dup {
-			t.Errorf("%v handled twice", p)
-		}
-		count.Add(1)
-		if p.seq%64 == 0 {
-			for range 20 {
-				runtime.Gosched() // let the queue fill up now and then
+// exactly once, in its producer's order, or returns ctx.Err() and its item
+// is never handled, while other producers claim room beside the ones let
+// in. For Keyed, each producer pushes to a key of its own.
+func TestWaitersRaceContexts(t *testing.T) {
+	makers := map[string]func(handle func(pushed)) (func(context.Context, pushed) error, closer){
+		"Queue": func(handle func(pushed)) (func(context.Context, pushed) error, closer) {
+			q := queue.New(4, handle)
+			return q.Push, q
+		},
+		"Keyed": func(handle func(pushed)) (func(context.Context, pushed) error, closer) {
+			q := queue.NewKeyed(3, 4, func(_ int, p pushed) { handle(p) })
+			return func(ctx context.Context, p pushed) error { return q.Push(ctx, p.producer, p) }, q
+		},
+	}
+	for name, newQueue := range makers {
+		t.Run(name, func(t *testing.T) {
+			const producers, each = 12, 600
+			base := runtime.NumGoroutine()
+			var handled sync.Map
+			var count atomic.Int64
+			var last [producers]atomic.Int64
+			push, q := newQueue(func(p pushed) {
+				if _, dup := handled.LoadOrStore(p, true); dup {
+					t.Errorf("%v handled twice", p)
+				}
+				if prev := last[p.producer].Swap(int64(p.seq) + 1); prev > int64(p.seq) {
+					t.Errorf("producer %d: %d handled after %d", p.producer, p.seq, prev-1)
+				}
+				count.Add(1)
+				if p.seq%64 == 0 {
+					for range 20 {
+						runtime.Gosched() // let the queue fill up now and then
+					}
+				}
+			})
+			var accepted atomic.Int64
+			var refused sync.Map
+			var wg sync.WaitGroup
+			for p := range producers {
+				wg.Go(func() {
+					for i := range each {
+						ctx := context.Background()
+						var cancel context.CancelFunc = func() {}
+						if p%3 == 0 {
+							ctx, cancel = context.WithTimeout(ctx, time.Duration(i%7)*time.Microsecond)
+						}
+						err := push(ctx, pushed{p, i})
+						cancel()
+						switch {
+						case err == nil:
+							accepted.Add(1)
+						case errors.Is(err, context.DeadlineExceeded):
+							refused.Store(pushed{p, i}, true)
+						default:
+							t.Errorf("Push = %v, want nil or context.DeadlineExceeded", err)
+							return
+						}
+					}
+				})
 			}
-		}
-	})
-	var accepted, expired atomic.Int64
-	var refused sync.Map
-	var wg sync.WaitGroup
-	for p := range 12 {
-		wg.Go(func() {
-			for i := range 800 {
-				ctx := context.Background()
-				var cancel context.CancelFunc = func() {}
-				if p%3 == 0 {
-					ctx, cancel = context.WithTimeout(ctx, time.Duration(i%7)*time.Microsecond)
+			wg.Wait()
+			if err := q.Close(); err != nil {
+				t.Fatalf("Close() = %v", err)
+			}
+			leaktest.Back(t, base)
+			if count.Load() != accepted.Load() {
+				t.Errorf("handled %d items, %d were accepted", count.Load(), accepted.Load())
+			}
+			refused.Range(func(k, _ any) bool {
+				if _, ok := handled.Load(k); ok {
+					t.Errorf("%v was refused (its context ended) and handled", k)
 				}
-				err := q.Push(ctx, pushed{p, i})
-				cancel()
-				switch {
-				case err == nil:
-					accepted.Add(1)
-				case errors.Is(err, context.DeadlineExceeded):
-					expired.Add(1)
-					refused.Store(pushed{p, i}, true)
-				default:
-					t.Errorf("Push = %v, want nil or context.DeadlineExceeded", err)
-					return
-				}
+				return true
+			})
+			if s := q.Stats(); s.Submitted != uint64(accepted.Load()) || s.Completed != s.Submitted || s.Submitted+s.Refused != producers*each {
+				t.Errorf("Stats() = %+v, want Submitted = Completed = %d, Submitted + Refused = %d", s, accepted.Load(), producers*each)
 			}
 		})
 	}
-	wg.Wait()
-	if err := q.Close(); err != nil {
-		t.Fatalf("Close() = %v", err)
-	}
-	leaktest.Back(t, base)
-	if count.Load() != accepted.Load() {
-		t.Errorf("handled %d items, %d were accepted (%d expired)", count.Load(), accepted.Load(), expired.Load())
-	}
-	refused.Range(func(k, _ any) bool {
-		if _, ok := handled.Load(k); ok {
-			t.Errorf("%v was refused (its context ended) and handled", k)
-		}
-		return true
-	})
 }
 
 // TestQueueWaitersLetInInOrder checks the admission of waiting Pushes:
@@ -824,76 +846,5 @@ func TestKeyedOneKeyCapacityIsExactWithIdleWorkers(t *testing.T) {
 				}
 			})
 		})
-	}
-}
-
-// TestKeyedWaitersRaceContexts checks Pushes that wait for room on a full
-// Keyed queue while their contexts end: each returns nil and its item is
-// handled exactly once, in its producer's order, or returns ctx.Err() and
-// its item is never handled.
-func TestKeyedWaitersRaceContexts(t *testing.T) {
-	base := runtime.NumGoroutine()
-	var handled sync.Map
-	var count atomic.Int64
-	var mu sync.Mutex
-	last := map[int]int{}
-	q := queue.NewKeyed(3, 4, func(key int, p pushed) {
-		if _, dup := handled.LoadOrStore(p, true); dup {
-			t.Errorf("%v handled twice", p)
-		}
-		mu.Lock()
-		if prev, ok := last[key]; ok && prev >= p.seq {
-			t.Errorf("key %d: %d handled after %d", key, p.seq, prev)
-		}
-		last[key] = p.seq
-		mu.Unlock()
-		count.Add(1)
-		if p.seq%64 == 0 {
-			for range 20 {
-				runtime.Gosched()
-			}
-		}
-	})
-	var accepted atomic.Int64
-	var refused sync.Map
-	var wg sync.WaitGroup
-	for p := range 12 {
-		wg.Go(func() {
-			for i := range 600 {
-				ctx := context.Background()
-				var cancel context.CancelFunc = func() {}
-				if p%3 == 0 {
-					ctx, cancel = context.WithTimeout(ctx, time.Duration(i%7)*time.Microsecond)
-				}
-				err := q.Push(ctx, p, pushed{p, i})
-				cancel()
-				switch {
-				case err == nil:
-					accepted.Add(1)
-				case errors.Is(err, context.DeadlineExceeded):
-					refused.Store(pushed{p, i}, true)
-				default:
-					t.Errorf("Push = %v, want nil or context.DeadlineExceeded", err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := q.Close(); err != nil {
-		t.Fatalf("Close() = %v", err)
-	}
-	leaktest.Back(t, base)
-	if count.Load() != accepted.Load() {
-		t.Errorf("handled %d items, %d were accepted", count.Load(), accepted.Load())
-	}
-	refused.Range(func(k, _ any) bool {
-		if _, ok := handled.Load(k); ok {
-			t.Errorf("%v was refused (its context ended) and handled", k)
-		}
-		return true
-	})
-	if s := q.Stats(); s.Submitted != uint64(accepted.Load()) || s.Completed != s.Submitted || s.Submitted+s.Refused != 12*600 {
-		t.Errorf("Stats() = %+v, want Submitted = Completed = %d, Submitted + Refused = %d", s, accepted.Load(), 12*600)
 	}
 }
