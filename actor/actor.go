@@ -13,30 +13,10 @@ import (
 	"github.com/tamego/tame/internal/sched"
 )
 
-// A Ref is the address of an actor: the only way to reach its state is to
-// send it a message through the Ref. [Spawn] and [Supervise] return it.
-//
-// A Ref is safe for concurrent use by any number of goroutines. Its zero value
-// is not usable; make one with Spawn. Do not copy a Ref: share the pointer.
-// A Ref made outside a testing/synctest bubble works inside and outside one;
-// a goroutine of a bubble that waits on it (Tell for room, Ask for the
-// answer, Stop or Shutdown for the end) is not durably blocked, since the
-// actor's goroutine, outside the bubble, is the one that wakes it.
-//
-// Blocking and cancellation: Tell and Ask wait while the mailbox is full,
-// until there is room or their ctx is done; TryTell and Stats never wait;
-// Stop waits for the actor's goroutine to end, Shutdown until its ctx is
-// done. Once Stop or Shutdown was called, the spawn context is done, or the
-// actor stopped after a panic, every message is refused with an error
-// wrapping [tame.ErrClosed].
-//
-// A message that was accepted is handled exactly once; only when the actor
-// stops after a panic is it not, and then it is handed to the [DeadLetter]
-// handler and counted in what Stop returns. A panic in receive never reaches
-// the sender: the actor restarts or stops (see [Restart]), and Stop returns
-// errors.Join of every panic, joined with a [*DeadLetterError] when messages
-// were left. The actor runs on one goroutine, started by Spawn, which ends
-// once the actor has stopped and handled what it accepted.
+// A Ref is the address of an actor, returned by Spawn and Supervise. It is
+// safe for concurrent use. Its zero value is not usable. Do not copy a Ref:
+// share the pointer. A goroutine of a testing/synctest bubble that waits on
+// a Ref made outside the bubble is not durably blocked.
 type Ref[M any] struct {
 	mb        *mailbox[envelope[M]]
 	done      chan struct{} // closed once the actor's goroutine has ended
@@ -59,8 +39,7 @@ type Ref[M any] struct {
 	inInit   atomic.Bool     // init runs
 }
 
-// Stats is a snapshot of an actor's counters, returned by [Ref.Stats], in
-// the vocabulary every tame package uses. It is a plain value.
+// Stats is a snapshot of an actor's counters, in the vocabulary of [tame].
 type Stats struct {
 	Submitted  uint64 // messages accepted (Tell, TryTell and Ask)
 	Refused    uint64 // calls that accepted nothing: full, stopped, ctx done or a deadlock
@@ -74,21 +53,18 @@ type Stats struct {
 }
 
 // Spawn starts an actor: a goroutine that owns a state made by init and
-// handles the messages sent to the returned Ref one at a time, in the order
-// they were accepted, by calling receive with a pointer to the state.
+// calls receive with a pointer to it for each message sent to the returned
+// Ref, one at a time, in the order they were accepted. init and receive run
+// only on the actor's goroutine, so the state needs no lock.
 //
-// init and receive run only on the actor's goroutine (a replacement goroutine
-// takes over only after a runtime.Goexit), so the state needs no lock: no
-// other goroutine may touch it. init runs again at every restart (see
-// [Restart]). The ctx passed to receive carries the values of ctx, is done
-// when ctx is done, and marks the actor, so that [Ask] and [Ref.Tell] called
-// with it detect deadlocks; use it only while handling the message.
+// The ctx passed to receive carries ctx's values, is done when ctx is done,
+// and lets Ask and Ref.Tell called with it detect deadlocks; use it only
+// while handling the message. When ctx is done the actor stops as if
+// [Ref.Stop] were called; its goroutine ends once it has handled what it
+// accepted.
 //
-// When ctx is done the actor stops as if [Ref.Stop] were called. Without
-// the [Restart] option, a panic in init or receive stops the actor. Spawn
-// allocates the whole mailbox at once, memory in proportion to its
-// capacity. A nil ctx, init or receive, a [DeadLetter] handler for another
-// message type, or a mailbox too large to fit in memory panics.
+// A nil ctx, init or receive, a DeadLetter handler for another message type,
+// or a mailbox too large for memory panics.
 func Spawn[S, M any](ctx context.Context, init func() S,
 	receive func(ctx context.Context, state *S, msg M), opts ...Option) *Ref[M] {
 	if ctx == nil {
@@ -110,18 +86,15 @@ func Spawn[S, M any](ctx context.Context, init func() S,
 	return a.ref
 }
 
-// Tell sends msg to the actor. It waits while the mailbox is full, until
-// there is room or ctx is done (it returns ctx.Err() then); it returns an
-// error wrapping [tame.ErrClosed] once the actor is stopping or stopped. nil
-// means the message was accepted: it will be handled (or, if the actor stops
-// after a panic first, reported as a dead letter). A ctx that is already
-// done refuses the message even when there is room.
+// Tell sends msg to the actor, waiting while the mailbox is full. It returns
+// nil once msg is accepted, ctx.Err() if ctx is done first or already done,
+// and an error wrapping [tame.ErrClosed] once the actor is stopping or
+// stopped.
 //
-// Called on the actor's own goroutine (from receive, init or a handler,
-// whatever the ctx), or with the ctx of the receive of an actor that an
-// actor waiting on this one asked, Tell to a full mailbox returns an error
-// wrapping [tame.ErrDeadlock] instead of waiting for room that only the
-// waiting actor could make. A nil ctx panics.
+// Tell to a full mailbox returns at once an error wrapping
+// [tame.ErrDeadlock] when called on the actor's own goroutine (with any
+// ctx), or with the ctx of the receive of an actor that an actor waiting on
+// this one asked. A nil ctx panics.
 func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 	sched.Point(sched.Tell)
 	if ctx == nil {
@@ -183,36 +156,24 @@ var (
 	errStopInside   = fmt.Errorf("actor: Stop called from the actor's own goroutine cannot wait for it (the actor ends after the messages it accepted): %w", tame.ErrDeadlock)
 )
 
-// Stop stops the actor: it accepts no more messages, the actor handles the
-// messages it had accepted, then its goroutine ends. Stop waits for that and
-// returns what the actor recorded: errors.Join of the *tame.PanicError of
-// every panic, and a *[DeadLetterError] when messages were left unhandled
-// because the actor stopped after a panic; nil when there was neither. Stop
-// is Shutdown with a context that is never done. It is idempotent and safe
-// to call concurrently with Stop and Shutdown: every call from outside the
-// actor returns the same value, and once one returns no init, receive or
-// handler of the actor runs any more.
+// Stop stops accepting messages, waits until the actor has handled those it
+// had accepted and its goroutine has ended, and returns errors.Join of the
+// *[tame.PanicError] of every panic and a *[DeadLetterError] if messages
+// were left unhandled; nil when there was neither. Once a Stop returns, no
+// init, receive or handler of the actor runs any more.
 //
-// Called on the actor's own goroutine (from receive, init or a handler),
-// Stop cannot wait for itself: it stops the actor from accepting and returns
-// at once an error wrapping [tame.ErrDeadlock]; the actor ends after the
-// current message and the ones already accepted. Like any wait, Stop from
-// another actor's receive deadlocks if this actor is waiting on that one (an
-// Ask in the other direction): stop it from outside instead.
+// Called on the actor's own goroutine, Stop returns at once an error
+// wrapping [tame.ErrDeadlock]. Stop from another actor's receive deadlocks
+// if this actor is waiting on that one.
 func (r *Ref[M]) Stop() error {
 	return r.Shutdown(context.Background())
 }
 
-// Shutdown is Stop bounded by ctx. It stops the actor from accepting and
-// waits until the actor has handled every message it accepted and ended, or
-// until ctx is done. In the first case it returns what Stop returns. In the
-// second it returns ctx.Err(), and the actor goes on handling what it
-// accepted: nothing is dropped, and a later Stop or Shutdown waits for it.
-// When the actor has already handled every message it accepted (also when
-// it accepted none and init has not begun: Shutdown then waits for init),
-// Shutdown returns Stop's result even with a ctx that is done; while init
-// or receive runs, it returns ctx.Err(). Called on the actor's
-// own goroutine, it returns at once, as Stop does. A nil ctx panics.
+// Shutdown is Stop bounded by ctx, as the rules of [tame] say. Once the
+// actor has handled everything it accepted and runs no init or receive, it
+// returns Stop's result even with a done ctx (if the actor accepted nothing
+// and init has not begun, it waits for init); while init or receive runs, it
+// returns ctx.Err(). A nil ctx panics.
 func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	sched.Point(sched.Close)
 	if ctx == nil {
@@ -254,9 +215,8 @@ func (r *Ref[M]) idleForGood() bool {
 	return r.ending.Load() || r.mb.settled() || (r.mb.end() == 0 && !r.inInit.Load())
 }
 
-// Stats returns a snapshot of the actor's counters. It never waits for the
-// actor. Waiting is exact, and at most the mailbox capacity. Once Stop has
-// returned, Submitted == Completed + Failed.
+// Stats returns a snapshot of the actor's counters without waiting for the
+// actor. Waiting is exact.
 func (r *Ref[M]) Stats() Stats {
 	if r.stop != nil {
 		r.spawnDone()
@@ -309,10 +269,9 @@ func (r *Ref[M]) Stats() Stats {
 	return s
 }
 
-// A DeadLetterError reports how many accepted messages an actor did not
-// handle because it stopped after a panic (pending asks not included: their
-// askers got an error). [Ref.Stop] returns it, joined with the panics; find
-// it with errors.As.
+// A DeadLetterError counts the accepted messages an actor did not handle
+// because it stopped after a panic (pending Asks not included). Ref.Stop
+// returns it joined with the panics: find it with errors.As.
 type DeadLetterError struct {
 	Count int
 }

@@ -9,24 +9,20 @@ import (
 	"github.com/tamego/tame/internal/sched"
 )
 
-// Ask sends the message made by msg (msg gets the [Reply] to put in it) and
-// waits for the answer. It returns the value passed to Reply.Send; or an
-// error wrapping [tame.ErrClosed] when the actor is stopped, or stops before
-// replying; or ctx.Err() when ctx is done first (a late answer is then
-// dropped; a ctx already done sends nothing). When the receive handling the
-// message panics before replying, Ask returns an error wrapping its
-// *tame.PanicError. It waits for room in a full mailbox like [Ref.Tell]. An
-// actor that keeps running and never replies keeps Ask waiting until ctx is
-// done: give it a deadline when the actor may not answer.
+// Ask sends the message made by msg, which puts the given Reply in it, and
+// waits for the answer. It returns the value passed to [Reply.Send]; an
+// error wrapping the *[tame.PanicError] if receive panics before replying;
+// an error wrapping [tame.ErrClosed] if the actor is stopped or stops before
+// replying; or ctx.Err() if ctx is done first (a ctx already done sends
+// nothing). It waits for room as [Ref.Tell] does, and for an actor that
+// never replies until ctx is done.
 //
-// Ask called on the target's own goroutine (from its receive, init or a
-// handler, whatever the ctx), or with the ctx of the receive of an actor
-// that the target is (directly or through others) waiting on, fails at once
-// with an error wrapping [tame.ErrDeadlock] instead of waiting forever: the
-// target cannot handle the message while it waits for the caller.
+// Called on the target's own goroutine (with any ctx), or with the ctx of
+// the receive of an actor the target is waiting on, directly or through
+// others, Ask returns at once an error wrapping [tame.ErrDeadlock].
 //
-// msg runs in the caller's goroutine; a panic in it propagates to the caller.
-// A nil ctx, ref or msg panics. Ask allocates nothing in steady state.
+// msg runs in the caller's goroutine; a panic in it propagates. A nil ctx,
+// ref or msg panics.
 func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, error) {
 	sched.Point(sched.Ask)
 	var zero R

@@ -11,9 +11,8 @@ import (
 // [Mailbox] option.
 const DefaultMailbox = 1024
 
-// An Option configures an actor at [Spawn] (or [Supervise]). Options are
-// immutable values, safe for concurrent use: one Option may be passed to
-// several Spawn calls. A nil Option panics in Spawn.
+// An Option configures an actor at Spawn or Supervise; one Option may serve
+// several. A nil Option panics in Spawn.
 type Option interface {
 	apply(*config)
 }
@@ -42,13 +41,10 @@ func newConfig(opts []Option) config {
 	return c
 }
 
-// Mailbox sets how many messages may wait for the actor: accepted and not
-// yet given to receive (the default is [DefaultMailbox]). The message
-// receive is handling does not count, so Mailbox(c) takes c more while
-// receive runs, no fewer and no more. A Tell to a full mailbox waits for
-// room; TryTell reports false. Spawn allocates the mailbox at once, memory
-// in proportion to the capacity and the size of a message. A capacity below
-// 1 panics; one too large to fit in memory panics in Spawn.
+// Mailbox sets how many messages may wait for the actor (the default is
+// DefaultMailbox), not counting the message receive is handling. Spawn
+// allocates the mailbox at once. A capacity below 1 panics; one too large
+// for memory panics in Spawn.
 func Mailbox(capacity int) Option {
 	if capacity < 1 {
 		panic(fmt.Sprintf("actor: mailbox capacity must be at least 1, got %d", capacity))
@@ -56,11 +52,11 @@ func Mailbox(capacity int) Option {
 	return optionFunc(func(c *config) { c.mailbox = capacity })
 }
 
-// Restart makes a panic (or a runtime.Goexit) in init or receive restart the
-// actor with a fresh state from init, up to maxRestarts times within any
-// window of the given length; the failure after that stops it. The message
-// whose receive failed is not retried; the messages behind it are handled by
-// the restarted actor. maxRestarts below 1 or a window of zero or less panics.
+// Restart makes a panic or runtime.Goexit in init or receive restart the
+// actor with fresh state from init, up to maxRestarts times within any
+// window of length within; the next failure stops it. The failed message is
+// not retried; the restarted actor handles the ones behind it. maxRestarts
+// below 1 or within <= 0 panics.
 func Restart(maxRestarts int, within time.Duration) Option {
 	if maxRestarts < 1 {
 		panic(fmt.Sprintf("actor: maxRestarts must be at least 1, got %d", maxRestarts))
@@ -71,12 +67,10 @@ func Restart(maxRestarts int, within time.Duration) Option {
 	return optionFunc(func(c *config) { c.restarts, c.within = maxRestarts, within })
 }
 
-// OnPanic sets a function told at once, on the actor's goroutine, of every
-// panic or runtime.Goexit of init or receive, before the next message is
-// handled; Stop returns the same panics. A panic in fn itself is recorded
-// with the others (Stop returns it) and not told to fn. fn must not wait for
-// its own actor (an Ask to it would wait forever: the actor is busy running
-// fn). A nil fn panics.
+// OnPanic sets a function told, on the actor's goroutine, of every panic or
+// runtime.Goexit of init or receive before the next message is handled. A
+// panic in fn is returned by Stop but not told to fn. fn must not wait for
+// its own actor. A nil fn panics.
 func OnPanic(fn func(*tame.PanicError)) Option {
 	if fn == nil {
 		panic("actor: OnPanic needs a function, got nil")
@@ -85,12 +79,10 @@ func OnPanic(fn func(*tame.PanicError)) Option {
 }
 
 // DeadLetter sets a function that gets, on the actor's goroutine and in
-// mailbox order, each message that was accepted but will never be handled
-// because the actor stopped after a panic. Pending asks are not dead letters:
-// their askers get an error instead. Stop counts dead letters whether or not
-// a handler is set. A panic in fn is recorded with the actor's panics.
-// The message type of fn must be the actor's: [Spawn] panics otherwise.
-// A nil fn panics.
+// mailbox order, each accepted message never handled because the actor
+// stopped after a panic; pending Asks get an error instead. Stop counts them
+// with or without a handler, and returns a panic in fn. Spawn panics if fn's
+// message type is not the actor's; a nil fn panics.
 func DeadLetter[M any](fn func(msg M)) Option {
 	if fn == nil {
 		panic("actor: DeadLetter needs a function, got nil")

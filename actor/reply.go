@@ -7,15 +7,10 @@ import (
 	"sync/atomic"
 )
 
-// A Reply is where the actor sends the answer to an [Ask]. Ask makes it and
-// passes it to the msg function, which puts it in the message; receive calls
-// Send once it knows the answer.
-//
-// A Reply is a small value: copy it freely and Send from any goroutine. Only
-// the first Send of an ask is delivered; the others, and a Send after the
-// asker gave up (its ctx ended, or the actor stopped), are dropped. A late
-// Send can never reach a later ask: each ask has its own ticket. The zero
-// Reply drops everything.
+// A Reply is where the actor sends the answer to an Ask. It may be copied
+// freely and sent from any goroutine. Only the first Send of an ask is
+// delivered; later ones, and a Send after the asker gave up, are dropped and
+// never reach a later ask. The zero Reply drops everything.
 type Reply[R any] struct {
 	c      *cell[R]
 	ticket uint64

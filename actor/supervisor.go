@@ -10,19 +10,16 @@ import (
 	"github.com/tamego/tame"
 )
 
-// A Supervisor runs several actors (its children) under one restart policy,
-// one for one: a child whose init or receive panics is restarted alone, with
-// fresh state from its init, while the others keep running. The restarts of
-// all children count against one intensity, maxRestarts within any window of
-// the given length; the failure beyond it means the children are failing
-// together, so the Supervisor gives up: that child stops as an actor does
-// after a panic, and the Supervisor stops every child, in the reverse order
-// of their start (later children may depend on earlier ones).
+// A Supervisor restarts its child actors one for one: a child whose init or
+// receive panics is restarted alone, with fresh state, while the others keep
+// running. Beyond the Supervisor's limit, the failing child stops as an
+// actor does after a panic, and the Supervisor stops every child in the
+// reverse order of their start.
 //
-// A Supervisor is safe for concurrent use. Its zero value is not usable; make
-// one with [NewSupervisor]. Do not copy it. It starts no goroutine of its own
-// except to stop the children when it gives up or its context is done; Stop
-// waits for that one too.
+// A Supervisor is safe for concurrent use. Its zero value is not usable;
+// make one with NewSupervisor. Do not copy it. It starts a goroutine only to
+// stop the children when it gives up or its context is done; Stop waits for
+// it.
 type Supervisor struct {
 	base context.Context // the values of the supervisor's ctx, without its cancellation
 
@@ -45,9 +42,9 @@ type child interface {
 }
 
 // NewSupervisor returns a Supervisor that allows its children maxRestarts
-// restarts in total within any window of length within. When ctx is done the
-// Supervisor stops as if Stop were called. maxRestarts below 1 or a window of
-// zero or less, or a nil ctx, panics.
+// restarts in total within any window of length within. When ctx is done it
+// stops as if Stop were called. maxRestarts below 1, within <= 0 or a nil
+// ctx panics.
 func NewSupervisor(ctx context.Context, maxRestarts int, within time.Duration) *Supervisor {
 	if ctx == nil {
 		panic("actor: NewSupervisor called with a nil context")
@@ -69,13 +66,11 @@ func NewSupervisor(ctx context.Context, maxRestarts int, within time.Duration) *
 	return s
 }
 
-// Supervise spawns an actor as a child of s, like [Spawn]. Its restarts are
-// governed by s: passing the [Restart] option panics; the other options
-// apply as for Spawn. The ctx its receive gets carries the values of the
-// context given to [NewSupervisor] but is not cancelled with it: the
-// Supervisor stops its children in order instead. Once s is stopping,
-// Supervise starts nothing and returns an error wrapping [tame.ErrClosed].
-// It does not block.
+// Supervise spawns an actor as a child of s, as Spawn does, but restarted by
+// s (passing Restart panics). Its receive's ctx carries the values of
+// NewSupervisor's context but is not cancelled with it: s stops its children
+// in order instead. Once s is stopping, Supervise starts nothing and returns
+// an error wrapping [tame.ErrClosed]. It does not block.
 func Supervise[S, M any](s *Supervisor, init func() S,
 	receive func(ctx context.Context, state *S, msg M), opts ...Option) (*Ref[M], error) {
 	if init == nil {
@@ -110,15 +105,11 @@ func (s *Supervisor) allow(now time.Time) bool {
 	return s.restarts.allow(now)
 }
 
-// Stop stops every child in the reverse order of their start, each as
-// [Ref.Stop] does (it handles what it accepted, then ends), and returns
-// errors.Join of what their Stop returned, latest child first; nil when none
-// failed. It is idempotent and safe to call concurrently; every call returns
-// the same value once every child has ended.
-//
-// Called from a child's own goroutine (its receive, init or a handler), Stop
-// cannot wait for that child: it starts the shutdown and returns at once an
-// error wrapping [tame.ErrDeadlock].
+// Stop stops every child in the reverse order of their start, as [Ref.Stop]
+// does, and returns errors.Join of their results, latest child first; nil
+// when none failed. Every call returns the same value once every child has
+// ended. Called from a child's goroutine, it starts the shutdown and returns
+// at once an error wrapping [tame.ErrDeadlock].
 func (s *Supervisor) Stop() error {
 	select {
 	case <-s.done:
@@ -139,9 +130,8 @@ func (s *Supervisor) Stop() error {
 	return s.err
 }
 
-// Done returns a channel that is closed once the Supervisor has stopped every
-// child: after Stop, after its context ended, or after it gave up because its
-// children failed more often than its restart intensity allows.
+// Done returns a channel closed once the Supervisor has stopped every child:
+// after Stop, after its context ended, or after it gave up.
 func (s *Supervisor) Done() <-chan struct{} {
 	return s.done
 }
