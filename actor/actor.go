@@ -63,8 +63,7 @@ type Stats struct {
 // [Ref.Stop] were called; its goroutine ends once it has handled what it
 // accepted.
 //
-// A nil ctx, init or receive, a DeadLetter handler for another message type,
-// or a mailbox too large for memory panics.
+// A nil ctx, init or receive panics, as do the misused options (see each).
 func Spawn[S, M any](ctx context.Context, init func() S,
 	receive func(ctx context.Context, state *S, msg M), opts ...Option) *Ref[M] {
 	if ctx == nil {
