@@ -333,3 +333,49 @@ func TestQueueClosedRefusesAtOnce(t *testing.T) {
 	}
 	leaktest.Back(t, base)
 }
+
+// TestGoroutinesBackAfterClose checks that the queue's goroutines are gone
+// as soon as Close returns, also when handler calls and OnPanic called
+// runtime.Goexit (each one's goroutine was replaced) and when Close races
+// a Shutdown whose context is done.
+func TestGoroutinesBackAfterClose(t *testing.T) {
+	for name, newQueue := range kinds {
+		t.Run(name, func(t *testing.T) {
+			for round := range 10 {
+				base := runtime.NumGoroutine()
+				var told atomic.Int64
+				q := newQueue(4, func(v int) {
+					switch v % 4 {
+					case 1:
+						runtime.Goexit()
+					case 2:
+						panic(v)
+					}
+				}, queue.OnPanic(func(*tame.PanicError) {
+					if told.Add(1)%3 == 0 {
+						runtime.Goexit()
+					}
+				}))
+				for i := range 40 {
+					if err := q.push(context.Background(), i); err != nil {
+						t.Fatalf("Push(%d) = %v", i, err)
+					}
+				}
+				done, cancel := context.WithCancel(context.Background())
+				cancel()
+				var wg sync.WaitGroup
+				wg.Go(func() { q.shutdown(done) })
+				err := q.q.Close()
+				leaktest.Back(t, base+1) // the Shutdown may still run
+				wg.Wait()
+				leaktest.Back(t, base)
+				if !errors.Is(err, tame.ErrGoexit) {
+					t.Fatalf("round %d: Close() = %v, want the Goexits", round, err)
+				}
+				if s := q.q.Stats(); s.Submitted != 40 || s.Completed != 20 || s.Failed != 20 || s.Running != 0 || s.Waiting != 0 {
+					t.Fatalf("round %d: Stats() = %+v, want Submitted 40 = Completed 20 + Failed 20", round, s)
+				}
+			}
+		})
+	}
+}
