@@ -180,5 +180,5 @@ func TestGroupBadInput(t *testing.T) {
 		pool.NewGroup(ctx, 1, pool.OnPanic(func(*tame.PanicError) {}))
 	})
 	mustPanic(t, "pool: NewGroup called with a nil Option", func() { pool.NewGroup(ctx, 1, nil) })
-	mustPanic(t, "pool: NewGroup called with a nil context", func() { pool.NewGroup(nil, 1) }) //nolint:staticcheck // the nil is the test
+	mustPanic(t, "pool: NewGroup called with a nil context", func() { pool.NewGroup(nilContext, 1) })
 }

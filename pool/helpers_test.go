@@ -1,6 +1,7 @@
 package pool_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -91,3 +92,7 @@ var panicKinds = []struct {
 	{"nil", func() { panic(nil) }, func(v any) bool { _, ok := v.(*runtime.PanicNilError); return ok }},
 	{"goexit", func() { runtime.Goexit() }, func(v any) bool { return v == tame.ErrGoexit }},
 }
+
+// nilContext is a nil context.Context, for the tests of the panic a nil
+// context gets at the call site.
+var nilContext context.Context

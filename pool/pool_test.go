@@ -214,12 +214,12 @@ func TestPoolBadInput(t *testing.T) {
 	mustPanic(t, "pool: Close called on a Pool not made by NewPool", func() { _ = zero.Close() })
 	mustPanic(t, "pool: Shutdown called on a Pool not made by NewPool", func() { _ = zero.Shutdown(context.Background()) })
 	mustPanic(t, "pool: SetLimit called on a Pool not made by NewPool", func() { zero.SetLimit(1) })
-	mustPanic(t, "pool: Shutdown called with a nil context", func() { _ = p.Shutdown(nil) }) //nolint:staticcheck // the nil is the test
+	mustPanic(t, "pool: Shutdown called with a nil context", func() { _ = p.Shutdown(nilContext) })
 	mustPanic(t, "pool: limit must be at least 1, got -1", func() { p.SetLimit(-1) })
 	mustPanic(t, "pool: limit must be at least 1, got 0", func() { p.SetLimit(0) })
 	mustPanic(t, "pool: JoinErrors applies to a Group, not to a Pool", func() { pool.NewPool(1, pool.JoinErrors()) })
 	mustPanic(t, "pool: NewPool called with a nil Option", func() { pool.NewPool(1, nil) })
-	mustPanic(t, "pool: Submit called with a nil context", func() { _ = p.Submit(nil, func() {}) }) //nolint:staticcheck // the nil is the test
+	mustPanic(t, "pool: Submit called with a nil context", func() { _ = p.Submit(nilContext, func() {}) })
 	mustPanic(t, "pool: TrySubmit called on a Pool not made by NewPool", func() { zero.TrySubmit(func() {}) })
 	mustPanic(t, "pool: Stats called on a Pool not made by NewPool", func() { zero.Stats() })
 }

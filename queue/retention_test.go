@@ -100,8 +100,8 @@ func TestQueueKeepsNoItemAlive(t *testing.T) {
 // big is an item that points to memory, so the collector can tell whether
 // anything still reaches it.
 type big struct {
-	i   int
-	buf [1 << 10]byte
+	i int
+	_ [1 << 10]byte
 }
 
 // checkHandledUnreachable pushes items 0..n-1 with push to a queue whose
