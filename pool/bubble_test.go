@@ -106,3 +106,42 @@ func TestPoolMadeOutsideABubbleBlocksInside(t *testing.T) {
 		t.Errorf("Close() = %v", err)
 	}
 }
+
+// TestGroupMadeOutsideABubbleBlocksInside: a Go that waits for room inside
+// a bubble, on a Group made outside it, is durably blocked, and returns
+// without starting its task once the group stops, by a task's failure or
+// by its parent.
+func TestGroupMadeOutsideABubbleBlocksInside(t *testing.T) {
+	errStop := errors.New("pool_test: stop")
+	for _, byParent := range []bool{false, true} {
+		parent, cancel := context.WithCancelCause(context.Background())
+		g := pool.NewGroup(parent, 1, pool.Backlog(1))
+		watchdog(t, 10*time.Second, func() {
+			synctest.Test(t, func(t *testing.T) {
+				fail := make(chan struct{})
+				g.Go(func(context.Context) error { <-fail; return errStop })
+				g.Go(func(context.Context) error { return nil })
+				returned := make(chan struct{})
+				go func() {
+					g.Go(func(context.Context) error { t.Error("Go started a task once the group stopped"); return nil })
+					close(returned)
+				}()
+				synctest.Wait() // that Go waits for room, durably
+				select {
+				case <-returned:
+					t.Fatal("Go returned on a full group")
+				default:
+				}
+				if byParent {
+					cancel(errStop)
+				}
+				close(fail)
+				<-returned
+				if err := g.Wait(); !errors.Is(err, errStop) {
+					t.Errorf("Wait() = %v, want %v", err, errStop)
+				}
+			})
+		})
+		cancel(nil)
+	}
+}

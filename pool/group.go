@@ -56,7 +56,11 @@ func NewGroup(ctx context.Context, limit int, opts ...Option) *Group {
 	if o.join {
 		mode = scope.JoinErrors
 	}
-	g := &Group{scope: scope.New(ctx, mode)}
+	// A Go blocked for room is woken when the group stops, by the scope,
+	// not by selecting on the context's Done channel: a Group made outside
+	// a synctest bubble then works inside one too.
+	g := &Group{}
+	g.scope = scope.NewOnStop(ctx, mode, g.wakeBlocked)
 	g.ctx = g.scope.Context()
 	g.done = g.ctx.Done()
 	g.engine.init(limit, o.backlog, &groupWorkers, g.runTask, g.scope.Panic)
@@ -76,6 +80,12 @@ func (g *Group) check(name string) {
 	if g.done == nil {
 		panic("pool: " + name + " called on a Group not made by NewGroup")
 	}
+}
+
+func (g *Group) wakeBlocked() {
+	g.engine.mu.Lock()
+	g.engine.wakeAll()
+	g.engine.mu.Unlock()
 }
 
 func (g *Group) runTask(task func(context.Context) error) { g.scope.Fail(task(g.ctx)) }
@@ -102,7 +112,7 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 			c.mu.Unlock()
 			panic("pool: Go called after Wait returned")
 		}
-		if g.ctx.Err() != nil {
+		if g.ctx.Err() != nil || g.scope.Stopped() {
 			c.mu.Unlock()
 			g.scope.Skip()
 			return
@@ -125,7 +135,7 @@ func (g *Group) Go(task func(ctx context.Context) error) {
 			c.mu.Unlock()
 			return
 		}
-		c.wait(who, g.done)
+		c.wait(who, nil) // woken by room, or by wakeBlocked once the group stops
 	}
 }
 

@@ -50,15 +50,19 @@ type Scope struct {
 	state atomic.Uint32
 	_     pad.Line
 
+	parent context.Context
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	mode   Mode
+	onStop func() // see NewOnStop
 
 	// The context.AfterFunc that sets Stopped when the parent is done, and
-	// a count of one while it may still run (nil and zero when the parent
-	// can never be done).
+	// a channel it closes when it has run (both nil when the parent can
+	// never be done). A channel made here, not a sync.WaitGroup: a scope
+	// made outside a synctest bubble may be settled inside one, and a
+	// WaitGroup counted outside and done inside is a fatal error.
 	stopWatch func() bool
-	watcher   sync.WaitGroup
+	watched   chan struct{}
 
 	wg     sync.WaitGroup // the goroutines counted by Add (and Go)
 	panics catch.Collector
@@ -73,17 +77,28 @@ type Scope struct {
 
 // New returns a Scope whose context is derived from parent, with errors
 // combined as mode says. A panic stops the scope whatever the mode.
-func New(parent context.Context, mode Mode) *Scope {
-	s := &Scope{mode: mode}
+func New(parent context.Context, mode Mode) *Scope { return NewOnStop(parent, mode, nil) }
+
+// NewOnStop is New with onStop, which the scope calls when a failure stops
+// it (Fail, unless JoinErrors, and Panic) and when its parent is done, in
+// the goroutine that stopped it, with no lock of the scope held; it may be
+// called more than once. It is how an owner wakes what waits without
+// selecting on the context's Done channel (a channel made outside a
+// synctest bubble does not let a goroutine inside one block durably).
+func NewOnStop(parent context.Context, mode Mode, onStop func()) *Scope {
+	s := &Scope{mode: mode, parent: parent, onStop: onStop}
 	s.ctx, s.cancel = context.WithCancelCause(parent)
 	if parent.Err() != nil {
 		s.state.Store(Stopped) // do not wait for the AfterFunc to run
 	}
 	if parent.Done() != nil {
-		s.watcher.Add(1)
+		s.watched = make(chan struct{})
 		s.stopWatch = context.AfterFunc(parent, func() {
 			s.state.Or(Stopped)
-			s.watcher.Done()
+			if s.onStop != nil {
+				s.onStop()
+			}
+			close(s.watched)
 		})
 	}
 	return s
@@ -181,6 +196,9 @@ func (s *Scope) Fail(err error) {
 	}
 	s.state.Or(Stopped)
 	s.cancel(err)
+	if s.onStop != nil {
+		s.onStop()
+	}
 }
 
 // Panic records pe, sets Stopped and cancels the context with pe as its
@@ -191,6 +209,9 @@ func (s *Scope) Panic(pe *tame.PanicError) {
 	s.panics.Add(pe)
 	s.state.Or(Stopped)
 	s.cancel(pe)
+	if s.onStop != nil {
+		s.onStop()
+	}
 }
 
 // Skip records that work was left out because the context was done: Wait
@@ -204,6 +225,11 @@ func (s *Scope) Skip() {
 	}
 	s.skipped = true
 	cause := context.Cause(s.ctx)
+	if cause == nil {
+		// Stopped by the parent before the parent's end reached the
+		// context (a parent of a type the context package does not know).
+		cause = context.Cause(s.parent)
+	}
 	if s.mode == JoinErrors {
 		s.errs = append(s.errs, cause)
 	} else if s.err == nil {
@@ -223,10 +249,13 @@ func (s *Scope) Settle() {
 	s.wg.Wait()
 	// Only now: until every goroutine has ended, the end of the parent
 	// must still set Stopped.
-	if s.stopWatch != nil && s.stopWatch() {
-		s.watcher.Done() // it will never run
+	if s.stopWatch != nil {
+		if s.stopWatch() {
+			close(s.watched) // it will never run
+		} else {
+			<-s.watched // it ran, or is running, or an earlier Settle stopped it
+		}
 	}
-	s.watcher.Wait() // it ran, or is running: let it end
 	s.mu.Lock()
 	if !s.settled {
 		s.settled = true
