@@ -151,7 +151,7 @@ func (b *bench) median(unit string) (float64, bool) {
 }
 
 // parse reads go test -bench output: "cpu: ..." and lines such as
-// "BenchmarkInc/impl=mutex/par=1-2   123   19.8 ns/op   0 B/op   0 allocs/op".
+// "BenchmarkInc/impl=mutex/par=1-2  <N>  <time> ns/op  <bytes> B/op  <allocs> allocs/op".
 func parse(pkg string, raw io.Reader) *pkgResult {
 	r := &pkgResult{pkg: pkg}
 	byName := map[string]*bench{}
@@ -372,7 +372,8 @@ func num(v float64) string {
 	}
 }
 
-// dur formats nanoseconds: as they are below 10 µs, in µs, ms or s above.
+// dur formats nanoseconds: as they are below ten thousand, in µs, ms or s
+// above.
 func dur(ns float64) string {
 	scale, unit := timeUnit(ns)
 	return num(ns/scale) + " " + unit

@@ -71,8 +71,8 @@ func call(fn func()) (pe *tame.PanicError) {
 // failed returns, so failed is where the owner starts a replacement.
 //
 // Loop sets up its recovery once per call of body, not once per item, so a
-// consumer that handles many items pays nothing per item for it (a deferred
-// recover costs about 10 ns per call here; see BenchmarkCall).
+// consumer that handles many items pays nothing per item for it (the cost of
+// a deferred recover per call is measured by BenchmarkCall).
 func Loop(body func(), failed func(*tame.PanicError)) {
 	for {
 		pe := Call(body, failed)
