@@ -48,16 +48,7 @@ func Point[K Kind](k K) {
 // Lock locks m. With a hook installed, it is a point, and a goroutine that
 // finds m locked waits for its turn at points instead of in m.Lock, where
 // the explorer could not tell it from a running one.
-func Lock(m *sync.Mutex) {
-	b := hook.Load()
-	if b == nil || !b.h.Point(Acquire, false) {
-		m.Lock()
-		return
-	}
-	for !m.TryLock() {
-		b.h.Point(Acquire, true)
-	}
-}
+func Lock(m *sync.Mutex) { acquire(m.Lock, m.TryLock) }
 
 // Unlock unlocks m and tells the hook, if any, that a lock was released.
 func Unlock(m *sync.Mutex) {
@@ -66,16 +57,7 @@ func Unlock(m *sync.Mutex) {
 }
 
 // RLock read-locks m, as [Lock] locks.
-func RLock(m *sync.RWMutex) {
-	b := hook.Load()
-	if b == nil || !b.h.Point(Acquire, false) {
-		m.RLock()
-		return
-	}
-	for !m.TryRLock() {
-		b.h.Point(Acquire, true)
-	}
-}
+func RLock(m *sync.RWMutex) { acquire(m.RLock, m.TryRLock) }
 
 // RUnlock read-unlocks m, as [Unlock] unlocks.
 func RUnlock(m *sync.RWMutex) {
@@ -84,21 +66,25 @@ func RUnlock(m *sync.RWMutex) {
 }
 
 // WLock write-locks m, as [Lock] locks.
-func WLock(m *sync.RWMutex) {
-	b := hook.Load()
-	if b == nil || !b.h.Point(Acquire, false) {
-		m.Lock()
-		return
-	}
-	for !m.TryLock() {
-		b.h.Point(Acquire, true)
-	}
-}
+func WLock(m *sync.RWMutex) { acquire(m.Lock, m.TryLock) }
 
 // WUnlock write-unlocks m, as [Unlock] unlocks.
 func WUnlock(m *sync.RWMutex) {
 	m.Unlock()
 	released()
+}
+
+// acquire takes a lock with lock, or, with a hook installed, tries it with
+// try at every point until it gets it.
+func acquire(lock func(), try func() bool) {
+	b := hook.Load()
+	if b == nil || !b.h.Point(Acquire, false) {
+		lock()
+		return
+	}
+	for !try() {
+		b.h.Point(Acquire, true)
+	}
 }
 
 // released tells the hook, if any, that a lock was released.
