@@ -9,7 +9,7 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
-	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/ring"
 	"github.com/tamego/tame/internal/sched"
 )
 
@@ -18,7 +18,7 @@ import (
 // share the pointer. A goroutine of a testing/synctest bubble that waits on
 // a Ref made outside the bubble is not durably blocked.
 type Ref[M any] struct {
-	mb        *mailbox[envelope[M]]
+	mb        *ring.Ring[envelope[M]]
 	done      chan struct{} // closed once the actor's goroutine has ended
 	err       error         // what Stop returns; written before done is closed
 	refused   atomic.Uint64
@@ -31,12 +31,11 @@ type Ref[M any] struct {
 	dead     int    // dead letters
 	restarts uint64
 
-	replies  replies
-	panics   catch.Collector
-	consumer atomic.Uint64   // id of the goroutine running receive, for Stop from inside
-	unwatch  func() bool     // stops watching the spawn context
-	stop     <-chan struct{} // the spawn context's Done; nil if it never ends
-	inInit   atomic.Bool     // init runs
+	replies replies
+	panics  catch.Collector
+	unwatch func() bool     // stops watching the spawn context
+	stop    <-chan struct{} // the spawn context's Done; nil if it never ends
+	inInit  atomic.Bool     // init runs
 }
 
 // Stats is a snapshot of an actor's counters, in the vocabulary of [tame].
@@ -112,10 +111,10 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 		return errClosed
 	}
 	e := envelope[M]{msg: msg}
-	switch r.mb.tryPut(&e) {
-	case putDone:
+	switch r.mb.TryPut(e) {
+	case ring.Done:
 		return nil
-	case putClosed:
+	case ring.Closed:
 		r.refused.Add(1)
 		return errClosed
 	}
@@ -126,7 +125,7 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 		r.refused.Add(1)
 		return errTellDeadlock
 	}
-	if err := r.mb.put(ctx, &e); err != nil {
+	if err := r.put(ctx, e); err != nil {
 		r.refused.Add(1)
 		return err
 	}
@@ -141,8 +140,7 @@ func (r *Ref[M]) TryTell(msg M) bool {
 		r.refused.Add(1)
 		return false
 	}
-	e := envelope[M]{msg: msg}
-	if r.mb.tryPut(&e) != putDone {
+	if r.mb.TryPut(envelope[M]{msg: msg}) != ring.Done {
 		r.refused.Add(1)
 		return false
 	}
@@ -178,7 +176,7 @@ func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	if ctx == nil {
 		panic("actor: Shutdown called with a nil context")
 	}
-	drained := r.mb.close()
+	r.mb.Close()
 	select {
 	case <-r.done:
 		return r.err
@@ -187,7 +185,7 @@ func (r *Ref[M]) Shutdown(ctx context.Context) error {
 	if r.onOwnGoroutine() {
 		return errStopInside
 	}
-	if drained || r.idleForGood() {
+	if r.idleForGood() {
 		// Every message accepted was handled: the actor's goroutine runs
 		// no user code any more, it only ends.
 		<-r.done
@@ -207,11 +205,10 @@ func (r *Ref[M]) Shutdown(ctx context.Context) error {
 
 // idleForGood reports whether the actor, closed, has handled every message
 // it accepted and runs no user code, so that it only ends (after init, if
-// it accepted nothing and init has not begun): another call (Stop,
-// Shutdown, the spawn ctx) closed its mailbox while it was parked, or it
-// has seen the end, or it accepted nothing and init is not running.
+// it accepted nothing and init has not begun): it has seen the end, or its
+// mailbox is settled and init is not running.
 func (r *Ref[M]) idleForGood() bool {
-	return r.ending.Load() || r.mb.settled() || (r.mb.end() == 0 && !r.inInit.Load())
+	return r.ending.Load() || r.mb.Settled() && !r.inInit.Load()
 }
 
 // Stats returns a snapshot of the actor's counters without waiting for the
@@ -227,26 +224,22 @@ func (r *Ref[M]) Stats() Stats {
 	default:
 	}
 	r.mu.Lock()
-	claimed, taken, idle := r.mb.counts()
+	claimed, taken, inHand := r.mb.Counts()
 	s := Stats{
-		Submitted:  claimed,
-		Refused:    r.refused.Load(),
-		Waiting:    int(claimed - taken),
-		MaxWaiting: int(r.mb.maxWaiting.Load()),
-		Failed:     r.failed,
-		Restarts:   r.restarts,
-		Stopped:    r.mb.closed(),
+		Submitted: claimed,
+		Refused:   r.refused.Load(),
+		Waiting:   int(claimed - taken),
+		Failed:    r.failed,
+		Restarts:  r.restarts,
+		Stopped:   r.mb.IsClosed(),
 	}
 	r.mu.Unlock()
-	if s.Waiting > s.MaxWaiting {
-		// The senders of a large mailbox may have missed this peak.
-		raise(&r.mb.maxWaiting, uint64(s.Waiting))
-		s.MaxWaiting = s.Waiting
-	}
+	s.MaxWaiting = r.mb.MaxDepth(s.Waiting)
 	// The actor stores no count when a receive returns: the last message
-	// taken is running unless the actor has ended or parked since. It may
-	// also be between two messages; Completed never goes back.
-	if !ended && !idle && taken > s.Failed {
+	// taken is running until the actor ends or looks for the next one and
+	// finds none. It may also be between two messages; Completed never
+	// goes back.
+	if !ended && inHand && taken > s.Failed {
 		s.Running = 1
 	}
 	if done := taken - uint64(s.Running); done > s.Failed {
@@ -305,7 +298,7 @@ func (r *Ref[M]) result() error {
 func (r *Ref[M]) spawnDone() bool {
 	select {
 	case <-r.stop:
-		r.mb.close()
+		r.mb.Close()
 		return true
 	default:
 		return false
@@ -313,6 +306,18 @@ func (r *Ref[M]) spawnDone() bool {
 }
 
 // onOwnGoroutine reports whether the caller runs on the actor's goroutine.
-func (r *Ref[M]) onOwnGoroutine() bool {
-	return r.consumer.Load() == goid.ID()
+func (r *Ref[M]) onOwnGoroutine() bool { return r.mb.Owned() }
+
+// put is Tell and Ask when the mailbox was full: it waits for room.
+func (r *Ref[M]) put(ctx context.Context, e envelope[M]) error {
+	switch r.mb.Put(ctx, e) {
+	case ring.Done:
+		return nil
+	case ring.Closed:
+		return errClosed
+	case ring.Self:
+		return errTellDeadlock
+	default:
+		return ctx.Err()
+	}
 }

@@ -29,7 +29,7 @@ func (a *actor[S, M]) fail(pe *tame.PanicError) {
 		a.fresh = true
 	} else if !a.failed {
 		a.failed = true
-		r.mb.close()
+		r.mb.Close()
 	}
 	r.mu.Unlock()
 	if !restart {
@@ -92,10 +92,10 @@ func (a *actor[S, M]) failAsks() {
 	}
 	// Everything left: the positions below the end of the closed mailbox.
 	// A producer may still be writing one it claimed before the close;
-	// peek waits for it.
+	// At waits for it.
 	mb := a.ref.mb
-	for p, end := mb.next, mb.end(); p < end; p++ {
-		if e := mb.peek(p); e.ask != nil {
+	for p, end := mb.Pos(), mb.Claimed(); p < end; p++ {
+		if e := mb.At(p); e.ask != nil {
 			e.ask.fail(e.ticket, errStoppedAsk)
 		}
 	}

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+	"unsafe"
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/catch"
-	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/ring"
 	"github.com/tamego/tame/internal/sched"
 )
 
@@ -51,7 +52,7 @@ func newActor[S, M any](ctx context.Context, init func() S,
 	receive func(context.Context, *S, M), cfg config) *actor[S, M] {
 	a := &actor[S, M]{
 		ref: &Ref[M]{
-			mb:   newMailbox[envelope[M]](cfg.mailbox),
+			mb:   newMailbox[M](cfg.mailbox),
 			done: make(chan struct{}),
 		},
 		init:    init,
@@ -75,7 +76,7 @@ func newActor[S, M any](ctx context.Context, init func() S,
 func (a *actor[S, M]) start(ctx context.Context) {
 	r := a.ref
 	if r.stop = ctx.Done(); r.stop != nil {
-		r.unwatch = context.AfterFunc(ctx, func() { r.mb.close() })
+		r.unwatch = context.AfterFunc(ctx, r.mb.Close)
 	}
 	go a.run()
 }
@@ -85,7 +86,7 @@ func (a *actor[S, M]) start(ctx context.Context) {
 // catch.Call: a panic returns here and is handled by the next step; a
 // runtime.Goexit ends the goroutine, and exiting starts the replacement.
 func (a *actor[S, M]) run() {
-	a.ref.consumer.Store(goid.ID())
+	a.ref.mb.SetOwner()
 	for {
 		pe := catch.Call(a.step, a.exiting)
 		if pe == nil {
@@ -153,13 +154,12 @@ func (a *actor[S, M]) loop() {
 	for {
 		// next written out: a message returned by value from a generic
 		// function costs more than the rest of the loop.
-		v, ok := mb.front()
+		v, ok := mb.Next()
 		if !ok {
 			return
 		}
 		e := *v
-		*v = envelope[M]{}
-		mb.pop()
+		mb.Pop()
 		ctx := a.base
 		if e.chain != nil {
 			ctx = &actorCtx{Context: a.base.Context, self: a.ref, waiting: e.chain}
@@ -181,17 +181,23 @@ func (a *actor[S, M]) loop() {
 }
 
 // next takes the next message out of the mailbox, parking while it is
-// empty; it reports false once the mailbox is closed and empty. The slot is
-// cleared, so that the mailbox keeps nothing the message points to alive.
-// loop does the same, written out.
+// empty; it reports false once the mailbox is closed and empty. loop does
+// the same, written out.
 func (a *actor[S, M]) next() (envelope[M], bool) {
 	mb := a.ref.mb
-	v, ok := mb.front()
+	v, ok := mb.Next()
 	if !ok {
 		return envelope[M]{}, false
 	}
 	e := *v
-	*v = envelope[M]{}
-	mb.pop()
+	mb.Pop()
 	return e, true
+}
+
+// newMailbox makes the mailbox of an actor: a ring of capacity messages.
+func newMailbox[M any](capacity int) *ring.Ring[envelope[M]] {
+	if !ring.Fits[envelope[M]](capacity) {
+		panic(fmt.Sprintf("actor: mailbox capacity too large: %d messages of %d bytes do not fit in memory", capacity, unsafe.Sizeof(envelope[M]{})))
+	}
+	return ring.New[envelope[M]](capacity)
 }

@@ -6,27 +6,23 @@ import (
 	"slices"
 	"testing"
 	"testing/synctest"
+
+	"github.com/tamego/tame/internal/ring"
 )
 
 // The tests of this file stand in for a producer that has reserved its
 // position (its compare-and-swap on tail succeeded) and not written its
 // message yet, a window too short for a stress test to hit reliably.
 
-// reserve reserves the next position of r's mailbox, like tryPut, and
-// returns the rest of tryPut: write the message, publish it, wake the actor.
+// reserve claims the next position of r's mailbox, the first half of
+// TryTell, and returns the second: write the message and wake the actor.
 func reserve[M any](t *testing.T, r *Ref[M]) (publish func(M)) {
 	t.Helper()
-	mb := r.mb
-	p := mb.tail.Load()
-	if p&closedBit != 0 || !mb.tail.CompareAndSwap(p, p+1) {
-		t.Fatalf("could not reserve position %d", p)
+	p, res := r.mb.Claim()
+	if res != ring.Done {
+		t.Fatalf("could not claim a position: %v", res)
 	}
-	return func(m M) {
-		s := &mb.ring[p&mb.mask]
-		s.v = envelope[M]{msg: m}
-		s.seq.Store(p + 1)
-		mb.wakeConsumer()
-	}
+	return func(m M) { r.mb.Write(p, envelope[M]{msg: m}) }
 }
 
 // TestStopWaitsForReservedMessage: the actor is parked on a position whose

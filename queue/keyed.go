@@ -10,7 +10,9 @@ import (
 
 	"github.com/tamego/tame"
 	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/kinds"
 	"github.com/tamego/tame/internal/pad"
+	"github.com/tamego/tame/internal/ring"
 	"github.com/tamego/tame/internal/sched"
 )
 
@@ -70,7 +72,7 @@ type Keyed[K comparable, T any] struct {
 	started    int // worker goroutines
 	idle       int // workers waiting on wake
 	closed     bool
-	waiters    waitList[item[K, T]]
+	waiters    ring.Waiters[item[K, T]]
 }
 
 // A line is the FIFO of one key. While busy, a worker handles one of its
@@ -103,7 +105,7 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 	o := collect(opts)
 	q := &Keyed[K, T]{
 		handle:   handle,
-		anyKeys:  holds(reflect.TypeFor[K](), func(k reflect.Kind) bool { return k == reflect.Interface }),
+		anyKeys:  kinds.Holds(reflect.TypeFor[K](), func(k reflect.Kind) bool { return k == reflect.Interface }),
 		capacity: capacity,
 		workers:  workers,
 		wake:     make(chan struct{}, workers),
@@ -111,7 +113,7 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 		fails:    failures{onPanic: o.onPanic},
 		lines:    make(map[K]*line[K, T]),
 		started:  1,
-		waiters:  newWaitList[item[K, T]](),
+		waiters:  ring.NewWaiters[item[K, T]](),
 	}
 	// The first worker starts here, and every other one is started by a
 	// worker: the queue's goroutines, and the channels they make, belong to
@@ -150,7 +152,7 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 			q.refused++
 			return tame.ErrClosed
 		}
-		if q.waiters.len() == 0 && q.room() {
+		if q.waiters.Len() == 0 && q.room() {
 			q.add(key, v)
 			return nil
 		}
@@ -172,19 +174,18 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 		}
 		q.mu.Lock()
 	}
-	w := q.waiters.add(item[K, T]{key, v})
-	q.nwait.Store(int32(q.waiters.len()))
+	w := q.waiters.Add(item[K, T]{key, v})
+	q.nwait.Store(int32(q.waiters.Len()))
 	// A worker in a window counts an item handed, then looks at nwait;
 	// this stored nwait, now it looks at the count: one sees the other.
-	if q.waiters.first(w) && q.room() {
-		q.waiters.remove(w)
-		q.waiters.release(w)
+	if q.waiters.First(w) && q.room() {
+		q.waiters.Remove(w)
 		q.nwait.Store(0)
 		q.add(key, v)
 		return nil
 	}
-	err := q.waiters.await(ctx, &q.mu, w)
-	q.nwait.Store(int32(q.waiters.len()))
+	err := q.waiters.Await(ctx, &q.mu, w)
+	q.nwait.Store(int32(q.waiters.Len()))
 	if err != nil {
 		q.refused++
 	}
@@ -199,7 +200,7 @@ func (q *Keyed[K, T]) TryPush(key K, v T) bool {
 	q.mustBeKey(key)
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.closed || q.waiters.len() > 0 || !q.room() {
+	if q.closed || q.waiters.Len() > 0 || !q.room() {
 		q.refused++
 		return false
 	}
@@ -214,6 +215,10 @@ func (q *Keyed[K, T]) Len() int {
 	defer q.mu.Unlock()
 	return q.waiting - int(q.handed.Load())
 }
+
+// spins is how many times a Push that finds the queue full yields before
+// it waits.
+const spins = 3
 
 // room reports whether fewer than capacity items wait; mu is held.
 func (q *Keyed[K, T]) room() bool {
@@ -238,7 +243,7 @@ func (q *Keyed[K, T]) Stats() Stats {
 		Completed:  q.completed + uint64(handed),
 		Failed:     q.failed,
 		Keys:       len(q.lines),
-		Blocked:    q.waiters.len(),
+		Blocked:    q.waiters.Len(),
 	}
 }
 
@@ -255,7 +260,7 @@ func (q *Keyed[K, T]) Shutdown(ctx context.Context) error {
 	q.mu.Lock()
 	if !q.closed {
 		q.closed = true
-		q.waiters.closeAll()
+		q.waiters.CloseAll()
 		q.nwait.Store(0)
 		for ; q.idle > 0; q.idle-- {
 			q.wake <- struct{}{} // idle workers see closed and end

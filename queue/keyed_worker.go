@@ -72,7 +72,7 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 		w.cur, w.calls, w.ok = l, 1, false
 		q.waiting--
 		q.running++
-		if q.ready.len() == 0 && q.waiters.len() == 0 {
+		if q.ready.len() == 0 && q.waiters.Len() == 0 {
 			w.win = w.buf[:0]
 			for len(w.win) < maxWindow-1 && l.items.len() > 0 {
 				w.win = append(w.win, l.items.pop())
@@ -80,7 +80,7 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 			w.buf = w.win[:0]
 		}
 		q.nready.Store(int32(q.ready.len()))
-		if q.waiters.len() > 0 {
+		if q.waiters.Len() > 0 {
 			q.letIn()
 		}
 		if q.idle == 0 && q.started < q.workers {
@@ -177,13 +177,12 @@ func (q *Keyed[K, T]) add(key K, v T) {
 // letIn lets waiting Pushes in, oldest first, while there is room; mu is
 // held, on a worker goroutine.
 func (q *Keyed[K, T]) letIn() {
-	q.waiters.equip()
-	for q.waiters.len() > 0 && q.room() {
-		w, it := q.waiters.pop()
+	q.waiters.Equip()
+	for q.waiters.Len() > 0 && q.room() {
+		it := q.waiters.Accept()
 		q.add(it.key, it.v)
-		finish(w, nil)
 	}
-	q.nwait.Store(int32(q.waiters.len()))
+	q.nwait.Store(int32(q.waiters.Len()))
 }
 
 // newLine returns a line for key: a drained one with its buffer if there

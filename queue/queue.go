@@ -2,12 +2,11 @@ package queue
 
 import (
 	"context"
-	"runtime"
-	"sync"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/tamego/tame"
-	"github.com/tamego/tame/internal/goid"
+	"github.com/tamego/tame/internal/ring"
 	"github.com/tamego/tame/internal/sched"
 )
 
@@ -22,20 +21,13 @@ import (
 // The consumer goroutine starts in New and ends once Close or Shutdown was
 // called and every accepted item was handled.
 type Queue[T any] struct {
-	r      ring[T] // first: its padded words stay aligned
+	r      *ring.Ring[T]
 	handle func(T)
 	done   chan struct{} // closed when the consumer has ended for good
-	// consumer is the goroutine id of the consumer (a replacement stores
-	// its own before it runs the handler; ids are never reused).
-	consumer atomic.Uint64
-	fails    failures
+	fails  failures
 
 	refused atomic.Uint64
 	failed  atomic.Uint64
-
-	mu      sync.Mutex
-	closed  bool // closedBit is set in the ring's tail
-	waiters waitList[T]
 }
 
 // New returns a Queue whose consumer goroutine calls handle on every
@@ -46,13 +38,18 @@ func New[T any](capacity int, handle func(T), opts ...Option) *Queue[T] {
 	if handle == nil {
 		panic("queue: handle func must not be nil")
 	}
+	if capacity < 1 {
+		panic(fmt.Sprintf("queue: capacity must be at least 1, got %d", capacity))
+	}
+	if !ring.Fits[T](capacity) {
+		panic(fmt.Sprintf("queue: capacity too large: %d (a Queue allocates a slot per item of capacity when it is made)", capacity))
+	}
 	o := collect(opts)
 	q := &Queue[T]{
-		r:       newRing[T](capacity),
-		handle:  handle,
-		done:    make(chan struct{}),
-		fails:   failures{onPanic: o.onPanic},
-		waiters: newWaitList[T](),
+		r:      ring.New[T](capacity),
+		handle: handle,
+		done:   make(chan struct{}),
+		fails:  failures{onPanic: o.onPanic},
 	}
 	go q.consume()
 	return q
@@ -73,82 +70,19 @@ func (q *Queue[T]) mustBeMade() {
 func (q *Queue[T]) Push(ctx context.Context, v T) error {
 	sched.Point(sched.Push)
 	q.mustBeMade()
-	if done := ctx.Done(); done != nil {
-		select {
-		case <-done:
-			q.refused.Add(1)
-			return ctx.Err()
-		default:
-		}
-	}
-	for i := 0; ; i++ {
-		switch p, c := q.r.claim(); c {
-		case claimed:
-			q.r.put(p, v)
-			return nil
-		case closed:
-			q.refused.Add(1)
-			return tame.ErrClosed
-		}
-		if i == spins || i == 0 && q.self() {
-			break
-		}
-		// Full: the consumer usually makes room sooner than a wait
-		// would cost. Yield to it a few times first.
-		runtime.Gosched()
-	}
-	err := q.wait(ctx, v)
-	if err != nil {
+	switch q.r.Put(ctx, v) {
+	case ring.Done:
+		return nil
+	case ring.Closed:
 		q.refused.Add(1)
-	}
-	return err
-}
-
-// spins is how many times a Push that finds its queue full yields before
-// it waits.
-const spins = 3
-
-// self reports whether the caller is the consumer goroutine: the handler,
-// or OnPanic.
-func (q *Queue[T]) self() bool { return q.consumer.Load() == goid.ID() }
-
-// wait is Push when the queue stayed full or Pushes were waiting: it queues
-// v behind the Pushes already waiting, then looks once more, because the
-// consumer looks for waiters only after it made room.
-func (q *Queue[T]) wait(ctx context.Context, v T) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.closed {
 		return tame.ErrClosed
+	case ring.Self:
+		q.refused.Add(1)
+		return errPushInside
+	default:
+		q.refused.Add(1)
+		return ctx.Err()
 	}
-	w := q.waiters.add(v)
-	q.r.nwait.Store(int32(q.waiters.len()))
-	// The consumer stores its position, then looks at nwait; this stored
-	// nwait, now it looks at the position: one of the two sees the other.
-	if q.waiters.first(w) {
-		if p, c := q.r.claimExact(); c == claimed {
-			q.waiters.remove(w)
-			q.waiters.release(w)
-			q.r.nwait.Store(int32(q.waiters.len()))
-			q.r.put(p, v)
-			return nil
-		}
-	}
-	// Called from the handler (or OnPanic), this Push would wait for room
-	// only its own goroutine can make. Its position is exact: let older
-	// waiters in if there is room, then give up.
-	if q.self() {
-		q.letIn()
-		if !w.done {
-			q.waiters.remove(w)
-			q.waiters.release(w)
-			q.r.nwait.Store(int32(q.waiters.len()))
-			return errPushInside
-		}
-	}
-	err := q.waiters.await(ctx, &q.mu, w)
-	q.r.nwait.Store(int32(q.waiters.len()))
-	return err
 }
 
 // TryPush adds v at the end of the line if there is room now, without
@@ -157,12 +91,10 @@ func (q *Queue[T]) wait(ctx context.Context, v T) error {
 func (q *Queue[T]) TryPush(v T) bool {
 	sched.Point(sched.Push)
 	q.mustBeMade()
-	p, c := q.r.claim()
-	if c != claimed {
+	if q.r.TryPut(v) != ring.Done {
 		q.refused.Add(1)
 		return false
 	}
-	q.r.put(p, v)
 	return true
 }
 
@@ -170,24 +102,28 @@ func (q *Queue[T]) TryPush(v T) bool {
 // handler.
 func (q *Queue[T]) Len() int {
 	q.mustBeMade()
-	return q.r.depth()
+	return q.r.Depth()
 }
 
 // Stats returns a snapshot of the queue's counters.
 func (q *Queue[T]) Stats() Stats {
 	q.mustBeMade()
 	failed := q.failed.Load() // before taken: a failed call is counted after it stops running
-	taken := q.r.taken.Load()
-	running := taken & 1
+	claimed, taken, inHand := q.r.Counts()
+	running := uint64(0)
+	if inHand {
+		running = 1
+	}
+	waiting := int(claimed - taken)
 	return Stats{
-		Submitted:  q.r.claimedCount(),
+		Submitted:  claimed,
 		Refused:    q.refused.Load(),
-		Waiting:    q.r.depth(),
-		MaxWaiting: int(q.r.maxDepth.Load()),
+		Waiting:    waiting,
+		MaxWaiting: q.r.MaxDepth(waiting),
 		Running:    int(running),
-		Completed:  taken>>1 - running - min(failed, taken>>1-running),
+		Completed:  taken - running - min(failed, taken-running),
 		Failed:     failed,
-		Blocked:    int(q.r.nwait.Load()),
+		Blocked:    q.r.Blocked(),
 	}
 }
 
@@ -212,16 +148,9 @@ func (q *Queue[T]) Close() error {
 func (q *Queue[T]) Shutdown(ctx context.Context) error {
 	sched.Point(sched.Close)
 	q.mustBeMade()
-	q.mu.Lock()
-	if !q.closed {
-		q.closed = true
-		q.r.close()
-		q.waiters.closeAll()
-		q.r.nwait.Store(0)
-	}
-	q.mu.Unlock()
-	if q.self() {
+	q.r.Close()
+	if q.r.Owned() {
 		return errCloseInside
 	}
-	return q.fails.wait(ctx, q.r.taken.Load() == 2*q.r.claimedCount(), q.done)
+	return q.fails.wait(ctx, q.r.Settled(), q.done)
 }
