@@ -42,7 +42,11 @@ import (
 //
 // The consumer parks when the next slot is not written yet, after a
 // handshake: it sets parked, then looks at the slot once more; a producer
-// writes its slot, then looks at parked. One of the two sees the other.
+// writes its slot, then looks at parked. One of the two sees the other. A
+// consumer woken onto a processor that producers keep busy waits there
+// while the ring fills; when a wake finds most of the ring full, the
+// consumer looks at an empty ring for a while before its next parks, until
+// a wake comes in time again.
 type Ring[T any] struct {
 	slots    []slot[T]
 	mask     uint64
@@ -53,19 +57,19 @@ type Ring[T any] struct {
 	_    pad.Line
 	tail atomic.Uint64 // the next position to claim, with closedBit once closed
 	_    pad.Line
-	head atomic.Uint64 // at most the consumer's position
-	_    pad.Line
-	// taken is twice the consumer's position, plus one while the consumer
-	// has the item before it in hand: the exact position, and whether the
-	// consumer works on an item.
-	taken    atomic.Uint64
-	_        pad.Line
-	parked   atomic.Bool // the consumer waits on wake; whoever swaps it to false signals
-	_        pad.Line
-	nwait    atomic.Int32 // waiters.Len(): claims refuse while there are any
+	// Read by every put, written by the consumer now and then, or on the
+	// slow paths: one line, so that a put reads two lines besides its slot.
+	head     atomic.Uint64 // at most the consumer's position
+	parked   atomic.Bool   // the consumer waits on wake; whoever swaps it to false signals
+	nwait    atomic.Int32  // waiters.Len(): claims refuse while there are any
 	maxDepth atomic.Uint64
 	owner    atomic.Uint64 // the consumer's goroutine id
 	_        pad.Line
+	// taken is twice the consumer's position, plus one while the consumer
+	// has the item before it in hand: the exact position, and whether the
+	// consumer works on an item.
+	taken atomic.Uint64
+	_     pad.Line
 
 	mu      sync.Mutex
 	closed  bool // closedBit is set in tail
@@ -73,8 +77,12 @@ type Ring[T any] struct {
 	_       pad.Line
 
 	// Owned by the consumer goroutine.
-	pos uint64 // the next position to take
-	pub uint64 // the last position stored in head
+	pos  uint64 // the next position to take
+	pub  uint64 // the last position stored in head
+	spin bool   // look at an empty ring for a while before parking
+	// slowWake, three quarters of the capacity, is the backlog at a wake
+	// that tells the consumer it was woken late (set when made).
+	slowWake uint64
 }
 
 // A slot holds the item of one position. seq is position+1 once the item is
@@ -90,16 +98,15 @@ const (
 	// claimed after it, so the last position is fixed.
 	closedBit = 1 << 63
 	// publishEvery is how often the consumer stores its position in head.
-	publishEvery = 16
+	publishEvery = 64
 	// maxBytes bounds the memory of a ring to what the runtime can
 	// allocate in one piece.
 	maxBytes = min(1<<47, math.MaxInt>>1)
-	// spinReads is how many times the consumer looks at the next slot
-	// before it parks, with a pause between looks: a producer writing it is
-	// usually that close.
-	spinReads = 20
+	// spinReads is how many times a consumer woken late looks at the next
+	// slot before it parks, with a pause between looks.
+	spinReads = 8
 	// pauseLen is the length of the busy loop of a pause.
-	pauseLen = 64
+	pauseLen = 256
 	// spins is how many times a Put that finds the ring full yields before
 	// it waits.
 	spins = 3
@@ -138,6 +145,7 @@ func New[T any](capacity int) *Ring[T] {
 		slots:    make([]slot[T], size),
 		mask:     size - 1,
 		capacity: uint64(capacity),
+		slowWake: max(uint64(capacity)*3/4, 1),
 		clear:    kinds.MayPoint(reflect.TypeFor[T]()),
 		wake:     make(chan struct{}, 1),
 		waiters:  NewWaiters[T](),
@@ -369,11 +377,14 @@ func (r *Ring[T]) publish() {
 // ring is closed and every item accepted was taken.
 func (r *Ring[T]) idle() bool {
 	s := &r.slots[r.pos&r.mask]
-	for range spinReads {
-		if s.seq.Load() == r.pos+1 {
-			return true
+	if r.spin {
+		// Parks are woken late: look for a while first.
+		for range spinReads {
+			pause()
+			if s.seq.Load() == r.pos+1 {
+				return true
+			}
 		}
-		pause()
 	}
 	r.mu.Lock()
 	r.Settle()
@@ -395,6 +406,7 @@ func (r *Ring[T]) idle() bool {
 	r.mu.Unlock()
 	if empty {
 		<-r.wake
+		r.spin = r.Claimed()-r.pos >= r.slowWake
 		return true
 	}
 	r.unpark() // written meanwhile
@@ -533,9 +545,9 @@ func (r *Ring[T]) noteDepth(d uint64) {
 // pauseSink keeps pause's loop from being optimized away.
 var pauseSink uint32
 
-// pause spends a few dozen cycles without touching shared memory, so that
-// a consumer looking at a slot does not take the line from the producer
-// writing it at every look.
+// pause spends a few hundred cycles without touching shared memory, so
+// that a consumer looking at a slot does not take the line from the
+// producer writing it at every look.
 //
 //go:noinline
 func pause() {
