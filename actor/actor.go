@@ -133,7 +133,8 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 }
 
 // TryTell sends msg if the mailbox has room and the actor is not stopping, and
-// reports whether it did. It never waits.
+// reports whether it did. It never waits, and refuses while Tells or Asks
+// wait for room (they come first).
 func (r *Ref[M]) TryTell(msg M) bool {
 	sched.Point(sched.Tell)
 	if r.stop != nil && r.spawnDone() {

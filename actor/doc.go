@@ -32,7 +32,8 @@
 // # Guarantees
 //
 //   - Bounded mailbox: a full [Mailbox] makes Tell and Ask wait until there is
-//     room or their ctx is done; TryTell reports false.
+//     room or their ctx is done, and lets them in in the order they came;
+//     TryTell reports false, also while others wait.
 //   - Deadlocks detected: an Ask of an actor to itself, a Tell to its own full
 //     mailbox, and an Ask around a cycle (A asks B while B, handling it, asks
 //     A) fail at once with an error wrapping [tame.ErrDeadlock]; see Ask for

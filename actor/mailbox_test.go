@@ -320,3 +320,48 @@ func TestMaxWaitingNeverBelowWaiting(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitingTellsInOrder: Tells that find the mailbox full are let in in
+// the order they came, and TryTell does not overtake them.
+func TestWaitingTellsInOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		var got []int
+		r := actor.Spawn(context.Background(), func() int { return 0 },
+			func(_ context.Context, _ *int, m int) {
+				<-gate
+				got = append(got, m)
+			}, actor.Mailbox(1))
+		ctx := context.Background()
+		for m := range 2 { // 0 in receive, 1 waiting: full
+			if err := r.Tell(ctx, m); err != nil {
+				t.Fatalf("Tell(%d) = %v", m, err)
+			}
+			synctest.Wait()
+		}
+		for m := 2; m <= 4; m++ {
+			go func() {
+				if err := r.Tell(ctx, m); err != nil {
+					t.Errorf("Tell(%d) = %v", m, err)
+				}
+			}()
+			synctest.Wait() // m waits behind the Tells before it
+		}
+		if r.TryTell(99) {
+			t.Fatal("TryTell accepted while Tells wait for room")
+		}
+		close(gate)
+		synctest.Wait() // every Tell let in and handled
+		if err := r.Stop(); err != nil {
+			t.Fatalf("Stop() = %v", err)
+		}
+		for i, m := range got {
+			if m != i {
+				t.Fatalf("handled %v, want 0 to 4 in order", got)
+			}
+		}
+		if len(got) != 5 {
+			t.Fatalf("handled %v, want 0 to 4", got)
+		}
+	})
+}
