@@ -371,14 +371,19 @@ func (r *Ring[T]) publish() {
 }
 
 // idle is called by the consumer when the next item is not written yet. It
-// looks again for a while (the producer that claimed it is usually writing
-// it), then, under mu, settles, lets waiting producers in, and parks until a
-// producer writes an item or Close is called. It reports false when the
-// ring is closed and every item accepted was taken.
+// settles, lets waiting producers in, and parks until a producer writes an
+// item or Close is called; a consumer whose parks are woken late looks
+// again for a while first. It reports false when the ring is closed and
+// every item accepted was taken.
+//
+// It takes no lock unless producers wait. The consumer stores its position
+// (Settle), then looks at nwait; a producer that waits stores nwait, then
+// looks at the position: one of the two sees the other. And it sets parked,
+// then looks at the slot and at the closed bit; a producer writes the slot
+// and Close sets the bit, then each looks at parked.
 func (r *Ring[T]) idle() bool {
 	s := &r.slots[r.pos&r.mask]
 	if r.spin {
-		// Parks are woken late: look for a while first.
 		for range spinReads {
 			pause()
 			if s.seq.Load() == r.pos+1 {
@@ -386,31 +391,35 @@ func (r *Ring[T]) idle() bool {
 			}
 		}
 	}
-	r.mu.Lock()
 	r.Settle()
-	if r.waiters.Len() > 0 {
+	if r.nwait.Load() > 0 {
+		r.mu.Lock()
 		r.letIn()
 		r.mu.Unlock()
 		return true
 	}
-	if r.closed && r.Claimed() == r.pos {
-		r.mu.Unlock()
+	if r.drained() {
 		return false
 	}
 	// Park at once: a consumer that yielded first would not be woken by a
 	// producer meanwhile, and under CPU load would wait a whole time slice.
 	// Producers that wait for room need no look: the item at pos is
-	// claimed, and its producer will signal. Close signals under mu.
+	// claimed, and its producer will signal.
 	r.parked.Store(true)
-	empty := s.seq.Load() != r.pos+1
-	r.mu.Unlock()
-	if empty {
-		<-r.wake
-		r.spin = r.Claimed()-r.pos >= r.slowWake
+	if s.seq.Load() == r.pos+1 || r.drained() {
+		r.unpark()
 		return true
 	}
-	r.unpark() // written meanwhile
+	<-r.wake
+	r.spin = r.Claimed()-r.pos >= r.slowWake
 	return true
+}
+
+// drained reports whether the ring is closed and every item accepted was
+// taken. Only the consumer calls it.
+func (r *Ring[T]) drained() bool {
+	t := r.tail.Load()
+	return t&closedBit != 0 && t&^closedBit == r.pos
 }
 
 // letIn lets waiting producers in, oldest first, while there is room: it
