@@ -7,13 +7,13 @@ import (
 
 func TestMayPoint(t *testing.T) {
 	type plain struct {
-		a int
-		b [3]float64
-		c struct{ d bool }
+		_ int
+		_ [3]float64
+		_ struct{ _ bool }
 	}
 	type withPtr struct {
-		a int
-		p *int
+		_ int
+		_ *int
 	}
 	for _, c := range []struct {
 		t    reflect.Type
@@ -41,8 +41,8 @@ func TestMayPoint(t *testing.T) {
 func TestHoldsInterface(t *testing.T) {
 	isIface := func(k reflect.Kind) bool { return k == reflect.Interface }
 	type key struct {
-		a int
-		b any
+		_ int
+		_ any
 	}
 	if !Holds(reflect.TypeFor[key](), isIface) {
 		t.Error("a struct with an interface field: Holds = false")
