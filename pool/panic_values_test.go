@@ -86,9 +86,13 @@ func TestGroupPanicValuesReachWait(t *testing.T) {
 	for _, tc := range panicValueCases {
 		t.Run(tc.name, func(t *testing.T) {
 			g := pool.NewGroup(context.Background(), 1)
+			// The tasks wait until all three are accepted: a task that
+			// panicked before the next Go would make it refuse.
+			gate := make(chan struct{})
 			for range 3 {
-				g.Go(func(context.Context) error { tc.do(); return nil })
+				g.Go(func(context.Context) error { <-gate; tc.do(); return nil })
 			}
+			close(gate)
 			var err error
 			func() {
 				defer tame.Recover(&err)
