@@ -44,9 +44,10 @@ import (
 // handshake: it sets parked, then looks at the slot once more; a producer
 // writes its slot, then looks at parked. One of the two sees the other. A
 // consumer woken onto a processor that producers keep busy waits there
-// while the ring fills; when a wake finds most of the ring full, the
-// consumer looks at an empty ring for a while before its next parks, until
-// a wake comes in time again.
+// while the ring fills; when a wake finds most of the ring full and
+// producers raced each other meanwhile, the consumer looks at an empty
+// ring for a while before its next parks, until a wake comes in time
+// again.
 type Ring[T any] struct {
 	slots    []slot[T]
 	mask     uint64
@@ -56,7 +57,10 @@ type Ring[T any] struct {
 
 	_    pad.Line
 	tail atomic.Uint64 // the next position to claim, with closedBit once closed
-	_    pad.Line
+	// contended is set by a producer whose claim lost a race with
+	// another's, and cleared by the consumer before it parks.
+	contended atomic.Bool
+	_         pad.Line
 	// Read by every put, written by the consumer now and then, or on the
 	// slow paths: one line, so that a put reads two lines besides its slot.
 	head     atomic.Uint64 // at most the consumer's position
@@ -256,6 +260,9 @@ func (r *Ring[T]) Claim() (uint64, Result) {
 			r.noteDepth(t + 1 - h)
 			return t, Done
 		}
+		if !r.contended.Load() {
+			r.contended.Store(true)
+		}
 	}
 }
 
@@ -405,13 +412,18 @@ func (r *Ring[T]) idle() bool {
 	// producer meanwhile, and under CPU load would wait a whole time slice.
 	// Producers that wait for room need no look: the item at pos is
 	// claimed, and its producer will signal.
+	if r.contended.Load() {
+		r.contended.Store(false)
+	}
 	r.parked.Store(true)
 	if s.seq.Load() == r.pos+1 || r.drained() {
 		r.unpark()
 		return true
 	}
 	<-r.wake
-	r.spin = r.Claimed()-r.pos >= r.slowWake
+	// Woken late, while producers raced each other (one producer alone
+	// does not keep a processor from the consumer).
+	r.spin = r.Claimed()-r.pos >= r.slowWake && r.contended.Load()
 	return true
 }
 
