@@ -405,9 +405,6 @@ func (r *Ring[T]) idle() bool {
 		r.mu.Unlock()
 		return true
 	}
-	if r.drained() {
-		return false
-	}
 	// Park at once: a consumer that yielded first would not be woken by a
 	// producer meanwhile, and under CPU load would wait a whole time slice.
 	// Producers that wait for room need no look: the item at pos is
@@ -416,14 +413,18 @@ func (r *Ring[T]) idle() bool {
 		r.contended.Store(false)
 	}
 	r.parked.Store(true)
-	if s.seq.Load() == r.pos+1 || r.drained() {
+	if s.seq.Load() == r.pos+1 {
 		r.unpark()
 		return true
+	}
+	if r.drained() {
+		r.unpark()
+		return false
 	}
 	<-r.wake
 	// Woken late, while producers raced each other (one producer alone
 	// does not keep a processor from the consumer).
-	r.spin = r.Claimed()-r.pos >= r.slowWake && r.contended.Load()
+	r.spin = r.contended.Load() && r.Claimed()-r.pos >= r.slowWake
 	return true
 }
 
