@@ -407,8 +407,8 @@ func (r *Ring[T]) idle() bool {
 	}
 	// Park at once: a consumer that yielded first would not be woken by a
 	// producer meanwhile, and under CPU load would wait a whole time slice.
-	// Producers that wait for room need no look: the item at pos is
-	// claimed, and its producer will signal.
+	// A producer that begins to wait after the look at nwait finds the
+	// room itself.
 	if r.contended.Load() {
 		r.contended.Store(false)
 	}
@@ -486,13 +486,6 @@ func (r *Ring[T]) IsClosed() bool { return r.tail.Load()&closedBit != 0 }
 
 // Claimed returns the number of positions claimed: the items accepted.
 func (r *Ring[T]) Claimed() uint64 { return r.tail.Load() &^ closedBit }
-
-// Taken returns the consumer's position and whether it has an item in hand
-// (taken, not settled), as of one moment.
-func (r *Ring[T]) Taken() (pos uint64, inHand bool) {
-	t := r.taken.Load()
-	return t >> 1, t&1 != 0
-}
 
 // Counts returns, as of one moment, the items accepted, the consumer's
 // position, and whether it has an item in hand.
