@@ -75,8 +75,7 @@ type Ring[T any] struct {
 	taken atomic.Uint64
 	_     pad.Line
 
-	mu      sync.Mutex
-	closed  bool // closedBit is set in tail
+	mu      sync.Mutex // guards waiters; Close sets closedBit under it
 	waiters Waiters[T]
 	_       pad.Line
 
@@ -199,7 +198,7 @@ func (r *Ring[T]) Put(ctx context.Context, v T) Result {
 func (r *Ring[T]) wait(ctx context.Context, v T) Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.closed {
+	if r.IsClosed() {
 		return Closed
 	}
 	w := r.waiters.Add(v)
@@ -230,7 +229,7 @@ func (r *Ring[T]) wait(ctx context.Context, v T) Result {
 	switch {
 	case err == nil:
 		return Done
-	case r.closed:
+	case r.IsClosed():
 		return Closed
 	default:
 		return Cancelled
@@ -306,9 +305,7 @@ func (r *Ring[T]) Write(p uint64, v T) {
 // idempotent and safe for concurrent use.
 func (r *Ring[T]) Close() {
 	r.mu.Lock()
-	if !r.closed {
-		r.closed = true
-		r.tail.Or(closedBit)
+	if r.tail.Or(closedBit)&closedBit == 0 {
 		r.waiters.CloseAll()
 		r.nwait.Store(0)
 		if r.parked.Load() && r.parked.Swap(false) {
