@@ -111,7 +111,7 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 		return errClosed
 	}
 	e := envelope[M]{msg: msg}
-	switch r.mb.TryPut(e) {
+	switch r.mb.TryPut(&e) {
 	case ring.Done:
 		return nil
 	case ring.Closed:
@@ -125,7 +125,7 @@ func (r *Ref[M]) Tell(ctx context.Context, msg M) error {
 		r.refused.Add(1)
 		return errTellDeadlock
 	}
-	if err := r.put(ctx, e); err != nil {
+	if err := r.put(ctx, &e); err != nil {
 		r.refused.Add(1)
 		return err
 	}
@@ -141,7 +141,8 @@ func (r *Ref[M]) TryTell(msg M) bool {
 		r.refused.Add(1)
 		return false
 	}
-	if r.mb.TryPut(envelope[M]{msg: msg}) != ring.Done {
+	e := envelope[M]{msg: msg}
+	if r.mb.TryPut(&e) != ring.Done {
 		r.refused.Add(1)
 		return false
 	}
@@ -310,7 +311,7 @@ func (r *Ref[M]) spawnDone() bool {
 func (r *Ref[M]) onOwnGoroutine() bool { return r.mb.Owned() }
 
 // put is Tell and Ask when the mailbox was full: it waits for room.
-func (r *Ref[M]) put(ctx context.Context, e envelope[M]) error {
+func (r *Ref[M]) put(ctx context.Context, e *envelope[M]) error {
 	switch r.mb.Put(ctx, e) {
 	case ring.Done:
 		return nil

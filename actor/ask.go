@@ -57,7 +57,7 @@ func Ask[M, R any](ctx context.Context, ref *Ref[M], msg func(Reply[R]) M) (R, e
 	c := get[R](rs)
 	t := c.ticket.Load()
 	e := envelope[M]{msg: makeMsg(msg, rs, c, t), ask: c, ticket: t, chain: waiting}
-	if err := ref.put(ctx, e); err != nil {
+	if err := ref.put(ctx, &e); err != nil {
 		ref.refused.Add(1)
 		c.abandon(t) // msg may have sent, or kept the Reply: retire the ticket
 		put(rs, c)

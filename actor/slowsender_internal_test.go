@@ -22,7 +22,7 @@ func reserve[M any](t *testing.T, r *Ref[M]) (publish func(M)) {
 	if res != ring.Done {
 		t.Fatalf("could not claim a position: %v", res)
 	}
-	return func(m M) { r.mb.Write(p, envelope[M]{msg: m}) }
+	return func(m M) { r.mb.Write(p, &envelope[M]{msg: m}) }
 }
 
 // TestStopWaitsForReservedMessage: the actor is parked on a position whose

@@ -70,7 +70,7 @@ func (q *Queue[T]) mustBeMade() {
 func (q *Queue[T]) Push(ctx context.Context, v T) error {
 	sched.Point(sched.Push)
 	q.mustBeMade()
-	switch q.r.Put(ctx, v) {
+	switch q.r.Put(ctx, &v) {
 	case ring.Done:
 		return nil
 	case ring.Closed:
@@ -91,7 +91,7 @@ func (q *Queue[T]) Push(ctx context.Context, v T) error {
 func (q *Queue[T]) TryPush(v T) bool {
 	sched.Point(sched.Push)
 	q.mustBeMade()
-	if q.r.TryPut(v) != ring.Done {
+	if q.r.TryPut(&v) != ring.Done {
 		q.refused.Add(1)
 		return false
 	}

@@ -15,7 +15,6 @@ import (
 	"math"
 	"math/bits"
 	"reflect"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -54,6 +53,12 @@ type Ring[T any] struct {
 	capacity uint64
 	clear    bool          // T may hold pointers: a slot is zeroed once its item is taken
 	wake     chan struct{} // one signal per park; made with the ring
+	// Read by every put and every take, written only on the slow paths
+	// (waits, a new high-water mark, a new consumer): kept off the lines
+	// the consumer writes as it goes, so that reading them costs no miss.
+	nwait    atomic.Int32 // waiters.Len(): claims refuse while there are any
+	maxDepth atomic.Uint64
+	owner    atomic.Uint64 // the consumer's goroutine id
 
 	_    pad.Line
 	tail atomic.Uint64 // the next position to claim, with closedBit once closed
@@ -61,14 +66,10 @@ type Ring[T any] struct {
 	// another's, and cleared by the consumer before it parks.
 	contended atomic.Bool
 	_         pad.Line
-	// Read by every put, written by the consumer now and then, or on the
-	// slow paths: one line, so that a put reads two lines besides its slot.
-	head     atomic.Uint64 // at most the consumer's position
-	parked   atomic.Bool   // the consumer waits on wake; whoever swaps it to false signals
-	nwait    atomic.Int32  // waiters.Len(): claims refuse while there are any
-	maxDepth atomic.Uint64
-	owner    atomic.Uint64 // the consumer's goroutine id
-	_        pad.Line
+	// Read by every put, written by the consumer now and then.
+	head   atomic.Uint64 // at most the consumer's position
+	parked atomic.Bool   // the consumer waits on wake; whoever swaps it to false signals
+	_      pad.Line
 	// taken is twice the consumer's position, plus one while the consumer
 	// has the item before it in hand: the exact position, and whether the
 	// consumer works on an item.
@@ -110,9 +111,6 @@ const (
 	spinReads = 8
 	// pauseLen is the length of the busy loop of a pause.
 	pauseLen = 256
-	// spins is how many times a Put that finds the ring full yields before
-	// it waits.
-	spins = 3
 )
 
 // A Result is the outcome of a put.
@@ -155,9 +153,10 @@ func New[T any](capacity int) *Ring[T] {
 	}
 }
 
-// TryPut adds v at the end of the line if fewer than capacity items wait and
-// no producer waits for room (it would be overtaken). It never waits.
-func (r *Ring[T]) TryPut(v T) Result {
+// TryPut adds *v at the end of the line if fewer than capacity items wait
+// and no producer waits for room (it would be overtaken). It never waits.
+// The item is copied: v is not kept.
+func (r *Ring[T]) TryPut(v *T) Result {
 	p, res := r.Claim()
 	if res == Done {
 		r.Write(p, v)
@@ -165,12 +164,17 @@ func (r *Ring[T]) TryPut(v T) Result {
 	return res
 }
 
-// Put adds v at the end of the line, waiting for room behind the producers
+// Put adds *v at the end of the line, waiting for room behind the producers
 // already waiting. It returns Done, Closed, Cancelled when ctx ends first
 // (the item is then never accepted), or Self when the line is full and the
 // caller is the consumer (which would wait for itself; the producers
-// waiting before it are let in if there is room).
-func (r *Ring[T]) Put(ctx context.Context, v T) Result {
+// waiting before it are let in if there is room). The item is copied: v is
+// not kept.
+//
+// A Put that finds the line full waits at once: yielding to the consumer
+// first, in the hope that it makes room, measured slower (the yielded
+// producer tends to resume on another processor, beside the consumer).
+func (r *Ring[T]) Put(ctx context.Context, v *T) Result {
 	if done := ctx.Done(); done != nil {
 		select {
 		case <-done:
@@ -178,16 +182,8 @@ func (r *Ring[T]) Put(ctx context.Context, v T) Result {
 		default:
 		}
 	}
-	for i := 0; ; i++ {
-		if res := r.TryPut(v); res != Full {
-			return res
-		}
-		if i == spins || i == 0 && r.Owned() {
-			break
-		}
-		// Full: the consumer usually makes room sooner than a wait would
-		// cost. Yield to it a few times first.
-		runtime.Gosched()
+	if res := r.TryPut(v); res != Full {
+		return res
 	}
 	return r.wait(ctx, v)
 }
@@ -195,13 +191,13 @@ func (r *Ring[T]) Put(ctx context.Context, v T) Result {
 // wait is Put when the ring stayed full or producers were waiting: it
 // queues v behind the producers already waiting, then looks once more,
 // because the consumer looks for waiters only after it made room.
-func (r *Ring[T]) wait(ctx context.Context, v T) Result {
+func (r *Ring[T]) wait(ctx context.Context, v *T) Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.IsClosed() {
 		return Closed
 	}
-	w := r.waiters.Add(v)
+	w := r.waiters.Add(*v)
 	r.nwait.Store(int32(r.waiters.Len()))
 	// The consumer stores its position, then looks at nwait; this stored
 	// nwait, now it looks at the position: one of the two sees the other.
@@ -291,9 +287,9 @@ func (r *Ring[T]) claimExact() (uint64, Result) {
 
 // Write is the second half of TryPut: it writes v at position p, which the
 // caller has claimed, and wakes the consumer if it is parked.
-func (r *Ring[T]) Write(p uint64, v T) {
+func (r *Ring[T]) Write(p uint64, v *T) {
 	s := &r.slots[p&r.mask]
-	s.v = v
+	s.v = *v
 	s.seq.Store(p + 1)
 	if r.parked.Load() && r.parked.Swap(false) {
 		r.wake <- struct{}{} // never blocks: one signal per park
@@ -442,7 +438,8 @@ func (r *Ring[T]) letIn() {
 		if res != Done {
 			break // full (closed is not possible: Close empties the list under mu)
 		}
-		r.Write(p, r.waiters.Accept())
+		v := r.waiters.Accept()
+		r.Write(p, &v)
 	}
 	r.nwait.Store(int32(r.waiters.Len()))
 }

@@ -38,7 +38,7 @@ func TestExactCapacity(t *testing.T) {
 		r := New[int](c)
 		r.SetOwner()
 		n := 0
-		for r.TryPut(n) == Done {
+		for r.TryPut(new(n)) == Done {
 			n++
 		}
 		if n != c || r.Depth() != c {
@@ -49,11 +49,11 @@ func TestExactCapacity(t *testing.T) {
 			if v != round {
 				t.Fatalf("capacity %d: took %d, want %d", c, v, round)
 			}
-			if got := r.TryPut(n); got != Done {
+			if got := r.TryPut(new(n)); got != Done {
 				t.Fatalf("capacity %d, round %d: TryPut = %v with one taken, want Done", c, round, got)
 			}
 			n++
-			if got := r.TryPut(-1); got != Full {
+			if got := r.TryPut(new(-1)); got != Full {
 				t.Fatalf("capacity %d, round %d: TryPut = %v on a full ring, want Full", c, round, got)
 			}
 		}
@@ -100,17 +100,17 @@ func TestPutWaitsInOrder(t *testing.T) {
 		out := make(chan int)
 		wait := consume(r, out)
 		ctx := context.Background()
-		if r.Put(ctx, 0) != Done {
+		if r.Put(ctx, new(0)) != Done {
 			t.Fatal("Put to an empty ring did not accept")
 		}
 		synctest.Wait() // the consumer has 0 in hand, blocked on out
-		if r.Put(ctx, 1) != Done {
+		if r.Put(ctx, new(1)) != Done {
 			t.Fatal("Put to a ring with room did not accept")
 		}
 		results := make(chan int, 3)
 		for i := 2; i <= 4; i++ {
 			go func() {
-				if res := r.Put(ctx, i); res != Done {
+				if res := r.Put(ctx, new(i)); res != Done {
 					t.Errorf("Put(%d) = %v, want Done", i, res)
 				}
 				results <- i
@@ -120,7 +120,7 @@ func TestPutWaitsInOrder(t *testing.T) {
 		if b := r.Blocked(); b != 3 {
 			t.Fatalf("Blocked = %d, want 3", b)
 		}
-		if res := r.TryPut(99); res != Full {
+		if res := r.TryPut(new(99)); res != Full {
 			t.Fatalf("TryPut = %v while producers wait, want Full", res)
 		}
 		for want := 0; want <= 4; want++ {
@@ -148,18 +148,18 @@ func TestPutWaitsInOrder(t *testing.T) {
 func TestPutCancelled(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := New[int](1)
-		if r.TryPut(1) != Done {
+		if r.TryPut(new(1)) != Done {
 			t.Fatal("TryPut to an empty ring did not accept")
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		res := make(chan Result, 1)
-		go func() { res <- r.Put(ctx, 2) }()
+		go func() { res <- r.Put(ctx, new(2)) }()
 		synctest.Wait()
 		cancel()
 		if got := <-res; got != Cancelled {
 			t.Fatalf("Put = %v after cancel, want Cancelled", got)
 		}
-		if got := r.Put(ctx, 3); got != Cancelled {
+		if got := r.Put(ctx, new(3)); got != Cancelled {
 			t.Fatalf("Put with a done ctx = %v, want Cancelled", got)
 		}
 		if b := r.Blocked(); b != 0 {
@@ -187,20 +187,20 @@ func TestClose(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := New[string](2)
 		ctx := context.Background()
-		r.TryPut("a")
-		r.TryPut("b")
+		r.TryPut(new("a"))
+		r.TryPut(new("b"))
 		res := make(chan Result, 1)
-		go func() { res <- r.Put(ctx, "c") }()
+		go func() { res <- r.Put(ctx, new("c")) }()
 		synctest.Wait()
 		r.Close()
 		r.Close() // idempotent
 		if got := <-res; got != Closed {
 			t.Fatalf("waiting Put = %v after Close, want Closed", got)
 		}
-		if got := r.TryPut("d"); got != Closed {
+		if got := r.TryPut(new("d")); got != Closed {
 			t.Fatalf("TryPut = %v after Close, want Closed", got)
 		}
-		if got := r.Put(ctx, "e"); got != Closed {
+		if got := r.Put(ctx, new("e")); got != Closed {
 			t.Fatalf("Put = %v after Close, want Closed", got)
 		}
 		if !r.IsClosed() || r.Settled() {
@@ -229,8 +229,8 @@ func TestClose(t *testing.T) {
 func TestSelf(t *testing.T) {
 	r := New[int](1)
 	r.SetOwner()
-	r.TryPut(1)
-	if got := r.Put(context.Background(), 2); got != Self {
+	r.TryPut(new(1))
+	if got := r.Put(context.Background(), new(2)); got != Self {
 		t.Fatalf("the consumer's Put to its full ring = %v, want Self", got)
 	}
 	if b := r.Blocked(); b != 0 {
@@ -247,7 +247,7 @@ func TestAtWaitsForWrite(t *testing.T) {
 		if res != Done {
 			t.Fatal("Claim on an empty ring failed")
 		}
-		r.TryPut(2)
+		r.TryPut(new(2))
 		r.Close()
 		got := make(chan int, 2)
 		go func() {
@@ -265,7 +265,7 @@ func TestAtWaitsForWrite(t *testing.T) {
 			t.Fatalf("At(0) = %d before it was written", v)
 		default:
 		}
-		r.Write(p, 1)
+		r.Write(p, new(1))
 		if v := <-got; v != 1 {
 			t.Fatalf("At(0) = %d, want 1", v)
 		}
@@ -288,12 +288,12 @@ func TestConcurrent(t *testing.T) {
 				for i := range items {
 					var res Result
 					if i%3 == 0 {
-						res = r.TryPut([2]int{w, accepted[w]})
+						res = r.TryPut(new([2]int{w, accepted[w]}))
 						if res == Full {
 							continue
 						}
 					} else {
-						res = r.Put(ctx, [2]int{w, accepted[w]})
+						res = r.Put(ctx, new([2]int{w, accepted[w]}))
 					}
 					if res == Closed {
 						return
