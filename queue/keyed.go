@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -147,33 +146,23 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for i := 0; ; i++ {
-		if q.closed {
-			q.refused++
-			return tame.ErrClosed
-		}
-		if q.waiters.Len() == 0 && q.room() {
-			q.add(key, v)
-			return nil
-		}
-		if i == 1 {
-			break
-		}
-		if q.owner.HasCaller() {
-			// Called from the handler, this Push would wait for room
-			// that the workers make: if every worker waited, none
-			// would make it.
-			q.refused++
-			return errPushInside
-		}
-		// Full: the workers usually make room sooner than a wait would
-		// cost. Yield to them a few times, without the lock, first.
-		q.mu.Unlock()
-		for range spins {
-			runtime.Gosched()
-		}
-		q.mu.Lock()
+	if q.closed {
+		q.refused++
+		return tame.ErrClosed
 	}
+	if q.waiters.Len() == 0 && q.room() {
+		q.add(key, v)
+		return nil
+	}
+	if q.owner.HasCaller() {
+		// Called from the handler, this Push would wait for room that the
+		// workers make: if every worker waited, none would make it.
+		q.refused++
+		return errPushInside
+	}
+	// Full: wait at once. Yielding to the workers first, in the hope that
+	// they make room, measured slower: the yielding Pushes take the lock
+	// from the workers.
 	w := q.waiters.Add(item[K, T]{key, v})
 	q.nwait.Store(int32(q.waiters.Len()))
 	// A worker in a window counts an item handed, then looks at nwait;
@@ -215,10 +204,6 @@ func (q *Keyed[K, T]) Len() int {
 	defer q.mu.Unlock()
 	return q.waiting - int(q.handed.Load())
 }
-
-// spins is how many times a Push that finds the queue full yields before
-// it waits.
-const spins = 3
 
 // room reports whether fewer than capacity items wait; mu is held.
 func (q *Keyed[K, T]) room() bool {
