@@ -394,9 +394,14 @@ func (r *Ring[T]) idle() bool {
 	r.Settle()
 	if r.nwait.Load() > 0 {
 		r.mu.Lock()
-		r.letIn()
+		in := r.letIn()
 		r.mu.Unlock()
-		return true
+		if in {
+			return true
+		}
+		// Full: the next position is claimed and its producer has not
+		// written it yet. Park until it has, rather than look again and
+		// again while that producer may be waiting for a processor.
 	}
 	// Park at once: a consumer that yielded first would not be woken by a
 	// producer meanwhile, and under CPU load would wait a whole time slice.
@@ -430,8 +435,8 @@ func (r *Ring[T]) drained() bool {
 
 // letIn lets waiting producers in, oldest first, while there is room: it
 // claims their positions and writes their items itself, then tells them.
-// The consumer calls it with mu held.
-func (r *Ring[T]) letIn() {
+// It reports whether it let any in. The consumer calls it with mu held.
+func (r *Ring[T]) letIn() (in bool) {
 	r.waiters.Equip()
 	for r.waiters.Len() > 0 {
 		p, res := r.claimExact()
@@ -440,8 +445,10 @@ func (r *Ring[T]) letIn() {
 		}
 		v := r.waiters.Accept()
 		r.Write(p, &v)
+		in = true
 	}
 	r.nwait.Store(int32(r.waiters.Len()))
+	return in
 }
 
 // Pos returns the consumer's position: the items before it were taken.

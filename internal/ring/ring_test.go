@@ -272,6 +272,53 @@ func TestAtWaitsForWrite(t *testing.T) {
 	})
 }
 
+// TestNextParksWhileFull: the ring is full, its next position is claimed
+// but not written yet, and a producer waits for room. The consumer parks
+// (durably: synctest.Wait returns) instead of looking again and again, then
+// takes the item once written and lets the waiting producer in.
+func TestNextParksWhileFull(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := New[int](1)
+		p, res := r.Claim()
+		if res != Done {
+			t.Fatal("Claim on an empty ring failed")
+		}
+		put := make(chan Result, 1)
+		go func() { put <- r.Put(context.Background(), new(2)) }()
+		synctest.Wait()
+		if b := r.Blocked(); b != 1 {
+			t.Fatalf("Blocked = %d, want 1", b)
+		}
+		got := make(chan int, 2)
+		go func() {
+			r.SetOwner()
+			for range 2 {
+				v, ok := r.Next()
+				if !ok {
+					return
+				}
+				got <- *v
+				r.Pop()
+			}
+		}()
+		synctest.Wait() // hangs if the consumer looks again and again
+		select {
+		case v := <-got:
+			t.Fatalf("Next = %d before position 0 was written", v)
+		default:
+		}
+		r.Write(p, new(1))
+		for want := 1; want <= 2; want++ {
+			if v := <-got; v != want {
+				t.Fatalf("Next = %d, want %d", v, want)
+			}
+		}
+		if res := <-put; res != Done {
+			t.Fatalf("waiting Put = %v, want Done", res)
+		}
+	})
+}
+
 // TestConcurrent: producers racing each other and Close; every item
 // accepted is taken once, in each producer's order, and nothing refused is.
 func TestConcurrent(t *testing.T) {
