@@ -41,12 +41,7 @@ import (
 //
 // The consumer parks when the next slot is not written yet, after a
 // handshake: it sets parked, then looks at the slot once more; a producer
-// writes its slot, then looks at parked. One of the two sees the other. A
-// consumer woken onto a processor that producers keep busy waits there
-// while the ring fills; when a wake finds most of the ring full and
-// producers raced each other meanwhile, the consumer looks at an empty
-// ring for a while before its next parks, until a wake comes in time
-// again.
+// writes its slot, then looks at parked. One of the two sees the other.
 type Ring[T any] struct {
 	slots    []slot[T]
 	mask     uint64
@@ -62,10 +57,7 @@ type Ring[T any] struct {
 
 	_    pad.Line
 	tail atomic.Uint64 // the next position to claim, with closedBit once closed
-	// contended is set by a producer whose claim lost a race with
-	// another's, and cleared by the consumer before it parks.
-	contended atomic.Bool
-	_         pad.Line
+	_    pad.Line
 	// Read by every put, written by the consumer now and then.
 	head   atomic.Uint64 // at most the consumer's position
 	parked atomic.Bool   // the consumer waits on wake; whoever swaps it to false signals
@@ -81,12 +73,8 @@ type Ring[T any] struct {
 	_       pad.Line
 
 	// Owned by the consumer goroutine.
-	pos  uint64 // the next position to take
-	pub  uint64 // the last position stored in head
-	spin bool   // look at an empty ring for a while before parking
-	// slowWake, three quarters of the capacity, is the backlog at a wake
-	// that tells the consumer it was woken late (set when made).
-	slowWake uint64
+	pos uint64 // the next position to take
+	pub uint64 // the last position stored in head
 }
 
 // A slot holds the item of one position. seq is position+1 once the item is
@@ -106,11 +94,6 @@ const (
 	// maxBytes bounds the memory of a ring to what the runtime can
 	// allocate in one piece.
 	maxBytes = min(1<<47, math.MaxInt>>1)
-	// spinReads is how many times a consumer woken late looks at the next
-	// slot before it parks, with a pause between looks.
-	spinReads = 8
-	// pauseLen is the length of the busy loop of a pause.
-	pauseLen = 256
 )
 
 // A Result is the outcome of a put.
@@ -146,7 +129,6 @@ func New[T any](capacity int) *Ring[T] {
 		slots:    make([]slot[T], size),
 		mask:     size - 1,
 		capacity: uint64(capacity),
-		slowWake: max(uint64(capacity)*3/4, 1),
 		clear:    kinds.MayPoint(reflect.TypeFor[T]()),
 		wake:     make(chan struct{}, 1),
 		waiters:  NewWaiters[T](),
@@ -254,9 +236,6 @@ func (r *Ring[T]) Claim() (uint64, Result) {
 		if r.tail.CompareAndSwap(t, t+1) {
 			r.noteDepth(t + 1 - h)
 			return t, Done
-		}
-		if !r.contended.Load() {
-			r.contended.Store(true)
 		}
 	}
 }
@@ -372,8 +351,7 @@ func (r *Ring[T]) publish() {
 
 // idle is called by the consumer when the next item is not written yet. It
 // settles, lets waiting producers in, and parks until a producer writes an
-// item or Close is called; a consumer whose parks are woken late looks
-// again for a while first. It reports false when the ring is closed and
+// item or Close is called. It reports false when the ring is closed and
 // every item accepted was taken.
 //
 // It takes no lock unless producers wait. The consumer stores its position
@@ -383,14 +361,6 @@ func (r *Ring[T]) publish() {
 // and Close sets the bit, then each looks at parked.
 func (r *Ring[T]) idle() bool {
 	s := &r.slots[r.pos&r.mask]
-	if r.spin {
-		for range spinReads {
-			pause()
-			if s.seq.Load() == r.pos+1 {
-				return true
-			}
-		}
-	}
 	r.Settle()
 	if r.nwait.Load() > 0 {
 		r.mu.Lock()
@@ -407,9 +377,6 @@ func (r *Ring[T]) idle() bool {
 	// producer meanwhile, and under CPU load would wait a whole time slice.
 	// A producer that begins to wait after the look at nwait finds the
 	// room itself.
-	if r.contended.Load() {
-		r.contended.Store(false)
-	}
 	r.parked.Store(true)
 	if s.seq.Load() == r.pos+1 {
 		r.unpark()
@@ -420,9 +387,6 @@ func (r *Ring[T]) idle() bool {
 		return false
 	}
 	<-r.wake
-	// Woken late, while producers raced each other (one producer alone
-	// does not keep a processor from the consumer).
-	r.spin = r.contended.Load() && r.Claimed()-r.pos >= r.slowWake
 	return true
 }
 
@@ -555,23 +519,5 @@ func (r *Ring[T]) noteDepth(d uint64) {
 	}
 	for d > m && !r.maxDepth.CompareAndSwap(m, d) {
 		m = r.maxDepth.Load()
-	}
-}
-
-// pauseSink keeps pause's loop from being optimized away.
-var pauseSink uint32
-
-// pause spends a few hundred cycles without touching shared memory, so
-// that a consumer looking at a slot does not take the line from the
-// producer writing it at every look.
-//
-//go:noinline
-func pause() {
-	x := pauseSink
-	for i := range uint32(pauseLen) {
-		x = x*31 + i
-	}
-	if x == 1 {
-		pauseSink = x
 	}
 }
