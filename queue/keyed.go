@@ -160,9 +160,8 @@ func (q *Keyed[K, T]) Push(ctx context.Context, key K, v T) error {
 		q.refused++
 		return errPushInside
 	}
-	// Full: wait at once. Yielding to the workers first, in the hope that
-	// they make room, measured slower: the yielding Pushes take the lock
-	// from the workers.
+	// Full: wait at once. Pushes that yielded to the workers first, hoping
+	// for room, would take the lock from them again and again.
 	w := q.waiters.Add(item[K, T]{key, v})
 	q.nwait.Store(int32(q.waiters.Len()))
 	// A worker in a window counts an item handed, then looks at nwait;

@@ -152,10 +152,6 @@ func (r *Ring[T]) TryPut(v *T) Result {
 // caller is the consumer (which would wait for itself; the producers
 // waiting before it are let in if there is room). The item is copied: v is
 // not kept.
-//
-// A Put that finds the line full waits at once: yielding to the consumer
-// first, in the hope that it makes room, measured slower (the yielded
-// producer tends to resume on another processor, beside the consumer).
 func (r *Ring[T]) Put(ctx context.Context, v *T) Result {
 	if done := ctx.Done(); done != nil {
 		select {
@@ -167,10 +163,13 @@ func (r *Ring[T]) Put(ctx context.Context, v *T) Result {
 	if res := r.TryPut(v); res != Full {
 		return res
 	}
+	// Wait at once. A producer that yielded to the consumer first, hoping
+	// for room, would resume on another processor, beside the consumer, and
+	// the two would pull the ring's lines from each other.
 	return r.wait(ctx, v)
 }
 
-// wait is Put when the ring stayed full or producers were waiting: it
+// wait is Put when the ring was full or producers were waiting: it
 // queues v behind the producers already waiting, then looks once more,
 // because the consumer looks for waiters only after it made room.
 func (r *Ring[T]) wait(ctx context.Context, v *T) Result {
