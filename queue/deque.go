@@ -27,14 +27,6 @@ func (d *deque[T]) push(v T) {
 	d.n++
 }
 
-// pushFront puts v before the first value.
-func (d *deque[T]) pushFront(v T) {
-	d.grow()
-	d.head = (d.head - 1) & (len(d.buf) - 1)
-	d.buf[d.head] = v
-	d.n++
-}
-
 // pop removes and returns the first value; the deque must not be empty.
 func (d *deque[T]) pop() T {
 	var zero T

@@ -58,9 +58,8 @@ type Keyed[K comparable, T any] struct {
 	lines      map[K]*line[K, T]  // keys with items waiting or being handled
 	peak       int                // most entries lines had since it was made
 	ready      deque[*line[K, T]] // lines with items waiting and no worker, in turn
+	chunks     chunkPool[T]       // the memory of the lines' items
 	spare      []*line[K, T]      // drained lines, without a key, for reuse
-	roomy      []*line[K, T]      // drained lines that keep their buffer (see drop)
-	kept       int                // the length of the buffers of roomy
 	waiting    int                // items waiting over all keys, plus handed
 	maxWaiting int
 	submitted  uint64
@@ -78,7 +77,7 @@ type Keyed[K comparable, T any] struct {
 // items and no other worker takes it: that keeps the key's order.
 type line[K comparable, T any] struct {
 	key   K
-	items deque[T]
+	items chunkList[T]
 	busy  bool
 }
 
@@ -111,6 +110,7 @@ func NewKeyed[K comparable, T any](workers, capacity int, handle func(K, T), opt
 		done:     make(chan struct{}),
 		fails:    failures{onPanic: o.onPanic},
 		lines:    make(map[K]*line[K, T]),
+		chunks:   newChunkPool[T](capacity),
 		started:  1,
 		waiters:  ring.NewWaiters[item[K, T]](),
 	}

@@ -67,7 +67,7 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 			continue
 		}
 		l := q.ready.pop()
-		v := l.items.pop()
+		v := l.items.pop(&q.chunks)
 		l.busy = true
 		w.cur, w.calls, w.ok = l, 1, false
 		q.waiting--
@@ -75,7 +75,7 @@ func (q *Keyed[K, T]) loop(w *worker[K, T]) {
 		if q.ready.len() == 0 && q.waiters.Len() == 0 {
 			w.win = w.buf[:0]
 			for len(w.win) < maxWindow-1 && l.items.len() > 0 {
-				w.win = append(w.win, l.items.pop())
+				w.win = append(w.win, l.items.pop(&q.chunks))
 			}
 			w.buf = w.win[:0]
 		}
@@ -129,7 +129,7 @@ func (q *Keyed[K, T]) endTurn(w *worker[K, T], l *line[K, T]) {
 		q.failed++
 	}
 	for i := len(w.win) - 1; i >= 0; i-- {
-		l.items.pushFront(w.win[i])
+		l.items.pushFront(&q.chunks, w.win[i])
 		var zero T
 		w.win[i] = zero
 	}
@@ -154,7 +154,7 @@ func (q *Keyed[K, T]) add(key K, v T) {
 		q.lines[key] = l
 		q.peak = max(q.peak, len(q.lines))
 	}
-	l.items.push(v)
+	l.items.push(&q.chunks, v)
 	q.submitted++
 	q.waiting++
 	if q.waiting > q.maxWaiting {
@@ -185,14 +185,10 @@ func (q *Keyed[K, T]) letIn() {
 	q.nwait.Store(int32(q.waiters.Len()))
 }
 
-// newLine returns a line for key: a drained one with its buffer if there
-// is one, else a drained one, else a new one.
+// newLine returns a line for key: a drained one if there is one.
 func (q *Keyed[K, T]) newLine(key K) *line[K, T] {
 	var l *line[K, T]
-	if n := len(q.roomy); n > 0 {
-		l, q.roomy[n-1], q.roomy = q.roomy[n-1], nil, q.roomy[:n-1]
-		q.kept -= len(l.items.buf)
-	} else if n := len(q.spare); n > 0 {
+	if n := len(q.spare); n > 0 {
 		l, q.spare[n-1], q.spare = q.spare[n-1], nil, q.spare[:n-1]
 	} else {
 		l = &line[K, T]{}
@@ -201,33 +197,17 @@ func (q *Keyed[K, T]) newLine(key K) *line[K, T] {
 	return l
 }
 
-const (
-	// smallLine is the buffer length a drained line keeps in any case.
-	smallLine = 16
-	// maxKept bounds the buffer lengths that drained lines keep beyond
-	// smallLine, with the capacity.
-	maxKept = 1 << 12
-)
-
-// drop forgets a line that has drained: the key holds no memory any more.
-// The line is kept for reuse, without its key, and with its buffer while
-// the buffers kept stay within both the capacity and maxKept: a busy queue
-// whose keys drain and fill again then allocates nothing, and a queue never
-// holds more than a full one would. The map is made anew when it has
+// drop forgets a line that has drained: its key holds no memory any more
+// (its chunks went back to the pool as they emptied), and the line is kept
+// for reuse, without its key, up to a few. The map is made anew when it has
 // shrunk to a quarter of its peak, since a Go map keeps its buckets after
 // deletes.
 func (q *Keyed[K, T]) drop(l *line[K, T]) {
 	delete(q.lines, l.key)
 	var zero K
 	l.key = zero
-	if n := len(l.items.buf); n > smallLine && q.kept+n <= min(q.capacity, maxKept) {
-		q.kept += n
-		q.roomy = append(q.roomy, l)
-	} else {
-		l.items.shrink(smallLine)
-		if len(q.spare) < 64 {
-			q.spare = append(q.spare, l)
-		}
+	if len(q.spare) < 64 {
+		q.spare = append(q.spare, l)
 	}
 	if n := len(q.lines); q.peak >= 64 && n <= q.peak/4 {
 		m := make(map[K]*line[K, T], n)

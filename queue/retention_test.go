@@ -182,3 +182,34 @@ func TestQueueKeepsHandledItemsUnreachable(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyedRefillAllocatesNothing checks that the memory a Keyed queue's
+// lines give back as they drain is reused when keys fill again: once a
+// first round has run, rounds that fill and drain every key, with the
+// producer waiting for room, allocate nothing.
+func TestKeyedRefillAllocatesNothing(t *testing.T) {
+	base := runtime.NumGoroutine()
+	const keys, per = 8, 200 // more than the capacity in all, less per key
+	var handled sync.WaitGroup
+	q := queue.NewKeyed(2, 1024, func(int, int) { handled.Done() })
+	ctx := context.Background()
+	round := func() {
+		handled.Add(keys * per)
+		for k := range keys {
+			for i := range per {
+				if err := q.Push(ctx, k, i); err != nil {
+					t.Errorf("Push = %v", err)
+				}
+			}
+		}
+		handled.Wait()
+	}
+	round()
+	if n := testing.AllocsPerRun(20, round); n != 0 {
+		t.Errorf("a round of %d items allocates %.0f times, want 0", keys*per, n)
+	}
+	if err := q.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	leaktest.Back(t, base)
+}
