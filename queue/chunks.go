@@ -15,13 +15,17 @@ const (
 	chunkBytes = 256
 	minChunk   = 4
 	maxChunk   = 32
+	// maxFree bounds the empty chunks a pool keeps, whatever the capacity:
+	// a queue that once held many items keeps no more than this for the
+	// keys that come next.
+	maxFree = 1 << 10
 )
 
 // A chunkPool hands chunks to the lines of one Keyed queue and takes them
 // back as they empty: a line that drains gives its memory to the pool, not
 // to its key, and a key that fills again allocates nothing. The pool keeps
-// at most max empty chunks, room for twice the capacity; more go to the
-// garbage collector. It is guarded by the queue's mutex.
+// at most max empty chunks, room for twice the capacity within maxFree;
+// more go to the garbage collector. It is guarded by the queue's mutex.
 type chunkPool[T any] struct {
 	free  *chunk[T] // empty chunks, linked by next
 	nfree int
@@ -39,7 +43,7 @@ func newChunkPool[T any](capacity int) chunkPool[T] {
 	// A full queue's lines hold n chunks of items, and each line up to two
 	// partly filled: room for the capacity alone would be given back and
 	// allocated again as a few busy keys fill and drain.
-	return chunkPool[T]{max: 2 * n, size: size}
+	return chunkPool[T]{max: min(2*n, maxFree), size: size}
 }
 
 func (p *chunkPool[T]) get() *chunk[T] {

@@ -31,8 +31,8 @@
 //     Push waits while the queue is full, and waiting Pushes are let in in the
 //     order they came; TryPush never waits. A Queue allocates room for its whole
 //     capacity when it is made; a Keyed queue takes memory as items wait and
-//     gives it back as its lines drain, keeping room for at most twice the
-//     capacity for the keys that come next.
+//     gives it back as its lines drain, keeping some, at most twice the
+//     capacity, for the keys that come next.
 //   - Push and TryPush refuse with [tame.ErrClosed] once Close or Shutdown was
 //     called. Close waits until every accepted item was handled and the
 //     queue's goroutines have ended, and returns the handler's panics.

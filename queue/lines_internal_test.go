@@ -11,6 +11,9 @@ import (
 // items back) and pop, every place popped is zeroed, and the pool keeps at
 // most its bound of empty chunks, which refilling the lines reuses.
 func TestChunkListIsADeque(t *testing.T) {
+	if p := newChunkPool[int](1 << 40); p.max > maxFree {
+		t.Errorf("a pool for a huge capacity keeps up to %d chunks, more than %d", p.max, maxFree)
+	}
 	for _, capacity := range []int{1, 3, 4, 31, 32, 33, 100, 1000} {
 		p := newChunkPool[*int](capacity)
 		lines := make([]chunkList[*int], 3)
