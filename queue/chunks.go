@@ -66,8 +66,8 @@ func (p *chunkPool[T]) put(c *chunk[T]) {
 }
 
 // A chunkList is a FIFO of items in chunks of a pool. The zero value is an
-// empty list. It holds no chunk while empty, and its items in as few chunks
-// as their number needs, plus one.
+// empty list. It holds no chunk while empty; otherwise only the chunks at
+// its two ends may be partly used.
 type chunkList[T any] struct {
 	head, tail *chunk[T]
 	hi, ti     int // the index of the first item in head; one past the last in tail
