@@ -37,10 +37,10 @@ func (d *deque[T]) pop() T {
 	return v
 }
 
-// shrink lets a buffer larger than keep go once the deque is empty, so a
-// deque that was long once holds no memory for it.
-func (d *deque[T]) shrink(keep int) {
-	if d.n == 0 && len(d.buf) > keep {
+// release lets the buffer go once the deque is empty, so a deque that was
+// long once holds no memory for it.
+func (d *deque[T]) release() {
+	if d.n == 0 {
 		d.buf, d.head = nil, 0
 	}
 }

@@ -223,7 +223,7 @@ func (q *Keyed[K, T]) drop(l *line[K, T]) {
 func (q *Keyed[K, T]) exit(w *worker[K, T]) {
 	q.started--
 	last := q.started == 0
-	q.ready.shrink(0)
+	q.ready.release()
 	q.mu.Unlock()
 	if last {
 		close(q.done)
